@@ -1,0 +1,92 @@
+"""Accounts and the graph between them: follows, follow requests, blocks, mutes.
+Rules live in services.py; these are the tables."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from chirvir.core.ids import next_id
+
+
+class AccountManager(UserManager):
+    def get_by_natural_key(self, username):
+        # Usernames are unique without regard to case, so log-in is too.
+        return self.get(username__iexact=username)
+
+
+class Account(AbstractUser):
+    """A person on Chirvir: the log-in (Django's user) and the public profile in one row."""
+
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    username = models.CharField(max_length=30, unique=True)
+    display_name = models.CharField(max_length=30, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    location = models.CharField(max_length=30, blank=True, default="")
+    website = models.URLField(max_length=200, blank=True, default="")
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    header = models.ImageField(upload_to="headers/", blank=True)
+    # "Protected" in the seeds' words, "locked" in Mastodon's: posts reach approved followers only.
+    locked = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
+
+    followers_count = models.IntegerField(default=0)
+    following_count = models.IntegerField(default=0)
+    statuses_count = models.IntegerField(default=0)
+    last_status_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("username"), name="account_username_ci_unique")]
+
+    def __str__(self):
+        return f"@{self.username}"
+
+    @property
+    def created_at(self):
+        return self.date_joined
+
+
+class _Relation(models.Model):
+    """One account's edge to another, at most one of a kind per pair."""
+
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    target_account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Follow(_Relation):
+    show_reblogs = models.BooleanField(default=True)
+    notify = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="follow_unique")]
+        indexes = [models.Index(fields=["target_account", "account"], name="follow_by_target")]
+
+
+class FollowRequest(_Relation):
+    show_reblogs = models.BooleanField(default=True)
+    notify = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="follow_request_unique")]
+        indexes = [models.Index(fields=["target_account", "id"], name="follow_request_by_target")]
+
+
+class Block(_Relation):
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="block_unique")]
+        indexes = [models.Index(fields=["target_account", "account"], name="block_by_target")]
+
+
+class Mute(_Relation):
+    hide_notifications = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="mute_unique")]

@@ -1,0 +1,138 @@
+"""Health and the instance documents (Mastodon's V1 and V2 Instance), where clients read the
+character limit and the streaming address. The rest of the API arrives with its own issue."""
+
+import orjson
+from django.conf import settings
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+
+from chirvir.accounts.models import Account
+from chirvir.statuses.models import Status
+from chirvir.statuses.services import text_config
+
+MASTODON_VERSION = "4.2.0"
+SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+MEDIA = {
+    "image_size_limit": 8 * 1024 * 1024,
+    "image_matrix_limit": 16_777_216,
+    "video_size_limit": 0,
+    "video_frame_rate_limit": 0,
+    "video_matrix_limit": 0,
+}
+POLLS = {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746}
+
+
+def json_response(data, status: int = 200) -> HttpResponse:
+    response = HttpResponse(orjson.dumps(data), status=status, content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _version() -> str:
+    return f"{MASTODON_VERSION} (compatible; Chirvir {settings.VERSION})"
+
+
+def _streaming_url() -> str:
+    return settings.SITE_URL.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+
+
+def _statuses_configuration() -> dict:
+    config = text_config()
+    return {
+        "max_characters": config.max_weighted_length,
+        "max_media_attachments": 4,
+        "characters_reserved_per_url": config.transformed_url_length,
+    }
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@require_GET
+def health(request):
+    return HttpResponse("OK", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def instance_v1(request):
+    return json_response(
+        {
+            "uri": settings.DOMAIN,
+            "title": settings.INSTANCE_TITLE,
+            "short_description": "",
+            "description": "",
+            "email": settings.CONTACT_EMAIL,
+            "version": _version(),
+            "urls": {"streaming_api": _streaming_url()},
+            "stats": {
+                "user_count": Account.objects.filter(is_active=True).count(),
+                "status_count": Status.objects.count(),
+                "domain_count": 1,
+            },
+            "thumbnail": None,
+            "languages": _languages(),
+            "registrations": True,
+            "approval_required": False,
+            "invites_enabled": False,
+            "configuration": {
+                "accounts": {"max_featured_tags": 0},
+                "statuses": _statuses_configuration(),
+                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, **MEDIA},
+                "polls": POLLS,
+            },
+            "contact_account": None,
+            "rules": [],
+            "translation": {"enabled": False},
+        }
+    )
+
+
+@require_GET
+def instance_v2(request):
+    return json_response(
+        {
+            "domain": settings.DOMAIN,
+            "title": settings.INSTANCE_TITLE,
+            "version": _version(),
+            "source_url": "",
+            "description": "",
+            "usage": {"users": {"active_month": Account.objects.filter(is_active=True).count()}},
+            "thumbnail": {"url": None},
+            "icon": [],
+            "languages": _languages(),
+            "configuration": {
+                "urls": {"streaming": _streaming_url(), "status": None},
+                "vapid": {"public_key": ""},
+                "accounts": {
+                    "max_display_name_length": 30,
+                    "max_note_length": 500,
+                    "max_featured_tags": 0,
+                    "max_pinned_statuses": 0,
+                    "max_profile_fields": 0,
+                    "profile_field_name_limit": 0,
+                    "profile_field_value_limit": 0,
+                },
+                "statuses": _statuses_configuration(),
+                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, "description_limit": 1500, **MEDIA},
+                "polls": POLLS,
+                "translation": {"enabled": False},
+                "timelines_access": {
+                    "live_feeds": {"local": "public", "remote": "disabled"},
+                    "hashtag_feeds": {"local": "public", "remote": "disabled"},
+                    "trending_link_feeds": {"local": "disabled", "remote": "disabled"},
+                },
+                "limited_federation": False,
+            },
+            "registrations": {
+                "enabled": True,
+                "approval_required": False,
+                "reason_required": False,
+                "message": None,
+                "min_age": None,
+                "url": None,
+            },
+            "contact": {"email": settings.CONTACT_EMAIL, "account": None},
+            "rules": [],
+        }
+    )

@@ -1,0 +1,103 @@
+"""The audience gate: the one place that decides whether a viewer may see a status.
+
+Every read path (timelines, threads, notifications, and later search, feeds, widgets, gateways,
+streaming) narrows its query with `visible_q` and then passes what it will show through
+`can_see`. The rules:
+
+- a suspended (inactive) author's posts are seen by nobody;
+- an author always sees their own posts;
+- nobody sees the posts of an account they block or that blocks them;
+- a direct message is seen by the accounts it mentions;
+- a followers-only post, and every post of a protected account, is seen by approved followers;
+- anything else (public, unlisted) is seen by everyone, signed in or not;
+- a repost is seen only by someone who may see both the repost and the original.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from chirvir.accounts.models import Account, Block, Follow, Mute
+from chirvir.statuses.models import Mention, Status, Visibility
+
+OPEN = (Visibility.PUBLIC, Visibility.UNLISTED)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, with the parts of the graph the gate needs, loaded once per request."""
+
+    account: Account | None
+    following: frozenset[int] = frozenset()
+    blocked: frozenset[int] = frozenset()  # blocked by the viewer, or blocking the viewer
+    muting: frozenset[int] = frozenset()
+
+    @property
+    def id(self) -> int | None:
+        return self.account.id if self.account else None
+
+    @classmethod
+    def of(cls, account: Account | None) -> "Viewer":
+        if account is None or not account.is_authenticated:
+            return ANONYMOUS
+        following = Follow.objects.filter(account=account).values_list("target_account_id", flat=True)
+        blocking = Block.objects.filter(account=account).values_list("target_account_id", flat=True)
+        blocked_by = Block.objects.filter(target_account=account).values_list("account_id", flat=True)
+        muting = Mute.objects.filter(account=account).values_list("target_account_id", flat=True)
+        return cls(
+            account=account,
+            following=frozenset(following),
+            blocked=frozenset(blocking) | frozenset(blocked_by),
+            muting=frozenset(muting),
+        )
+
+
+ANONYMOUS = Viewer(account=None)
+
+
+def may_see_posts_of(viewer: Viewer, author: Account) -> bool:
+    """Whether the viewer may read an account's non-direct posts at all (its profile timeline)."""
+    if not author.is_active or author.id in viewer.blocked:
+        return False
+    return not author.locked or author.id == viewer.id or author.id in viewer.following
+
+
+def _can_see_one(viewer: Viewer, status: Status) -> bool:
+    author = status.account
+    if not author.is_active:
+        return False
+    if author.id == viewer.id:
+        return True
+    if author.id in viewer.blocked:
+        return False
+    if status.visibility == Visibility.DIRECT:
+        return viewer.id is not None and viewer.id in status.mentioned_account_ids
+    if status.visibility == Visibility.PRIVATE or author.locked:
+        return author.id in viewer.following
+    return True
+
+
+def can_see(viewer: Viewer, status: Status) -> bool:
+    if not _can_see_one(viewer, status):
+        return False
+    return status.reblog is None or _can_see_one(viewer, status.reblog)
+
+
+def visible(viewer: Viewer, statuses) -> list[Status]:
+    return [s for s in statuses if can_see(viewer, s)]
+
+
+def visible_q(viewer: Viewer, prefix: str = "") -> Q:
+    """A query filter that keeps what the viewer may see of statuses (or of the statuses under
+    `prefix`, such as "status__"). It narrows queries; `can_see` still has the last word."""
+    p = prefix
+    open_to_all = Q(**{f"{p}visibility__in": OPEN, f"{p}account__locked": False})
+    if viewer.account is None:
+        return open_to_all & Q(**{f"{p}account__is_active": True})
+    mentioned = Exists(
+        Mention.objects.filter(status_id=OuterRef(f"{p}id" if p else "id"), account_id=viewer.id)
+    )
+    followed = Q(**{f"{p}account_id__in": viewer.following}) & ~Q(**{f"{p}visibility": Visibility.DIRECT})
+    direct_to_me = Q(**{f"{p}visibility": Visibility.DIRECT}) & Q(mentioned)
+    others = (open_to_all | followed | direct_to_me) & ~Q(**{f"{p}account_id__in": viewer.blocked})
+    return (Q(**{f"{p}account_id": viewer.id}) | others) & Q(**{f"{p}account__is_active": True})

@@ -1,0 +1,114 @@
+"""Use cases of notifications: notify, list through the audience gate, dismiss, clear, and the
+read markers of the home timeline and the notifications."""
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chirvir import audience
+from chirvir.accounts.models import Account, Block, Mute
+from chirvir.core.errors import Invalid, NotFound
+from chirvir.core.paging import Page, paginate
+from chirvir.notifications.models import Marker, Notification
+from chirvir.statuses.models import Status
+
+
+def notify(recipient: Account, type_: str, from_account: Account, status: Status | None = None) -> Notification | None:
+    """Tell someone what another account did, unless it is their own doing, a block stands
+    between them, they muted its notifications, or the status is not one they may see."""
+    if recipient.pk == from_account.pk or not recipient.is_active:
+        return None
+    if Block.objects.filter(
+        Q(account=recipient, target_account=from_account) | Q(account=from_account, target_account=recipient)
+    ).exists():
+        return None
+    if Mute.objects.filter(account=recipient, target_account=from_account, hide_notifications=True).exists():
+        return None
+    if status is not None and not audience.can_see(audience.Viewer.of(recipient), status):
+        return None
+    return Notification.objects.create(account=recipient, from_account=from_account, type=type_, status=status)
+
+
+def _base(account: Account, types=None, exclude_types=None, from_account_id=None):
+    qs = Notification.objects.filter(account=account)
+    if types:
+        qs = qs.filter(type__in=types)
+    if exclude_types:
+        qs = qs.exclude(type__in=exclude_types)
+    if from_account_id is not None:
+        qs = qs.filter(from_account_id=from_account_id)
+    return qs
+
+
+def list_notifications(account: Account, page: Page = Page(), *, types=None, exclude_types=None, from_account_id=None):
+    """Newest first; a notification about a status the account may no longer see (the author
+    became protected, a block came between them) is left out."""
+    viewer = audience.Viewer.of(account)
+    qs = (
+        _base(account, types, exclude_types, from_account_id)
+        .exclude(from_account_id__in=viewer.blocked)
+        .exclude(from_account__is_active=False)
+        .select_related("from_account", "status__account", "status__reblog__account")
+        .prefetch_related("status__mentions", "status__reblog__mentions")
+    )
+    result = []
+    max_id = page.max_id
+    # Filtering may drop rows, so read on until the page is full or the rows run out.
+    while len(result) < page.limit:
+        batch = list(_page(qs, page, max_id))
+        if not batch:
+            break
+        result += [n for n in batch if n.status is None or audience.can_see(viewer, n.status)]
+        if len(batch) < page.limit or page.min_id is not None:
+            break
+        max_id = batch[-1].id
+    return result[: page.limit]
+
+
+def _page(qs, page: Page, max_id):
+    return paginate(qs, Page(max_id=max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit))
+
+
+def get_notification(account: Account, notification_id: int) -> Notification:
+    notification = Notification.objects.filter(account=account, id=notification_id).first()
+    if notification is None:
+        raise NotFound(_("That notification does not exist."))
+    return notification
+
+
+def dismiss(account: Account, notification_id: int) -> None:
+    get_notification(account, notification_id).delete()
+
+
+def clear(account: Account) -> None:
+    Notification.objects.filter(account=account).delete()
+
+
+def unread_count(account: Account) -> int:
+    marker = Marker.objects.filter(account=account, timeline=Marker.Timeline.NOTIFICATIONS).first()
+    qs = Notification.objects.filter(account=account)
+    if marker:
+        qs = qs.filter(id__gt=marker.last_read_id)
+    return qs.count()
+
+
+@transaction.atomic
+def set_marker(account: Account, timeline: str, last_read_id: int) -> Marker:
+    """Remember where the account stopped reading a timeline; each change bumps the version."""
+    if timeline not in Marker.Timeline.values:
+        raise Invalid(_("There is no timeline called %(timeline)s.") % {"timeline": timeline})
+    marker, created = Marker.objects.get_or_create(
+        account=account, timeline=timeline, defaults={"last_read_id": last_read_id}
+    )
+    if not created:
+        Marker.objects.filter(pk=marker.pk).update(
+            last_read_id=last_read_id, version=F("version") + 1, updated_at=timezone.now()
+        )
+        marker.refresh_from_db()
+    return marker
+
+
+def get_markers(account: Account, timelines) -> dict[str, Marker]:
+    return {m.timeline: m for m in Marker.objects.filter(account=account, timeline__in=timelines)}
+

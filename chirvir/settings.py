@@ -1,0 +1,167 @@
+"""The one settings module: every knob comes from the environment, with defaults that run a
+whole community on a laptop (SQLite and Huey's SQLite queue under CHIRVIR_DATA_DIR)."""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("CHIRVIR_DATA_DIR", "data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """The embedded mode makes its key once and keeps it beside the data, never in the repo."""
+    if key := os.environ.get("CHIRVIR_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _flag("CHIRVIR_DEBUG", False)
+BIND = os.environ.get("CHIRVIR_BIND", "127.0.0.1:8000")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CHIRVIR_ALLOWED_HOSTS", "*").split(",")]
+# The address people and apps reach this instance at; links in posts and API documents use it.
+SITE_URL = os.environ.get("CHIRVIR_URL", f"http://{BIND}").rstrip("/")
+# The bare host[:port], as Mastodon clients key their configuration on it.
+DOMAIN = SITE_URL.split("://", 1)[-1]
+INSTANCE_TITLE = os.environ.get("CHIRVIR_TITLE", "Chirvir")
+CONTACT_EMAIL = os.environ.get("CHIRVIR_CONTACT_EMAIL", "")
+VERSION = "0.1.0"
+
+# Text rules (twitter-text): which counting config, and an optional override of its limit.
+TEXT_CONFIG = os.environ.get("CHIRVIR_TEXT_CONFIG", "v1")
+MAX_CHARS = int(os.environ["CHIRVIR_MAX_CHARS"]) if os.environ.get("CHIRVIR_MAX_CHARS") else None
+# Accounts with more followers than this are not fanned out; readers merge their posts.
+FANOUT_LIMIT = int(os.environ.get("CHIRVIR_FANOUT_LIMIT", "2000"))
+FEED_LENGTH = int(os.environ.get("CHIRVIR_FEED_LENGTH", "800"))
+WEB_WORKERS = int(os.environ.get("CHIRVIR_WEB_WORKERS", "2"))
+JOB_WORKERS = int(os.environ.get("CHIRVIR_JOB_WORKERS", "2"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "chirvir.core",
+    "chirvir.accounts",
+    "chirvir.statuses",
+    "chirvir.timelines",
+    "chirvir.notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "chirvir.urls"
+WSGI_APPLICATION = "chirvir.wsgi.application"
+# Clients call routes with and without a trailing slash; a redirect would drop a POST body.
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'chirvir.sqlite3'}"),
+        conn_max_age=600,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock up front,
+        # so two writers queue on the busy timeout instead of failing mid-transaction.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+
+# Embedded mode: Huey keeps its queue in its own SQLite file beside the data.
+HUEY = {
+    "huey_class": "huey.SqliteHuey",
+    "name": "chirvir",
+    "filename": str(DATA_DIR / "jobs.sqlite3"),
+    "immediate": False,
+    "consumer": {"workers": JOB_WORKERS, "worker_type": "thread"},
+}
+
+AUTH_USER_MODEL = "accounts.Account"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("ja", _("Japanese")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("it", _("Italian")),
+    ("tr", _("Turkish")),
+    ("ru", _("Russian")),
+    ("hi", _("Hindi")),
+    ("kk", _("Kazakh")),
+    ("ar", _("Arabic")),
+    ("id", _("Indonesian")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CHIRVIR_LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": "WARNING"}},
+}

@@ -1,0 +1,133 @@
+"""Statuses (posts, replies, reposts, direct messages) and what hangs off them: mentions,
+hashtags, likes, bookmarks and direct-message conversations."""
+
+import unicodedata
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from chirvir.accounts.models import Account
+from chirvir.core.ids import next_id
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public"
+    UNLISTED = "unlisted"
+    PRIVATE = "private"  # followers only
+    DIRECT = "direct"
+
+
+class Conversation(models.Model):
+    """A thread: a post and every reply under it share one."""
+
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+
+
+class Tag(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    name = models.CharField(max_length=200, unique=True)  # always Tag.key(name)
+
+    def __str__(self):
+        return f"#{self.name}"
+
+    @staticmethod
+    def key(name: str) -> str:
+        """One hashtag however it is written: #Chirvir, #chirvir and a full-width #ｃｈｉｒｖｉｒ."""
+        return unicodedata.normalize("NFKC", name).casefold()
+
+
+class Status(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="statuses")
+    text = models.TextField(blank=True, default="")  # what the author wrote, NFC
+    content = models.TextField(blank=True, default="")  # the safe HTML rendering of text
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    spoiler_text = models.CharField(max_length=500, blank=True, default="")
+    sensitive = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, null=True, blank=True)
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    in_reply_to_account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reblog = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="reblogs")
+    conversation = models.ForeignKey(Conversation, null=True, on_delete=models.SET_NULL, related_name="statuses")
+    tags = models.ManyToManyField(Tag, through="StatusTag", related_name="statuses")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    replies_count = models.IntegerField(default=0)
+    reblogs_count = models.IntegerField(default=0)
+    favourites_count = models.IntegerField(default=0)
+    # Cleared by the delivery job; the sweep re-queues any left set by a crash.
+    delivered = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "id"], name="status_by_account"),
+            models.Index(fields=["id"], name="status_undelivered", condition=Q(delivered=False)),
+        ]
+        constraints = [
+            # One repost of a status per account.
+            models.UniqueConstraint(
+                fields=["account", "reblog"], name="status_one_reblog", condition=Q(reblog__isnull=False)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.text[:40]}"
+
+    @property
+    def mentioned_account_ids(self) -> set[int]:
+        return {m.account_id for m in self.mentions.all()}
+
+
+class Mention(models.Model):
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="mentions")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mentions")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["status", "account"], name="mention_unique")]
+        indexes = [models.Index(fields=["account", "status"], name="mention_by_account")]
+
+
+class StatusTag(models.Model):
+    status = models.ForeignKey(Status, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["status", "tag"], name="status_tag_unique")]
+        indexes = [models.Index(fields=["tag", "status"], name="status_tag_by_tag")]
+
+
+class Favourite(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="favourites")
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="favourites")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "status"], name="favourite_unique")]
+
+
+class Bookmark(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="bookmarks")
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="bookmarks")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "status"], name="bookmark_unique")]
+
+
+class AccountConversation(models.Model):
+    """One participant's view of a direct-message conversation."""
+
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="conversations")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    participants = models.ManyToManyField(Account, related_name="+")  # the others in it
+    last_status = models.ForeignKey(Status, null=True, on_delete=models.SET_NULL, related_name="+")
+    unread = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "conversation"], name="account_conversation_unique")]

@@ -1,0 +1,356 @@
+"""Use cases of statuses: post (every rule of a post lives here), delete, repost, like,
+bookmark, and reading a thread. Delivery to timelines follows as a job after commit."""
+
+import regex
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chirvir import audience
+from chirvir.accounts.models import Account
+from chirvir.core import text
+from chirvir.core.errors import Invalid, NotAllowed, NotFound
+from chirvir.core.links import profile_url, tag_url
+from chirvir.core.paging import Page, paginate
+from chirvir.notifications.models import NotificationType
+from chirvir.notifications.services import notify
+from chirvir.statuses.models import (
+    AccountConversation,
+    Bookmark,
+    Conversation,
+    Favourite,
+    Mention,
+    Status,
+    StatusTag,
+    Tag,
+    Visibility,
+)
+from chirvir.timelines.tasks import deliver_status, remove_from_homes
+
+# The seeds' SMS convention, honoured everywhere: "d alice see you at 6" is a direct message.
+DIRECT_PREFIX = regex.compile(r"^[dD]\s+@?([A-Za-z0-9_]{1,30})\s+(\S.*)$", regex.DOTALL)
+LANGUAGE_CODE = regex.compile(r"[a-z]{2,3}")
+MAX_SPOILER = 500
+CONTEXT_LIMIT = 200
+
+
+def text_config() -> text.TextConfig:
+    return text.load_config(settings.TEXT_CONFIG, settings.MAX_CHARS)
+
+
+def _find_accounts(usernames) -> dict[str, Account]:
+    """Active accounts by username, matched without regard to case, keyed in lower case."""
+    wanted = {u.lower() for u in usernames}
+    if not wanted:
+        return {}
+    found = Account.objects.annotate(key=Lower("username")).filter(key__in=wanted, is_active=True)
+    return {a.key: a for a in found}
+
+
+def _visible_status(viewer: Account | None, status_id: int) -> Status:
+    status = (
+        Status.objects.select_related("account", "reblog__account")
+        .prefetch_related("mentions", "reblog__mentions")
+        .filter(id=status_id)
+        .first()
+    )
+    if status is None or not audience.can_see(audience.Viewer.of(viewer), status):
+        raise NotFound(_("That post does not exist or is not visible to you."))
+    return status
+
+
+def get_status(viewer: Account | None, status_id: int) -> Status:
+    """A status the viewer may see; NotFound for the rest, so their existence does not leak."""
+    return _visible_status(viewer, status_id)
+
+
+def _rewrite_direct_prefix(body: str) -> tuple[str, str | None]:
+    """"d alice hi" becomes "@alice hi" and names its recipient."""
+    match = DIRECT_PREFIX.match(body)
+    if not match:
+        return body, None
+    return f"@{match.group(1)} {match.group(2)}", match.group(1).lower()
+
+
+def post_status(
+    author: Account,
+    body: str,
+    *,
+    visibility: str | None = None,
+    in_reply_to_id: int | None = None,
+    language: str | None = None,
+    spoiler_text: str = "",
+    sensitive: bool = False,
+) -> Status:
+    """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
+    it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS). Mentions notify those who may see the post;
+    hashtags are recorded; a direct message reaches the accounts it mentions and joins their
+    conversation. Stored in one transaction, marked undelivered; delivery is a job."""
+    body = text.normalize(body or "").strip()
+    body, direct_recipient = _rewrite_direct_prefix(body)
+    if direct_recipient:
+        visibility = Visibility.DIRECT
+    visibility = visibility or Visibility.PUBLIC
+    if visibility not in Visibility.values:
+        raise Invalid(_("Visibility must be one of public, unlisted, private or direct."))
+    if not body:
+        raise Invalid(_("Your post is empty."))
+    spoiler_text = text.normalize(spoiler_text or "").strip()
+    if len(spoiler_text) > MAX_SPOILER:
+        raise Invalid(_("The content warning is at most %(limit)d characters.") % {"limit": MAX_SPOILER})
+    counted = text.count(body, text_config())
+    if not counted.valid:
+        raise Invalid(
+            _("Your post is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": counted.weighted_length, "limit": counted.max_length}
+        )
+    if language is not None:
+        language = language.strip().lower() or None
+        if language and not LANGUAGE_CODE.fullmatch(language):
+            raise Invalid(_("Language must be an ISO 639 code such as en, hi, kk, ar or id."))
+
+    parent = None
+    if in_reply_to_id is not None:
+        try:
+            parent = _visible_status(author, in_reply_to_id)
+        except NotFound as e:
+            raise NotFound(_("The post you are replying to does not exist or is not visible to you.")) from e
+        if parent.reblog_id:
+            parent = parent.reblog
+
+    entities = text.extract_entities(body)
+    mentioned = _find_accounts(e.value for e in entities if e.kind == "mention")
+    if direct_recipient and direct_recipient not in mentioned:
+        raise Invalid(_("There is no account named @%(username)s.") % {"username": direct_recipient})
+    hashtags = {Tag.key(e.value): e.value for e in entities if e.kind == "hashtag"}
+
+    def mention_url(username: str) -> str | None:
+        account = mentioned.get(username.lower())
+        return profile_url(account.username) if account else None
+
+    content = text.render_html(body, mention_url=mention_url, hashtag_url=lambda name: tag_url(Tag.key(name)))
+
+    with transaction.atomic():
+        conversation = (
+            parent.conversation if parent is not None and parent.conversation_id else Conversation.objects.create()
+        )
+        status = Status.objects.create(
+            account=author,
+            text=body,
+            content=content,
+            visibility=visibility,
+            spoiler_text=spoiler_text,
+            sensitive=sensitive or bool(spoiler_text),
+            language=language,
+            in_reply_to=parent,
+            in_reply_to_account_id=parent.account_id if parent else None,
+            conversation=conversation,
+        )
+        Mention.objects.bulk_create(
+            [Mention(status=status, account=a) for a in mentioned.values() if a.pk != author.pk]
+        )
+        if hashtags:
+            tags = [Tag.objects.get_or_create(name=key)[0] for key in hashtags]
+            StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in tags])
+        Account.objects.filter(pk=author.pk).update(
+            statuses_count=F("statuses_count") + 1, last_status_at=timezone.now()
+        )
+        if parent is not None:
+            Status.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
+        for account in mentioned.values():
+            notify(account, NotificationType.MENTION, author, status)
+        if visibility == Visibility.DIRECT:
+            _join_conversation(status, author, [a for a in mentioned.values() if a.pk != author.pk])
+        transaction.on_commit(lambda: deliver_status(status.id))
+    return status
+
+
+def _join_conversation(status: Status, author: Account, recipients: list[Account]) -> None:
+    viewer_can_see = [a for a in recipients if audience.can_see(audience.Viewer.of(a), status)]
+    everyone = [author, *viewer_can_see]
+    for account in everyone:
+        ac, _created = AccountConversation.objects.get_or_create(account=account, conversation=status.conversation)
+        ac.last_status = status
+        ac.unread = account.pk != author.pk
+        ac.save(update_fields=["last_status", "unread"])
+        ac.participants.add(*[a for a in everyone if a.pk != account.pk])
+
+
+def delete_status(actor: Account, status_id: int) -> Status:
+    """Delete one's own status: its reposts, likes and notifications go with it, and a job takes
+    it out of every home feed. Returns the deleted status (with its text, for redrafts)."""
+    status = _visible_status(actor, status_id)
+    if status.account_id != actor.pk:
+        raise NotAllowed(_("You can only delete your own posts."))
+    with transaction.atomic():
+        removed = [status.id, *Status.objects.filter(reblog=status).values_list("id", flat=True)]
+        _uncount(status)
+        for repost in Status.objects.filter(reblog=status).select_related("account"):
+            _uncount(repost)
+        conversations = list(
+            AccountConversation.objects.filter(last_status=status).values_list("id", flat=True)
+        )
+        status.delete()
+        _refresh_conversations(conversations)
+        transaction.on_commit(lambda: remove_from_homes(removed))
+    return status
+
+
+def _uncount(status: Status) -> None:
+    Account.objects.filter(pk=status.account_id).update(statuses_count=F("statuses_count") - 1)
+    if status.in_reply_to_id:
+        Status.objects.filter(pk=status.in_reply_to_id).update(replies_count=F("replies_count") - 1)
+    if status.reblog_id:
+        Status.objects.filter(pk=status.reblog_id).update(reblogs_count=F("reblogs_count") - 1)
+
+
+def _refresh_conversations(ids) -> None:
+    for ac in AccountConversation.objects.filter(id__in=ids):
+        ac.last_status = (
+            Status.objects.filter(conversation_id=ac.conversation_id, visibility=Visibility.DIRECT).order_by("-id").first()
+        )
+        if ac.last_status is None:
+            ac.delete()
+        else:
+            ac.save(update_fields=["last_status"])
+
+
+def reblog(account: Account, status_id: int) -> Status:
+    """Repost a status to one's followers. Only public and unlisted posts of unprotected
+    accounts can be reposted; reposting twice returns the first repost."""
+    original = _visible_status(account, status_id)
+    if original.reblog_id:
+        original = original.reblog
+    if original.account_id != account.pk and (
+        original.visibility not in audience.OPEN or original.account.locked
+    ):
+        raise NotAllowed(_("This post can't be reposted."))
+    existing = Status.objects.filter(account=account, reblog=original).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            repost = Status.objects.create(account=account, reblog=original, visibility=original.visibility)
+            Status.objects.filter(pk=original.pk).update(reblogs_count=F("reblogs_count") + 1)
+            Account.objects.filter(pk=account.pk).update(statuses_count=F("statuses_count") + 1)
+            notify(original.account, NotificationType.REBLOG, account, original)
+            transaction.on_commit(lambda: deliver_status(repost.id))
+    except IntegrityError:  # the same repost made a moment ago
+        return Status.objects.get(account=account, reblog=original)
+    return repost
+
+
+def unreblog(account: Account, status_id: int) -> Status:
+    """Undo a repost; returns the original."""
+    original = _visible_status(account, status_id)
+    if original.reblog_id:
+        original = original.reblog
+    repost = Status.objects.filter(account=account, reblog=original).first()
+    if repost:
+        delete_status(account, repost.id)
+    original.refresh_from_db(fields=["reblogs_count"])
+    return original
+
+
+def favourite(account: Account, status_id: int) -> Status:
+    """Like a status one may see; liking twice changes nothing."""
+    status = _visible_status(account, status_id)
+    if status.reblog_id:
+        status = status.reblog
+    with transaction.atomic():
+        _fav, created = Favourite.objects.get_or_create(account=account, status=status)
+        if created:
+            Status.objects.filter(pk=status.pk).update(favourites_count=F("favourites_count") + 1)
+            notify(status.account, NotificationType.FAVOURITE, account, status)
+    status.refresh_from_db(fields=["favourites_count"])
+    return status
+
+
+def unfavourite(account: Account, status_id: int) -> Status:
+    status = _visible_status(account, status_id)
+    if status.reblog_id:
+        status = status.reblog
+    with transaction.atomic():
+        deleted, _rows = Favourite.objects.filter(account=account, status=status).delete()
+        if deleted:
+            Status.objects.filter(pk=status.pk).update(favourites_count=F("favourites_count") - 1)
+    status.refresh_from_db(fields=["favourites_count"])
+    return status
+
+
+def bookmark(account: Account, status_id: int) -> Status:
+    status = _visible_status(account, status_id)
+    if status.reblog_id:
+        status = status.reblog
+    Bookmark.objects.get_or_create(account=account, status=status)
+    return status
+
+
+def unbookmark(account: Account, status_id: int) -> Status:
+    status = _visible_status(account, status_id)
+    if status.reblog_id:
+        status = status.reblog
+    Bookmark.objects.filter(account=account, status=status).delete()
+    return status
+
+
+def _hydrate(qs):
+    return qs.select_related("account", "reblog__account").prefetch_related("mentions", "reblog__mentions")
+
+
+def context(viewer: Account | None, status_id: int) -> tuple[list[Status], list[Status]]:
+    """A thread around a status: the visible ancestors, oldest first, and the visible
+    descendants in reading order (each reply followed by its own replies)."""
+    gate = audience.Viewer.of(viewer)
+    status = _visible_status(viewer, status_id)
+    ancestors = []
+    parent_id = status.in_reply_to_id
+    while parent_id is not None and len(ancestors) < CONTEXT_LIMIT:
+        parent = _hydrate(Status.objects.filter(id=parent_id)).first()
+        if parent is None:
+            break
+        ancestors.append(parent)
+        parent_id = parent.in_reply_to_id
+    ancestors.reverse()
+
+    # Collect the reply tree level by level, then lay it out depth first.
+    children: dict[int, list[Status]] = {}
+    level = [status.id]
+    seen = 0
+    while level and seen < CONTEXT_LIMIT:
+        replies = list(_hydrate(Status.objects.filter(in_reply_to_id__in=level)).order_by("id")[:CONTEXT_LIMIT])
+        for reply in replies:
+            children.setdefault(reply.in_reply_to_id, []).append(reply)
+        seen += len(replies)
+        level = [r.id for r in replies]
+    descendants = []
+    stack = list(reversed(children.get(status.id, [])))
+    while stack:
+        node = stack.pop()
+        descendants.append(node)
+        stack.extend(reversed(children.get(node.id, [])))
+    return audience.visible(gate, ancestors), audience.visible(gate, descendants)
+
+
+def list_conversations(account: Account, page: Page = Page()):
+    """The account's direct-message conversations, the most recently active first, each shown
+    only while its latest message is one the account may see."""
+    viewer = audience.Viewer.of(account)
+    qs = (
+        AccountConversation.objects.filter(account=account, last_status__isnull=False)
+        .select_related("last_status__account")
+        .prefetch_related("participants", "last_status__mentions")
+    )
+    return [c for c in paginate(qs, page, field="last_status_id") if audience.can_see(viewer, c.last_status)]
+
+
+def mark_conversation_read(account: Account, conversation_id: int) -> AccountConversation:
+    ac = AccountConversation.objects.filter(account=account, id=conversation_id).first()
+    if ac is None:
+        raise NotFound(_("That conversation does not exist."))
+    ac.unread = False
+    ac.save(update_fields=["unread"])
+    return ac

@@ -1,0 +1,101 @@
+"""Home feed stores: each account's home feed is a list of status IDs, newest first, pushed on
+write. The protocol is what delivery and reading need; the database store fills it now, and a
+Redis store (sorted sets) fills it in scale-out mode. A feed holds only what can be rebuilt."""
+
+from dataclasses import dataclass
+from typing import Iterable, Protocol
+
+from django.db import connection
+from django.db.models import Q
+
+from chirvir.core.paging import Page, paginate
+from chirvir.timelines.models import Feed, FeedEntry
+
+
+@dataclass(frozen=True)
+class Entry:
+    status_id: int
+    author_id: int  # who posted or reposted it
+    origin_author_id: int  # for a repost, the original's author; else the author
+
+
+class FeedStore(Protocol):
+    def exists(self, owner_id: int) -> bool: ...
+
+    def push(self, entry: Entry, owner_ids: Iterable[int]) -> None:
+        """Add one status to many feeds; pushing the same status twice changes nothing."""
+
+    def read(self, owner_id: int, page: Page) -> list[int]:
+        """Status IDs of one page of a feed, newest first."""
+
+    def replace(self, owner_id: int, entries: Iterable[Entry]) -> None:
+        """Rebuild a feed whole; afterwards it exists."""
+
+    def remove_statuses(self, status_ids: Iterable[int]) -> None:
+        """Take statuses out of every feed."""
+
+    def remove_author(self, owner_id: int, author_id: int) -> None:
+        """Take an author's posts, and reposts of them, out of one feed."""
+
+    def trim(self, length: int) -> int:
+        """Keep the newest `length` entries of each feed; returns how many were dropped."""
+
+
+class DatabaseFeedStore:
+    """Feeds as rows of (owner, status), in the main database."""
+
+    def exists(self, owner_id: int) -> bool:
+        return Feed.objects.filter(account_id=owner_id).exists()
+
+    def push(self, entry: Entry, owner_ids: Iterable[int]) -> None:
+        _insert((owner, entry) for owner in owner_ids)
+
+    def read(self, owner_id: int, page: Page) -> list[int]:
+        rows = FeedEntry.objects.filter(account_id=owner_id).values_list("status_id", flat=True)
+        return paginate(rows, page, field="status_id")
+
+    def replace(self, owner_id: int, entries: Iterable[Entry]) -> None:
+        FeedEntry.objects.filter(account_id=owner_id).delete()
+        _insert((owner_id, entry) for entry in entries)
+        Feed.objects.get_or_create(account_id=owner_id)
+
+    def remove_statuses(self, status_ids: Iterable[int]) -> None:
+        FeedEntry.objects.filter(status_id__in=list(status_ids)).delete()
+
+    def remove_author(self, owner_id: int, author_id: int) -> None:
+        FeedEntry.objects.filter(Q(author_id=author_id) | Q(origin_author_id=author_id), account_id=owner_id).delete()
+
+    def trim(self, length: int) -> int:
+        # One statement for every feed: rank each feed's entries newest first, drop the tail.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                DELETE FROM timelines_feedentry WHERE (account_id, status_id) IN (
+                    SELECT account_id, status_id FROM (
+                        SELECT account_id, status_id,
+                               ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY status_id DESC) AS n
+                        FROM timelines_feedentry
+                    ) ranked WHERE n > %s
+                )
+                """,
+                [length],
+            )
+            return cursor.rowcount
+
+
+def _insert(pairs: Iterable[tuple[int, Entry]]) -> None:
+    FeedEntry.objects.bulk_create(
+        [
+            FeedEntry(account_id=owner, status_id=e.status_id, author_id=e.author_id, origin_author_id=e.origin_author_id)
+            for owner, e in pairs
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+
+
+_STORE: FeedStore = DatabaseFeedStore()
+
+
+def feed_store() -> FeedStore:
+    return _STORE

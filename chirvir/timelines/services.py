@@ -1,0 +1,232 @@
+"""Timelines: delivering a status into home feeds (fan-out on write), and every timeline read,
+each one filtered through the audience gate.
+
+Who gets a status in their home feed: its author, and the followers of its author, except
+- nobody but the author for a direct message (it lives in conversations instead);
+- nobody but the author when the author has more than CHIRVIR_FANOUT_LIMIT followers: readers
+  merge such accounts' posts in when they read;
+- a reply to someone else reaches only followers who also follow that someone (as the seeds
+  describe @replies);
+- a repost skips followers who asked not to see the reposts of its author.
+"""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from chirvir import audience
+from chirvir.accounts.models import Account, Follow
+from chirvir.core.paging import Page, paginate
+from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility
+from chirvir.timelines.feeds import Entry, feed_store
+
+# A page is read with some spare, so statuses the gate drops do not leave it short.
+OVERFETCH = 2
+REBUILD_PER_ACCOUNT = 40
+
+
+def _entry(status: Status) -> Entry:
+    origin = status.reblog.account_id if status.reblog_id else status.account_id
+    return Entry(status_id=status.id, author_id=status.account_id, origin_author_id=origin)
+
+
+def home_recipients(status: Status) -> list[int]:
+    """The accounts whose home feeds get this status on write (see the module's rules)."""
+    author = status.account
+    if status.visibility == Visibility.DIRECT or author.followers_count > settings.FANOUT_LIMIT:
+        return [author.id]
+    follows = Follow.objects.filter(target_account_id=author.id)
+    if status.reblog_id:
+        follows = follows.filter(show_reblogs=True).exclude(account_id=status.reblog.account_id)
+    if status.in_reply_to_account_id and status.in_reply_to_account_id != author.id:
+        also_following = Follow.objects.filter(target_account_id=status.in_reply_to_account_id).values("account_id")
+        follows = follows.filter(Q(account_id__in=also_following) | Q(account_id=status.in_reply_to_account_id))
+    return [author.id, *follows.values_list("account_id", flat=True)]
+
+
+def deliver_status(status_id: int) -> bool:
+    """Push a stored status into its recipients' home feeds and mark it delivered. Safe to run
+    again: a delivered or deleted status is left alone, and pushing twice adds nothing."""
+    status = Status.objects.select_related("account", "reblog").filter(id=status_id).first()
+    if status is None or status.delivered:
+        return False
+    feed_store().push(_entry(status), home_recipients(status))
+    Status.objects.filter(id=status_id).update(delivered=True)
+    return True
+
+
+def redeliver_lost(older_than_seconds: float = 30) -> list[int]:
+    """IDs of statuses still undelivered some time after they were stored: their delivery job
+    was lost (a crash between commit and queue). The sweep re-queues them."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    return list(Status.objects.filter(delivered=False, created_at__lt=cutoff).values_list("id", flat=True)[:1000])
+
+
+def remove_from_homes(status_ids: list[int]) -> None:
+    feed_store().remove_statuses(status_ids)
+
+
+def unmerge_from_home(owner_id: int, author_id: int) -> None:
+    """After an unfollow or a block: the author's posts and reposts of them leave the feed."""
+    feed_store().remove_author(owner_id, author_id)
+
+
+def merge_into_home(owner_id: int, author_id: int) -> None:
+    """After a follow: the author's recent posts join the feed, as if delivered then."""
+    store = feed_store()
+    follow = Follow.objects.filter(account_id=owner_id, target_account_id=author_id).select_related("account").first()
+    if follow is None or not store.exists(owner_id):
+        return  # unfollowed since, or the feed will be rebuilt whole when first read
+    for status in _deliverable(follow.account, _posts_of(follow)):
+        store.push(_entry(status), [owner_id])
+
+
+def _posts_of(follow: Follow):
+    """What of the followed account's posts its follower's home takes."""
+    qs = Status.objects.filter(account_id=follow.target_account_id).exclude(reblog__account_id=follow.account_id)
+    return qs if follow.show_reblogs else qs.filter(reblog__isnull=True)
+
+
+def _deliverable(owner: Account, qs) -> list[Status]:
+    """What delivery would have pushed to this owner out of a set of statuses, newest first."""
+    viewer = audience.Viewer.of(owner)
+    statuses = (
+        qs.exclude(visibility=Visibility.DIRECT)
+        .select_related("account", "reblog__account")
+        .prefetch_related("mentions", "reblog__mentions")
+        .order_by("-id")[:REBUILD_PER_ACCOUNT]
+    )
+    following = viewer.following | {owner.id}
+    return [
+        s
+        for s in statuses
+        if audience.can_see(viewer, s)
+        and (s.in_reply_to_account_id is None or s.in_reply_to_account_id in following)
+    ]
+
+
+def rebuild_home(owner: Account) -> None:
+    """Make a missing home feed again from the follow graph: the recent posts of the owner and
+    of every followed account that is fanned out on write."""
+    entries = [_entry(s) for s in _deliverable(owner, Status.objects.filter(account_id=owner.id))]
+    for follow in Follow.objects.filter(account=owner, target_account__followers_count__lte=settings.FANOUT_LIMIT):
+        entries += [_entry(s) for s in _deliverable(owner, _posts_of(follow))]
+    entries.sort(key=lambda e: e.status_id, reverse=True)
+    feed_store().replace(owner.id, entries[: settings.FEED_LENGTH])
+
+
+def _hydrate(ids: list[int]) -> list[Status]:
+    by_id = {
+        s.id: s
+        for s in Status.objects.filter(id__in=ids)
+        .select_related("account", "reblog__account", "in_reply_to_account")
+        .prefetch_related("mentions", "reblog__mentions")
+    }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _not_muted(viewer: audience.Viewer, status: Status) -> bool:
+    return status.account_id not in viewer.muting and (
+        status.reblog is None or status.reblog.account_id not in viewer.muting
+    )
+
+
+def home(account: Account, page: Page = Page()) -> list[Status]:
+    """The account's home timeline: its feed, with the posts of followed accounts too large to
+    fan out merged in, through the audience gate, without muted accounts."""
+    store = feed_store()
+    if not store.exists(account.id):
+        rebuild_home(account)
+    viewer = audience.Viewer.of(account)
+    wide = Page(page.max_id, page.since_id, page.min_id, page.limit * OVERFETCH)
+    ids = set(store.read(account.id, wide))
+    for follow in Follow.objects.filter(account=account, target_account__followers_count__gt=settings.FANOUT_LIMIT):
+        merged = _posts_of(follow).exclude(visibility=Visibility.DIRECT)
+        merged = merged.filter(Q(in_reply_to_account_id__isnull=True) | Q(in_reply_to_account_id__in=viewer.following | {account.id}))
+        ids.update(s.id for s in paginate(merged.only("id"), wide))
+    statuses = _hydrate(sorted(ids, reverse=True))
+    shown = [s for s in statuses if audience.can_see(viewer, s) and _not_muted(viewer, s)]
+    return _cut(shown, page)
+
+
+def _cut(statuses_desc: list[Status], page: Page) -> list[Status]:
+    keep = set(page.take([s.id for s in statuses_desc]))
+    return [s for s in statuses_desc if s.id in keep]
+
+
+def _read(viewer: audience.Viewer, qs, page: Page, key=lambda row: row) -> list:
+    """One page of rows, newest first by ID, whose status (`key(row)`) the viewer may see.
+    Reads on past rows the gate drops until the page is full or the rows run out."""
+    result = []
+    cursor = page
+    while True:
+        rows = paginate(qs, cursor)
+        result += [r for r in rows if audience.can_see(viewer, key(r))]
+        if len(result) >= page.limit or len(rows) < page.limit or page.min_id is not None:
+            return result[: page.limit]
+        cursor = Page(max_id=rows[-1].id, since_id=page.since_id, limit=page.limit)
+
+
+def _statuses(viewer: audience.Viewer):
+    return (
+        Status.objects.filter(audience.visible_q(viewer))
+        .select_related("account", "reblog__account", "in_reply_to_account")
+        .prefetch_related("mentions", "reblog__mentions")
+    )
+
+
+def account_statuses(
+    viewer_account: Account | None,
+    author: Account,
+    page: Page = Page(),
+    *,
+    exclude_replies: bool = False,
+    exclude_reblogs: bool = False,
+) -> list[Status]:
+    """An account's posts as a viewer may see them: with or without replies and reposts.
+    Direct messages are not part of a profile."""
+    viewer = audience.Viewer.of(viewer_account)
+    if not audience.may_see_posts_of(viewer, author):
+        return []
+    qs = _statuses(viewer).filter(account=author).exclude(visibility=Visibility.DIRECT)
+    if exclude_replies:
+        qs = qs.filter(Q(in_reply_to_account__isnull=True) | Q(in_reply_to_account=author))
+    if exclude_reblogs:
+        qs = qs.filter(reblog__isnull=True)
+    return _read(viewer, qs, page)
+
+
+def public(viewer_account: Account | None, page: Page = Page()) -> list[Status]:
+    """Everyone's public posts (not reposts), without the viewer's muted accounts."""
+    viewer = audience.Viewer.of(viewer_account)
+    qs = _statuses(viewer).filter(visibility=Visibility.PUBLIC, reblog__isnull=True)
+    qs = qs.exclude(account_id__in=viewer.muting)
+    return _read(viewer, qs, page)
+
+
+def hashtag(viewer_account: Account | None, name: str, page: Page = Page()) -> list[Status]:
+    """Public posts carrying a hashtag, however its case was written."""
+    viewer = audience.Viewer.of(viewer_account)
+    tagged = StatusTag.objects.filter(tag__name=Tag.key(name)).values("status_id")
+    qs = _statuses(viewer).filter(id__in=tagged, visibility=Visibility.PUBLIC).exclude(account_id__in=viewer.muting)
+    return _read(viewer, qs, page)
+
+
+def mentions(account: Account, page: Page = Page()) -> list[Status]:
+    """Posts that mention the account, as far as it may see them."""
+    viewer = audience.Viewer.of(account)
+    qs = _statuses(viewer).filter(mentions__account=account)
+    return _read(viewer, qs, page)
+
+
+def favourites(account: Account, page: Page = Page()) -> list[Favourite]:
+    """The account's likes, newest like first (paged by the like's ID, as Mastodon does)."""
+    viewer = audience.Viewer.of(account)
+    qs = Favourite.objects.filter(account=account).select_related("status__account", "status__reblog__account")
+    return _read(viewer, qs.prefetch_related("status__mentions"), page, key=lambda f: f.status)
+
+
+def bookmarks(account: Account, page: Page = Page()) -> list[Bookmark]:
+    viewer = audience.Viewer.of(account)
+    qs = Bookmark.objects.filter(account=account).select_related("status__account", "status__reblog__account")
+    return _read(viewer, qs.prefetch_related("status__mentions"), page, key=lambda b: b.status)

@@ -1,0 +1,50 @@
+"""Shared fixtures. Tests that touch the database run in real transactions (the database is
+emptied between tests), because delivery jobs start only when a post's transaction commits."""
+
+from pathlib import Path
+
+import pytest
+
+from chirvir.accounts import services as accounts
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+PURE = {"test_text_conformance.py", "test_text_html.py", "test_text_length.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name not in PURE:
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture
+def make_account():
+    def make(username, **profile):
+        account = accounts.register(username, "a long password 7", email=profile.pop("email", ""))
+        if profile:
+            accounts.update_profile(account, **profile)
+        return account
+
+    return make
+
+
+@pytest.fixture
+def alice(make_account):
+    return make_account("alice", display_name="Alice")
+
+
+@pytest.fixture
+def bob(make_account):
+    return make_account("bob", display_name="Bob")
+
+
+@pytest.fixture
+def carol(make_account):
+    return make_account("carol", display_name="Carol")
+
+
+def fresh(account):
+    """The account as stored now (counts change in the database, not on the object)."""
+    account.refresh_from_db()
+    return account

@@ -1,0 +1,60 @@
+"""Delivery through the job queue: marked undelivered with the post, delivered after commit,
+re-queued by the sweep when a crash lost the job, and idempotent."""
+
+from django.db import transaction
+
+from chirvir.accounts import services as accounts
+from chirvir.statuses import services as statuses
+from chirvir.statuses.models import Status
+from chirvir.timelines import services as timelines
+from chirvir.timelines import tasks
+from chirvir.timelines.models import FeedEntry
+
+
+def test_a_post_is_stored_undelivered_and_delivered_after_commit(alice, bob):
+    accounts.follow(bob, alice)
+    with transaction.atomic():
+        status = statuses.post_status(alice, "hello")
+        assert Status.objects.get(id=status.id).delivered is False
+        assert not FeedEntry.objects.filter(status_id=status.id).exists()
+    assert Status.objects.get(id=status.id).delivered is True
+    assert FeedEntry.objects.filter(status_id=status.id).count() == 2
+
+
+def test_a_failed_post_leaves_nothing_behind_and_queues_nothing(alice, bob):
+    accounts.follow(bob, alice)
+    try:
+        with transaction.atomic():
+            statuses.post_status(alice, "#rolled back @bob")
+            raise RuntimeError("crash before commit")
+    except RuntimeError:
+        pass
+    assert not Status.objects.exists() and not FeedEntry.objects.filter(account_id=bob.id).exists()
+    assert not bob.notifications.exists()
+
+
+def test_the_sweep_requeues_a_lost_delivery(alice, bob, monkeypatch):
+    accounts.follow(bob, alice)
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # the job is lost
+    status = statuses.post_status(alice, "lost in a crash")
+    monkeypatch.undo()
+    assert not FeedEntry.objects.filter(status_id=status.id).exists()
+    Status.objects.filter(id=status.id).update(created_at=status.created_at.replace(year=2020))
+    assert tasks.sweep.call_local() == 1
+    assert FeedEntry.objects.filter(status_id=status.id).count() == 2
+    assert tasks.sweep.call_local() == 0  # delivered: nothing left to sweep
+
+
+def test_delivering_twice_changes_nothing(alice, bob):
+    accounts.follow(bob, alice)
+    status = statuses.post_status(alice, "once")
+    assert timelines.deliver_status(status.id) is False
+    Status.objects.filter(id=status.id).update(delivered=False)
+    assert timelines.deliver_status(status.id) is True
+    assert FeedEntry.objects.filter(status_id=status.id).count() == 2
+
+
+def test_delivering_a_deleted_post_does_nothing(alice):
+    status = statuses.post_status(alice, "gone")
+    statuses.delete_status(alice, status.id)
+    assert timelines.deliver_status(status.id) is False

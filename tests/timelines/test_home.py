@@ -1,0 +1,138 @@
+from chirvir.accounts import services as accounts
+from chirvir.core.paging import Page
+from chirvir.statuses import services as statuses
+from chirvir.statuses.models import Visibility
+from chirvir.timelines import services as timelines
+from chirvir.timelines.feeds import feed_store
+from chirvir.timelines.models import Feed, FeedEntry
+
+
+def home_texts(account, **page):
+    return [s.reblog.text if s.reblog_id else s.text for s in timelines.home(account, Page(**page))]
+
+
+def in_feed(account):
+    return set(FeedEntry.objects.filter(account_id=account.id).values_list("status_id", flat=True))
+
+
+def test_a_followers_post_is_pushed_into_their_home_newest_first(alice, bob):
+    accounts.follow(alice, bob)
+    timelines.home(alice)  # the feed exists from now on; later posts arrive by delivery
+    first = statuses.post_status(bob, "first")
+    second = statuses.post_status(bob, "second")
+    assert {first.id, second.id} <= in_feed(alice)
+    assert home_texts(alice) == ["second", "first"]
+
+
+def test_own_posts_are_in_ones_own_home(alice):
+    statuses.post_status(alice, "me")
+    assert home_texts(alice) == ["me"]
+
+
+def test_strangers_posts_stay_out_of_home(alice, bob):
+    statuses.post_status(bob, "not followed")
+    assert home_texts(alice) == []
+
+
+def test_a_new_follow_brings_recent_posts_and_unfollow_takes_them_away(alice, bob):
+    timelines.home(alice)
+    statuses.post_status(bob, "older post")
+    accounts.follow(alice, bob)
+    assert home_texts(alice) == ["older post"]
+    accounts.unfollow(alice, bob)
+    assert in_feed(alice) == set()
+    assert home_texts(alice) == []
+
+
+def test_a_block_takes_posts_out_of_both_homes(alice, bob):
+    accounts.follow(alice, bob)
+    accounts.follow(bob, alice)
+    statuses.post_status(alice, "from alice")
+    statuses.post_status(bob, "from bob")
+    accounts.block(alice, bob)
+    assert home_texts(alice) == ["from alice"]
+    assert home_texts(bob) == ["from bob"]
+
+
+def test_delete_removes_the_post_from_every_feed(alice, bob, carol):
+    accounts.follow(bob, alice)
+    accounts.follow(carol, alice)
+    status = statuses.post_status(alice, "oops")
+    assert all(status.id in in_feed(a) for a in (alice, bob, carol))
+    statuses.delete_status(alice, status.id)
+    assert not FeedEntry.objects.filter(status_id=status.id).exists()
+
+
+def test_a_reply_reaches_only_followers_of_both(alice, bob, carol):
+    accounts.follow(carol, alice)
+    root = statuses.post_status(bob, "question")
+    statuses.post_status(alice, "@bob answer", in_reply_to_id=root.id)
+    assert home_texts(carol) == []  # carol does not follow bob
+    accounts.follow(carol, bob)
+    statuses.post_status(alice, "@bob another answer", in_reply_to_id=root.id)
+    assert "@bob another answer" in home_texts(carol)
+
+
+def test_reposts_reach_followers_unless_they_turned_reposts_off(alice, bob, carol, make_account):
+    dave = make_account("dave")
+    accounts.follow(bob, alice)
+    accounts.follow(dave, alice, reblogs=False)
+    original = statuses.post_status(carol, "worth sharing")
+    statuses.reblog(alice, original.id)
+    assert home_texts(bob) == ["worth sharing"]
+    assert home_texts(dave) == []
+
+
+def test_followers_only_posts_reach_followers_and_direct_messages_stay_out_of_home(alice, bob, carol):
+    accounts.follow(bob, alice)
+    statuses.post_status(alice, "for followers", visibility=Visibility.PRIVATE)
+    statuses.post_status(alice, "@carol secret", visibility=Visibility.DIRECT)
+    assert home_texts(bob) == ["for followers"]
+    assert home_texts(carol) == []
+
+
+def test_muted_accounts_leave_home(alice, bob):
+    accounts.follow(alice, bob)
+    statuses.post_status(bob, "noise")
+    accounts.mute(alice, bob)
+    assert home_texts(alice) == []
+    accounts.unmute(alice, bob)
+    assert home_texts(alice) == ["noise"]
+
+
+def test_a_missing_feed_is_rebuilt_from_the_follow_graph(alice, bob, carol):
+    accounts.follow(alice, bob)
+    statuses.post_status(bob, "bob 1")
+    statuses.post_status(carol, "carol 1")
+    statuses.post_status(alice, "alice 1")
+    FeedEntry.objects.all().delete()
+    Feed.objects.all().delete()  # as after losing the feed store
+    assert home_texts(alice) == ["alice 1", "bob 1"]
+    assert Feed.objects.filter(account_id=alice.id).exists()
+
+
+def test_accounts_above_the_fanout_limit_are_merged_when_read(alice, bob, carol, settings):
+    settings.FANOUT_LIMIT = 1
+    accounts.follow(alice, bob)
+    accounts.follow(carol, bob)  # bob now has 2 followers, above the limit
+    timelines.home(alice)
+    status = statuses.post_status(bob, "too popular to push")
+    assert status.id not in in_feed(alice)  # not fanned out...
+    assert home_texts(alice) == ["too popular to push"]  # ...but merged in when read
+    assert home_texts(carol) == ["too popular to push"]
+
+
+def test_paging_with_max_since_and_min_id(alice):
+    posts = [statuses.post_status(alice, f"post {i}") for i in range(6)]
+    ids = [p.id for p in posts]
+    assert home_texts(alice, limit=2) == ["post 5", "post 4"]
+    assert home_texts(alice, limit=2, max_id=ids[4]) == ["post 3", "post 2"]
+    assert home_texts(alice, since_id=ids[3]) == ["post 5", "post 4"]
+    assert home_texts(alice, min_id=ids[1], limit=2) == ["post 3", "post 2"]
+
+
+def test_feeds_are_trimmed_to_their_length(alice):
+    for i in range(5):
+        statuses.post_status(alice, f"post {i}")
+    assert feed_store().trim(3) == 2
+    assert len(in_feed(alice)) == 3
