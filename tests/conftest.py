@@ -9,7 +9,7 @@ from chirvir.accounts import services as accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-PURE = {"test_text_conformance.py", "test_text_html.py", "test_text_length.py"}
+PURE = {"test_text_conformance.py", "test_text_html.py", "test_text_length.py", "test_serve.py"}
 
 
 def pytest_collection_modifyitems(items):

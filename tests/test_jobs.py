@@ -15,9 +15,9 @@ def test_a_post_is_stored_undelivered_and_delivered_after_commit(alice, bob):
     accounts.follow(bob, alice)
     with transaction.atomic():
         status = statuses.post_status(alice, "hello")
-        assert Status.objects.get(id=status.id).delivered is False
+        assert Status.objects.get(id=status.id).delivered_at is None
         assert not FeedEntry.objects.filter(status_id=status.id).exists()
-    assert Status.objects.get(id=status.id).delivered is True
+    assert Status.objects.get(id=status.id).delivered_at is not None
     assert FeedEntry.objects.filter(status_id=status.id).count() == 2
 
 
@@ -49,7 +49,7 @@ def test_delivering_twice_changes_nothing(alice, bob):
     accounts.follow(bob, alice)
     status = statuses.post_status(alice, "once")
     assert timelines.deliver_status(status.id) is False
-    Status.objects.filter(id=status.id).update(delivered=False)
+    Status.objects.filter(id=status.id).update(delivered_at=None)
     assert timelines.deliver_status(status.id) is True
     assert FeedEntry.objects.filter(status_id=status.id).count() == 2
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from chirvir.core.ids import next_id
+from chirvir.core.ids import IdField
 
 
 class AccountManager(UserManager):
@@ -19,7 +19,7 @@ class AccountManager(UserManager):
 class Account(AbstractUser):
     """A person on Chirvir: the log-in (Django's user) and the public profile in one row."""
 
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
     username = models.CharField(max_length=30, unique=True)
     display_name = models.CharField(max_length=30, blank=True, default="")
     note = models.TextField(blank=True, default="")
@@ -52,7 +52,7 @@ class Account(AbstractUser):
 class _Relation(models.Model):
     """One account's edge to another, at most one of a kind per pair."""
 
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     target_account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -3,7 +3,7 @@ taken from one database-wide sequence, so two processes on any machines never ma
 
 import time
 
-from django.db import connection
+from django.db import connection, models
 
 SEQUENCE_BITS = 16
 _SEQUENCE_MASK = (1 << SEQUENCE_BITS) - 1
@@ -33,3 +33,16 @@ def id_at(timestamp: float) -> int:
 
 def timestamp_of(id_: int) -> float:
     return (id_ >> SEQUENCE_BITS) / 1000
+
+
+class IdField(models.BigIntegerField):
+    """A primary key filled with `next_id()` when a row is first saved (or bulk-created), not
+    when the object is made: making an object must not touch the database."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("primary_key", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def get_pk_value_on_save(self, instance):
+        return next_id()

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from chirvir.accounts.models import Account
-from chirvir.core.ids import next_id
+from chirvir.core.ids import IdField
 from chirvir.statuses.models import Status
 
 
@@ -18,7 +18,7 @@ class NotificationType(models.TextChoices):
 
 
 class Notification(models.Model):
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notifications")
     from_account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=20, choices=NotificationType.choices)

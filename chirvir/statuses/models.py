@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chirvir.accounts.models import Account
-from chirvir.core.ids import next_id
+from chirvir.core.ids import IdField
 
 
 class Visibility(models.TextChoices):
@@ -21,11 +21,11 @@ class Visibility(models.TextChoices):
 class Conversation(models.Model):
     """A thread: a post and every reply under it share one."""
 
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
 
 
 class Tag(models.Model):
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
     name = models.CharField(max_length=200, unique=True)  # always Tag.key(name)
 
     def __str__(self):
@@ -38,7 +38,7 @@ class Tag(models.Model):
 
 
 class Status(models.Model):
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="statuses")
     text = models.TextField(blank=True, default="")  # what the author wrote, NFC
     content = models.TextField(blank=True, default="")  # the safe HTML rendering of text
@@ -60,13 +60,13 @@ class Status(models.Model):
     replies_count = models.IntegerField(default=0)
     reblogs_count = models.IntegerField(default=0)
     favourites_count = models.IntegerField(default=0)
-    # Cleared by the delivery job; the sweep re-queues any left set by a crash.
-    delivered = models.BooleanField(default=False)
+    # Set by the delivery job; the sweep re-queues any left empty by a crash.
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["account", "id"], name="status_by_account"),
-            models.Index(fields=["id"], name="status_undelivered", condition=Q(delivered=False)),
+            models.Index(fields=["id"], name="status_undelivered", condition=Q(delivered_at__isnull=True)),
         ]
         constraints = [
             # One repost of a status per account.
@@ -102,7 +102,7 @@ class StatusTag(models.Model):
 
 
 class Favourite(models.Model):
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="favourites")
     status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="favourites")
 
@@ -111,7 +111,7 @@ class Favourite(models.Model):
 
 
 class Bookmark(models.Model):
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="bookmarks")
     status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="bookmarks")
 
@@ -122,7 +122,7 @@ class Bookmark(models.Model):
 class AccountConversation(models.Model):
     """One participant's view of a direct-message conversation."""
 
-    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    id = IdField()
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="conversations")
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
     participants = models.ManyToManyField(Account, related_name="+")  # the others in it

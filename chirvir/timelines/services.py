@@ -48,10 +48,10 @@ def deliver_status(status_id: int) -> bool:
     """Push a stored status into its recipients' home feeds and mark it delivered. Safe to run
     again: a delivered or deleted status is left alone, and pushing twice adds nothing."""
     status = Status.objects.select_related("account", "reblog").filter(id=status_id).first()
-    if status is None or status.delivered:
+    if status is None or status.delivered_at is not None:
         return False
     feed_store().push(_entry(status), home_recipients(status))
-    Status.objects.filter(id=status_id).update(delivered=True)
+    Status.objects.filter(id=status_id).update(delivered_at=timezone.now())
     return True
 
 
@@ -59,7 +59,7 @@ def redeliver_lost(older_than_seconds: float = 30) -> list[int]:
     """IDs of statuses still undelivered some time after they were stored: their delivery job
     was lost (a crash between commit and queue). The sweep re-queues them."""
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    return list(Status.objects.filter(delivered=False, created_at__lt=cutoff).values_list("id", flat=True)[:1000])
+    return list(Status.objects.filter(delivered_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)[:1000])
 
 
 def remove_from_homes(status_ids: list[int]) -> None:

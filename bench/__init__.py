@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (or `chirvir bench`). See docs/performance.md."""

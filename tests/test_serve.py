@@ -1,0 +1,107 @@
+"""`chirvir serve` as `make run` starts it: a real process on a free port, with its own data
+directory, the web server and the job consumer; the demo community's posts are delivered by the
+real Huey consumer reading its SQLite queue."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+def wait_until(check, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if result := check():
+                return result
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+@pytest.fixture
+def served(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(CHIRVIR_DATA_DIR=str(tmp_path / "data"), CHIRVIR_BIND=f"127.0.0.1:{port}")
+    log = open(tmp_path / "serve.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "chirvir.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: get(f"{base}/health") == (200, "OK"), 90, "/health")
+        yield base, env, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+
+
+def chirvir(env, *args) -> str:
+    result = subprocess.run([sys.executable, "-m", "chirvir.cli", *args], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_serve_answers_health_and_the_instance_documents(served):
+    base, env, _ = served
+    port = base.rsplit(":", 1)[1]
+    for path in ("/api/v1/instance", "/api/v1/instance/"):
+        status, body = get(base + path)
+        v1 = json.loads(body)
+        assert status == 200
+        assert v1["configuration"]["statuses"]["max_characters"] == 140
+        assert v1["uri"] == f"127.0.0.1:{port}"
+        assert v1["version"].startswith("4.2.0 (compatible; Chirvir ")
+        assert v1["urls"]["streaming_api"] == f"ws://127.0.0.1:{port}"
+    v2 = json.loads(get(base + "/api/v2/instance")[1])
+    assert v2["configuration"]["statuses"]["max_characters"] == 140
+    assert v2["configuration"]["urls"]["streaming"] == f"ws://127.0.0.1:{port}"
+    assert get(base + "/api/v1/streaming/health") == (200, "OK")
+
+
+def test_the_demo_community_is_delivered_by_the_job_consumer_and_everything_stays_in_the_data_dir(served, tmp_path):
+    base, env, process = served
+    out = chirvir(env, "demo")
+    assert "Demo community ready: 12 accounts" in out
+    count_undelivered = (
+        "from chirvir.statuses.models import Status; "
+        "print(Status.objects.count(), Status.objects.filter(delivered_at__isnull=True).count())"
+    )
+
+    def all_delivered():
+        total, undelivered = map(int, chirvir(env, "shell", "--no-imports", "-c", count_undelivered).split())
+        return total > 20 and undelivered == 0
+
+    wait_until(all_delivered, 60, "the consumer to deliver every demo post")
+    feeds = chirvir(env, "shell", "--no-imports", "-c", "from chirvir.timelines.models import FeedEntry; print(FeedEntry.objects.count())")
+    assert int(feeds) > 100
+    assert json.loads(get(base + "/api/v1/instance")[1])["stats"]["user_count"] == 12
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    data = Path(env["CHIRVIR_DATA_DIR"])
+    assert {"chirvir.sqlite3", "jobs.sqlite3", "secret_key"} <= {p.name for p in data.iterdir()}
