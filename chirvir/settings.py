@@ -120,7 +120,9 @@ HUEY = {
     "name": "chirvir",
     "filename": str(DATA_DIR / "jobs.sqlite3"),
     "immediate": False,
-    "consumer": {"workers": JOB_WORKERS, "worker_type": "thread"},
+    "results": False,  # nothing reads a job's return value
+    # Poll the SQLite queue often when idle, so a post reaches feeds within a fraction of a second.
+    "consumer": {"workers": JOB_WORKERS, "worker_type": "thread", "initial_delay": 0.02, "backoff": 1.1, "max_delay": 0.25},
 }
 
 AUTH_USER_MODEL = "accounts.Account"

@@ -14,7 +14,7 @@ from chirvir.accounts.models import Account, Block, Follow
 from chirvir.core.errors import DomainError, NotFound
 from chirvir.notifications import services as notifications
 from chirvir.statuses import services as statuses
-from chirvir.statuses.models import Conversation, Status, Tag
+from chirvir.statuses.models import Status, Tag
 from chirvir.timelines import services as timelines
 from chirvir.timelines.models import Feed, FeedEntry
 
@@ -129,7 +129,6 @@ def every_read(viewer: Account | None, people, all_ids):
 
 def wipe():
     Account.objects.all().delete()
-    Conversation.objects.all().delete()
     Tag.objects.all().delete()
     FeedEntry.objects.all().delete()
     Feed.objects.all().delete()

@@ -18,12 +18,6 @@ class Visibility(models.TextChoices):
     DIRECT = "direct"
 
 
-class Conversation(models.Model):
-    """A thread: a post and every reply under it share one."""
-
-    id = IdField()
-
-
 class Tag(models.Model):
     id = IdField()
     name = models.CharField(max_length=200, unique=True)  # always Tag.key(name)
@@ -53,7 +47,8 @@ class Status(models.Model):
         Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reblog = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="reblogs")
-    conversation = models.ForeignKey(Conversation, null=True, on_delete=models.SET_NULL, related_name="statuses")
+    # The thread: the ID of the post that started it, shared by every reply under it (none for reposts).
+    conversation_id = models.BigIntegerField(null=True, db_index=True)
     tags = models.ManyToManyField(Tag, through="StatusTag", related_name="statuses")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -124,10 +119,10 @@ class AccountConversation(models.Model):
 
     id = IdField()
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="conversations")
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    conversation_id = models.BigIntegerField()
     participants = models.ManyToManyField(Account, related_name="+")  # the others in it
     last_status = models.ForeignKey(Status, null=True, on_delete=models.SET_NULL, related_name="+")
     unread = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["account", "conversation"], name="account_conversation_unique")]
+        constraints = [models.UniqueConstraint(fields=["account", "conversation_id"], name="account_conversation_unique")]

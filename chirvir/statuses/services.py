@@ -13,6 +13,7 @@ from chirvir import audience
 from chirvir.accounts.models import Account
 from chirvir.core import text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
+from chirvir.core.ids import next_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
 from chirvir.notifications.models import NotificationType
@@ -20,7 +21,6 @@ from chirvir.notifications.services import notify
 from chirvir.statuses.models import (
     AccountConversation,
     Bookmark,
-    Conversation,
     Favourite,
     Mention,
     Status,
@@ -134,10 +134,10 @@ def post_status(
     content = text.render_html(body, mention_url=mention_url, hashtag_url=lambda name: tag_url(Tag.key(name)))
 
     with transaction.atomic():
-        conversation = (
-            parent.conversation if parent is not None and parent.conversation_id else Conversation.objects.create()
-        )
+        status_id = next_id()
         status = Status.objects.create(
+            id=status_id,
+            conversation_id=parent.conversation_id if parent is not None else status_id,
             account=author,
             text=body,
             content=content,
@@ -147,14 +147,12 @@ def post_status(
             language=language,
             in_reply_to=parent,
             in_reply_to_account_id=parent.account_id if parent else None,
-            conversation=conversation,
         )
         Mention.objects.bulk_create(
             [Mention(status=status, account=a) for a in mentioned.values() if a.pk != author.pk]
         )
         if hashtags:
-            tags = [Tag.objects.get_or_create(name=key)[0] for key in hashtags]
-            StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in tags])
+            StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(hashtags)])
         Account.objects.filter(pk=author.pk).update(
             statuses_count=F("statuses_count") + 1, last_status_at=timezone.now()
         )
@@ -168,11 +166,21 @@ def post_status(
     return status
 
 
+def _tags(keys) -> list[Tag]:
+    """The Tag rows for these keys, made for the ones new to the instance."""
+    found = list(Tag.objects.filter(name__in=keys))
+    missing = set(keys) - {t.name for t in found}
+    if missing:
+        Tag.objects.bulk_create([Tag(name=key) for key in missing], ignore_conflicts=True)
+        found = list(Tag.objects.filter(name__in=keys))
+    return found
+
+
 def _join_conversation(status: Status, author: Account, recipients: list[Account]) -> None:
     viewer_can_see = [a for a in recipients if audience.can_see(audience.Viewer.of(a), status)]
     everyone = [author, *viewer_can_see]
     for account in everyone:
-        ac, _created = AccountConversation.objects.get_or_create(account=account, conversation=status.conversation)
+        ac, _created = AccountConversation.objects.get_or_create(account=account, conversation_id=status.conversation_id)
         ac.last_status = status
         ac.unread = account.pk != author.pk
         ac.save(update_fields=["last_status", "unread"])

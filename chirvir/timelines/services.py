@@ -11,6 +11,7 @@ Who gets a status in their home feed: its author, and the followers of its autho
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -47,11 +48,12 @@ def home_recipients(status: Status) -> list[int]:
 def deliver_status(status_id: int) -> bool:
     """Push a stored status into its recipients' home feeds and mark it delivered. Safe to run
     again: a delivered or deleted status is left alone, and pushing twice adds nothing."""
-    status = Status.objects.select_related("account", "reblog").filter(id=status_id).first()
-    if status is None or status.delivered_at is not None:
-        return False
-    feed_store().push(_entry(status), home_recipients(status))
-    Status.objects.filter(id=status_id).update(delivered_at=timezone.now())
+    with transaction.atomic():
+        status = Status.objects.select_related("account", "reblog").filter(id=status_id).first()
+        if status is None or status.delivered_at is not None:
+            return False
+        feed_store().push(_entry(status), home_recipients(status))
+        Status.objects.filter(id=status_id).update(delivered_at=timezone.now())
     return True
 
 
