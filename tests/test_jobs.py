@@ -48,13 +48,23 @@ def test_the_sweep_requeues_a_lost_delivery(alice, bob, monkeypatch):
 def test_delivering_twice_changes_nothing(alice, bob):
     accounts.follow(bob, alice)
     status = statuses.post_status(alice, "once")
-    assert timelines.deliver_status(status.id) is False
+    assert timelines.deliver_status(status.id) == 0
     Status.objects.filter(id=status.id).update(delivered_at=None)
-    assert timelines.deliver_status(status.id) is True
+    assert timelines.deliver_status(status.id) == 1
     assert FeedEntry.objects.filter(status_id=status.id).count() == 2
 
 
 def test_delivering_a_deleted_post_does_nothing(alice):
     status = statuses.post_status(alice, "gone")
     statuses.delete_status(alice, status.id)
-    assert timelines.deliver_status(status.id) is False
+    assert timelines.deliver_status(status.id) == 0
+
+
+def test_one_delivery_job_takes_the_other_waiting_posts_with_it(alice, bob, monkeypatch):
+    accounts.follow(bob, alice)
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # jobs not yet run
+    posts = [statuses.post_status(alice, f"post {i}") for i in range(3)]
+    monkeypatch.undo()
+    assert timelines.deliver_status(posts[-1].id) == 3
+    assert not Status.objects.filter(delivered_at__isnull=True).exists()
+    assert FeedEntry.objects.filter(account_id=bob.id).count() == 3

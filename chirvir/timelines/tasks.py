@@ -10,7 +10,7 @@ from chirvir.timelines.feeds import feed_store
 
 
 @task(retries=3, retry_delay=5)
-def deliver_status(status_id: int) -> bool:
+def deliver_status(status_id: int) -> int:
     return services.deliver_status(status_id)
 
 
