@@ -135,7 +135,7 @@ def wipe():
 
 
 @pytest.mark.slow
-@hypothesis_settings(max_examples=int(__import__("os").environ.get("N", 500)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@hypothesis_settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=st.lists(operation, min_size=4, max_size=30), fanout_limit=st.integers(0, 3))
 def test_no_read_path_shows_a_status_its_viewer_may_not_see(ops, fanout_limit, settings):
     settings.FANOUT_LIMIT = fanout_limit
