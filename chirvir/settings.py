@@ -165,5 +165,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CHIRVIR_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    # A handler of its own keeps Huey from adding another (and logging each job at INFO).
+    "loggers": {"huey": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

@@ -11,6 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+STOPPED = {0, -signal.SIGINT, -signal.SIGTERM}
+
+
 class Command(BaseCommand):
     help = "Run everything Chirvir needs on one machine: web, streaming and jobs."
 
@@ -28,16 +31,20 @@ class Command(BaseCommand):
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
-            self.stderr.write("A Chirvir process ended; stopping the others.")
         except KeyboardInterrupt:
-            self.stdout.write("Stopping.")
-        finally:
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
-            for child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        sys.exit(0 if all(child.returncode in (0, -signal.SIGTERM) for child in children) else 1)
+            pass
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        # Ctrl-C reaches the children too; ending by a signal is a normal stop.
+        failed = [child for child in children if child.returncode not in STOPPED]
+        if failed:
+            self.stderr.write(f"A Chirvir process failed (exit {failed[0].returncode}); stopped the others.")
+            sys.exit(1)
+        self.stdout.write("Stopped.")
