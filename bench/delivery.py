@@ -94,8 +94,9 @@ def build(data_dir: Path, accounts: int, mean: float, exponent: float, seed: int
     }
 
 
-def post(data_dir: Path, worker: int, count: int, accounts: int, seed: int, out: Path) -> None:
-    """One poster process: `count` statuses by random authors, recording each commit time."""
+def post(data_dir: Path, worker: int, count: int, accounts: int, seed: int, out: Path, rate: float) -> None:
+    """One poster process: `count` statuses by random authors, recording each commit time;
+    at most `rate` posts a second when a rate is given."""
     setup_django(data_dir)
     from chirvir.accounts.models import Account
     from chirvir.statuses.services import post_status
@@ -103,8 +104,11 @@ def post(data_dir: Path, worker: int, count: int, accounts: int, seed: int, out:
     rng = random.Random(seed + worker)
     authors = list(Account.objects.filter(username__in=[f"u{rng.randrange(accounts)}" for _ in range(500)]))
     languages = list(WORDS)
+    started = time.monotonic()
     with out.open("w") as f:
         for i in range(count):
+            if rate and (ahead := started + i / rate - time.monotonic()) > 0:
+                time.sleep(ahead)
             language = rng.choice(languages)
             words = WORDS[language].split()
             body = " ".join(rng.sample(words, rng.randint(4, len(words)))) + f" #bench{i % 7}"
@@ -133,8 +137,9 @@ def main(argv=None) -> None:
     parser.add_argument("--mean-followers", type=float, default=100)
     parser.add_argument("--exponent", type=float, default=0.7, help="power-law exponent of follower counts")
     parser.add_argument("--posts", type=int, default=3000)
-    parser.add_argument("--posters", type=int, default=2, help="processes posting")
-    parser.add_argument("--consumers", type=int, default=2, help="`chirvir worker` processes")
+    parser.add_argument("--posters", type=int, default=1, help="processes posting")
+    parser.add_argument("--consumers", type=int, default=1, help="`chirvir worker` processes")
+    parser.add_argument("--rate", type=float, default=0, help="posts/s in all (default: as fast as they go)")
     parser.add_argument("--seed", type=int, default=2006)
     parser.add_argument("--data-dir", type=Path, help="default: a new temporary directory")
     parser.add_argument("--role", choices=["main", "build", "post"], default="main", help=argparse.SUPPRESS)
@@ -145,7 +150,7 @@ def main(argv=None) -> None:
         print(json.dumps(build(args.data_dir, args.accounts, args.mean_followers, args.exponent, args.seed)))
         return
     if args.role == "post":
-        post(args.data_dir, args.worker, args.posts, args.accounts, args.seed, args.out)
+        post(args.data_dir, args.worker, args.posts, args.accounts, args.seed, args.out, args.rate)
         return
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="chirvir-bench-"))
@@ -169,14 +174,15 @@ def main(argv=None) -> None:
     ]
     try:
         time.sleep(2)  # consumers up
-        print(f"Posting {args.posts} statuses from {args.posters} processes, "
+        pace = f" at {args.rate:g}/s" if args.rate else " as fast as they go"
+        print(f"Posting {args.posts} statuses{pace} from {args.posters} processes, "
               f"delivered by {args.consumers} consumers ...", flush=True)
         per = args.posts // args.posters
         outs = [data_dir / f"posted-{w}.txt" for w in range(args.posters)]
         started = time.time()
         posters = [
             subprocess.Popen([*me, "--role", "post", "--worker", str(w), "--posts", str(per), "--seed", str(args.seed),
-                              "--out", str(outs[w])], env=env)
+                              "--rate", str(args.rate / args.posters), "--out", str(outs[w])], env=env)
             for w in range(args.posters)
         ]
         for p in posters:

@@ -60,11 +60,11 @@ def test_delivering_a_deleted_post_does_nothing(alice):
     assert timelines.deliver_status(status.id) == 0
 
 
-def test_one_delivery_job_takes_the_other_waiting_posts_with_it(alice, bob, monkeypatch):
+def test_one_delivery_job_takes_the_posts_waiting_after_it(alice, bob, monkeypatch):
     accounts.follow(bob, alice)
     monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # jobs not yet run
     posts = [statuses.post_status(alice, f"post {i}") for i in range(3)]
     monkeypatch.undo()
-    assert timelines.deliver_status(posts[-1].id) == 3
+    assert timelines.deliver_status(posts[0].id) == 3
     assert not Status.objects.filter(delivered_at__isnull=True).exists()
     assert FeedEntry.objects.filter(account_id=bob.id).count() == 3

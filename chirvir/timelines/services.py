@@ -11,7 +11,7 @@ Who gets a status in their home feed: its author, and the followers of its autho
 """
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -52,26 +52,29 @@ def home_recipients(status: Status) -> list[int]:
 
 def deliver_status(status_id: int) -> int:
     """Push a stored status into its recipients' home feeds and mark it delivered, together
-    with other statuses waiting for delivery (up to DELIVERY_BATCH, oldest first): one
-    transaction for many posts writes each touched feed page once. Safe to run again: delivered
-    and deleted statuses are left alone, and pushing twice adds nothing. Returns how many it
+    with the statuses waiting after it (up to DELIVERY_BATCH): one write for many posts touches
+    each feed page once. Recipients are read before any write, so the database's write lock is
+    held only for the rows themselves. Safe to run again, or beside another worker: a delivered
+    or deleted status is left alone, and pushing twice adds nothing. Returns how many it
     delivered."""
     waiting = Status.objects.filter(delivered_at__isnull=True)
     if not waiting.filter(id=status_id).exists():
-        return 0  # delivered with an earlier batch: done without taking the write lock
+        return 0  # delivered with an earlier batch, or deleted: the common case, kept cheap
+    # Only the columns delivery reads: this is the hot path of every post.
+    batch = list(
+        waiting.filter(id__gte=status_id)
+        .select_related("account", "reblog")
+        .only(*DELIVERY_FIELDS)
+        .order_by("id")[:DELIVERY_BATCH]
+    )
+    if not batch:
+        return 0
+    pushes = [(_entry(status), home_recipients(status)) for status in batch]
+    store = feed_store()
     with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
-            # Concurrent workers share out the waiting posts instead of queueing on the same rows.
-            waiting = waiting.select_for_update(skip_locked=True, of=("self",))
-        ids = [status_id, *waiting.exclude(id=status_id).order_by("id").values_list("id", flat=True)[: DELIVERY_BATCH - 1]]
-        # Only the columns delivery reads: this is the hot path of every post.
-        batch = list(
-            waiting.filter(id__in=ids).select_related("account", "reblog").only(*DELIVERY_FIELDS).order_by("id")
-        )
-        store = feed_store()
-        for status in batch:
-            store.push(_entry(status), home_recipients(status))
-        Status.objects.filter(id__in=[s.id for s in batch]).update(delivered_at=timezone.now())
+        for entry, recipients in pushes:
+            store.push(entry, recipients)
+        waiting.filter(id__in=[s.id for s in batch]).update(delivered_at=timezone.now())
     return len(batch)
 
 
