@@ -121,11 +121,12 @@ def update_profile(account: Account, **changes) -> Account:
             raise Invalid(_("Chirvir is not translated into %(language)s.") % {"language": language})
         account.language = language
         fields.append("language")
-    for image_field, label in (("avatar", _("The avatar")), ("header", _("The header"))):
-        if changes.get(image_field) is not None:
-            _check_image(changes[image_field], label)
-            getattr(account, image_field).save(changes[image_field].name, changes[image_field], save=False)
-            fields.append(image_field)
+    images = [(f, changes[f]) for f in ("avatar", "header") if changes.get(f) is not None]
+    for image_field, upload in images:  # check both before storing either
+        _check_image(upload, _("The avatar") if image_field == "avatar" else _("The header"))
+    for image_field, upload in images:
+        getattr(account, image_field).save(upload.name, upload, save=False)
+        fields.append(image_field)
     unlocking = "locked" in changes and account.locked and not changes["locked"]
     if "locked" in changes:
         account.locked = bool(changes["locked"])

@@ -46,3 +46,12 @@ class IdField(models.BigIntegerField):
 
     def get_pk_value_on_save(self, instance):
         return next_id()
+
+
+def parse_id(value) -> int | None:
+    """An ID as a client sent it (a number or a decimal string), or None if it cannot be one."""
+    try:
+        id_ = int(value)
+    except (TypeError, ValueError):
+        return None
+    return id_ if 0 < id_ < 1 << 63 else None

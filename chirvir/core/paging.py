@@ -1,7 +1,10 @@
 """Mastodon's paging by ID: newest first; max_id/since_id bound a page, min_id asks for the
-page just above an ID (oldest first when fetched, returned newest first)."""
+page just above an ID (oldest first when fetched, returned newest first). Interfaces clamp a
+requested limit to MAX_LIMIT; services may read wider pages for themselves."""
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 from chirvir.core.errors import Invalid
 
@@ -18,9 +21,7 @@ class Page:
 
     def __post_init__(self):
         if self.limit < 1:
-            raise Invalid("limit must be a positive number")
-        if self.limit > MAX_LIMIT:
-            object.__setattr__(self, "limit", MAX_LIMIT)
+            raise Invalid(_("The limit must be a positive number."))
 
     def contains(self, id_: int) -> bool:
         return (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from chirvir import audience
 from chirvir.accounts.models import Account, Block, Mute
 from chirvir.core.errors import Invalid, NotFound
+from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
 from chirvir.notifications.models import Marker, Notification
 from chirvir.statuses.models import Status
@@ -71,7 +72,7 @@ def _page(qs, page: Page, max_id):
 
 
 def get_notification(account: Account, notification_id: int) -> Notification:
-    notification = Notification.objects.filter(account=account, id=notification_id).first()
+    notification = Notification.objects.filter(account=account, id=parse_id(notification_id)).first()
     if notification is None:
         raise NotFound(_("That notification does not exist."))
     return notification

@@ -13,7 +13,7 @@ from chirvir import audience
 from chirvir.accounts.models import Account
 from chirvir.core import text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
-from chirvir.core.ids import next_id
+from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
 from chirvir.notifications.models import NotificationType
@@ -50,8 +50,9 @@ def _find_accounts(usernames) -> dict[str, Account]:
     return {a.key: a for a in found}
 
 
-def _visible_status(viewer: Account | None, status_id: int) -> Status:
-    status = (
+def _visible_status(viewer: Account | None, status_id) -> Status:
+    status_id = parse_id(status_id)
+    status = status_id and (
         Status.objects.select_related("account", "reblog__account")
         .prefetch_related("mentions", "reblog__mentions")
         .filter(id=status_id)
@@ -356,7 +357,7 @@ def list_conversations(account: Account, page: Page = Page()):
 
 
 def mark_conversation_read(account: Account, conversation_id: int) -> AccountConversation:
-    ac = AccountConversation.objects.filter(account=account, id=conversation_id).first()
+    ac = AccountConversation.objects.filter(account=account, id=parse_id(conversation_id)).first()
     if ac is None:
         raise NotFound(_("That conversation does not exist."))
     ac.unread = False

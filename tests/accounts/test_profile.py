@@ -63,3 +63,9 @@ def test_a_protected_account_can_be_turned_on_and_off(alice):
     assert fresh(alice).locked
     services.update_profile(alice, locked=False)
     assert not fresh(alice).locked
+
+
+def test_a_bad_header_stores_neither_image(alice):
+    with pytest.raises(Invalid, match="The header"):
+        services.update_profile(alice, avatar=png(), header=SimpleUploadedFile("h.png", b"nope"))
+    assert not fresh(alice).avatar

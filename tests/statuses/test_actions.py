@@ -124,3 +124,13 @@ def test_reading_a_conversation_marks_it_read(alice, bob):
     assert not conversation.unread
     with pytest.raises(NotFound):
         services.mark_conversation_read(alice, conversation.id + 1)
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "", None, -1, "1e3", 2**70])
+def test_ids_that_cannot_be_ids_are_not_found(alice, bad_id):
+    with pytest.raises(NotFound):
+        services.get_status(alice, bad_id)
+    with pytest.raises(NotFound):
+        services.favourite(alice, bad_id)
+    with pytest.raises(NotFound):
+        services.mark_conversation_read(alice, bad_id)
