@@ -35,3 +35,7 @@ def test_demo_builds_a_community_once(capsys):
     call_command("demo")
     assert "adding nothing" in capsys.readouterr().out
     assert sum(a.statuses_count for a in Account.objects.all()) == posts
+
+
+def test_the_migrations_match_the_models():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

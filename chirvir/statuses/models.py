@@ -20,7 +20,7 @@ class Visibility(models.TextChoices):
 
 class Tag(models.Model):
     id = IdField()
-    name = models.CharField(max_length=200, unique=True)  # always Tag.key(name)
+    name = models.TextField(unique=True)  # always Tag.key(name); as long as a post allows
 
     def __str__(self):
         return f"#{self.name}"

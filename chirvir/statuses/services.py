@@ -126,7 +126,7 @@ def post_status(
     mentioned = _find_accounts(e.value for e in entities if e.kind == "mention")
     if direct_recipient and direct_recipient not in mentioned:
         raise Invalid(_("There is no account named @%(username)s.") % {"username": direct_recipient})
-    hashtags = {Tag.key(e.value): e.value for e in entities if e.kind == "hashtag"}
+    hashtags = {Tag.key(e.value) for e in entities if e.kind == "hashtag"}
 
     def mention_url(username: str) -> str | None:
         account = mentioned.get(username.lower())
