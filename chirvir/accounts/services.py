@@ -8,12 +8,14 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
-from chirvir.core.errors import Invalid, NotAllowed
+from chirvir.core.errors import Invalid, NotAllowed, NotFound
+from chirvir.core.ids import parse_id
+from chirvir.core.paging import Page, paginate
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.timelines.tasks import merge_into_home, unmerge_from_home
@@ -248,3 +250,59 @@ def mute(account: Account, target: Account, *, notifications: bool = True) -> Mu
 @transaction.atomic
 def unmute(account: Account, target: Account) -> None:
     Mute.objects.filter(account=account, target_account=target).delete()
+
+
+def get_account(account_id) -> Account:
+    """An account by ID (suspended ones too: clients show them as suspended)."""
+    account = Account.objects.filter(id=parse_id(account_id)).first()
+    if account is None:
+        raise NotFound(_("That account does not exist."))
+    return account
+
+
+def lookup(username: str) -> Account:
+    account = Account.objects.filter(username__iexact=(username or "").lstrip("@").split("@")[0]).first()
+    if account is None:
+        raise NotFound(_("That account does not exist."))
+    return account
+
+
+def search_accounts(query: str, limit: int = 40, offset: int = 0) -> list[Account]:
+    """Accounts whose username or display name contains the query, usernames that start with
+    it first."""
+    query = unicodedata.normalize("NFC", (query or "").strip().lstrip("@"))
+    if not query:
+        return []
+    found = Account.objects.filter(is_active=True).filter(
+        Q(username__icontains=query) | Q(display_name__icontains=query)
+    )
+    ranked = sorted(found[:200], key=lambda a: (not a.username.lower().startswith(query.lower()), a.username.lower()))
+    return ranked[offset : offset + limit]
+
+
+def _paged_relations(queryset, page: Page, side: str) -> list[tuple[int, Account]]:
+    """(relation row ID, account) pairs, newest relation first; paging runs on the row IDs."""
+    rows = paginate(queryset.select_related(side), page)
+    return [(row.id, getattr(row, side)) for row in rows]
+
+
+def followers(account: Account, page: Page = Page(limit=40)):
+    return _paged_relations(Follow.objects.filter(target_account=account, account__is_active=True), page, "account")
+
+
+def following(account: Account, page: Page = Page(limit=40)):
+    return _paged_relations(
+        Follow.objects.filter(account=account, target_account__is_active=True), page, "target_account"
+    )
+
+
+def follow_requests(account: Account, page: Page = Page(limit=40)):
+    return _paged_relations(FollowRequest.objects.filter(target_account=account), page, "account")
+
+
+def blocks(account: Account, page: Page = Page(limit=40)):
+    return _paged_relations(Block.objects.filter(account=account), page, "target_account")
+
+
+def mutes(account: Account, page: Page = Page(limit=40)):
+    return _paged_relations(Mute.objects.filter(account=account), page, "target_account")

@@ -126,3 +126,16 @@ class AccountConversation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "conversation_id"], name="account_conversation_unique")]
+
+
+class IdempotencyKey(models.Model):
+    """A client's key for one post (the Idempotency-Key header): the same key from the same
+    account within an hour gives back the first post instead of a second one."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "key"], name="idempotency_key_unique")]

@@ -1,6 +1,8 @@
 """Use cases of statuses: post (every rule of a post lives here), delete, repost, like,
 bookmark, and reading a thread. Delivery to timelines follows as a job after commit."""
 
+from datetime import timedelta
+
 import regex
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,6 +24,7 @@ from chirvir.statuses.models import (
     AccountConversation,
     Bookmark,
     Favourite,
+    IdempotencyKey,
     Mention,
     Status,
     StatusTag,
@@ -35,6 +38,7 @@ DIRECT_PREFIX = regex.compile(r"^[dD]\s+@?([A-Za-z0-9_]{1,30})\s+(\S.*)$", regex
 LANGUAGE_CODE = regex.compile(r"[a-z]{2,3}")
 MAX_SPOILER = 500
 CONTEXT_LIMIT = 200
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
 
 
 def text_config() -> text.TextConfig:
@@ -85,11 +89,18 @@ def post_status(
     language: str | None = None,
     spoiler_text: str = "",
     sensitive: bool = False,
+    idempotency_key: str | None = None,
 ) -> Status:
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
     it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS). Mentions notify those who may see the post;
     hashtags are recorded; a direct message reaches the accounts it mentions and joins their
-    conversation. Stored in one transaction, marked undelivered; delivery is a job."""
+    conversation. Stored in one transaction, marked undelivered; delivery is a job. The same
+    idempotency key from the same author within an hour returns the first post."""
+    idempotency_key = (idempotency_key or "")[:200]
+    if idempotency_key:
+        earlier = _post_for_key(author, idempotency_key)
+        if earlier is not None:
+            return earlier
     body = text.normalize(body or "").strip()
     body, direct_recipient = _rewrite_direct_prefix(body)
     if direct_recipient:
@@ -134,37 +145,59 @@ def post_status(
 
     content = text.render_html(body, mention_url=mention_url, hashtag_url=lambda name: tag_url(Tag.key(name)))
 
-    with transaction.atomic():
-        status_id = next_id()
-        status = Status.objects.create(
-            id=status_id,
-            conversation_id=parent.conversation_id if parent is not None else status_id,
-            account=author,
-            text=body,
-            content=content,
-            visibility=visibility,
-            spoiler_text=spoiler_text,
-            sensitive=sensitive or bool(spoiler_text),
-            language=language,
-            in_reply_to=parent,
-            in_reply_to_account_id=parent.account_id if parent else None,
-        )
-        Mention.objects.bulk_create(
-            [Mention(status=status, account=a) for a in mentioned.values() if a.pk != author.pk]
-        )
-        if hashtags:
-            StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(hashtags)])
-        Account.objects.filter(pk=author.pk).update(
-            statuses_count=F("statuses_count") + 1, last_status_at=timezone.now()
-        )
-        if parent is not None:
-            Status.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
-        for account in mentioned.values():
-            notify(account, NotificationType.MENTION, author, status)
-        if visibility == Visibility.DIRECT:
-            _join_conversation(status, author, [a for a in mentioned.values() if a.pk != author.pk])
-        transaction.on_commit(lambda: deliver_status(status.id))
+    try:
+        with transaction.atomic():
+            status_id = next_id()
+            status = Status.objects.create(
+                id=status_id,
+                conversation_id=parent.conversation_id if parent is not None else status_id,
+                account=author,
+                text=body,
+                content=content,
+                visibility=visibility,
+                spoiler_text=spoiler_text,
+                sensitive=sensitive or bool(spoiler_text),
+                language=language,
+                in_reply_to=parent,
+                in_reply_to_account_id=parent.account_id if parent else None,
+            )
+            Mention.objects.bulk_create(
+                [Mention(status=status, account=a) for a in mentioned.values() if a.pk != author.pk]
+            )
+            if hashtags:
+                StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(hashtags)])
+            Account.objects.filter(pk=author.pk).update(
+                statuses_count=F("statuses_count") + 1, last_status_at=timezone.now()
+            )
+            if parent is not None:
+                Status.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
+            for account in mentioned.values():
+                notify(account, NotificationType.MENTION, author, status)
+            if visibility == Visibility.DIRECT:
+                _join_conversation(status, author, [a for a in mentioned.values() if a.pk != author.pk])
+            if idempotency_key:
+                # Unique per author and key: of two requests racing with one key, the second fails here
+                # and everything it wrote is rolled back.
+                IdempotencyKey.objects.create(account=author, key=idempotency_key, status=status)
+            transaction.on_commit(lambda: deliver_status(status.id))
+    except IntegrityError:
+        # Another request with the same key won the race; its post is the answer.
+        earlier = idempotency_key and _post_for_key(author, idempotency_key)
+        if earlier:
+            return earlier
+        raise
     return status
+
+
+def _post_for_key(author: Account, key: str) -> Status | None:
+    """The post made with this key within the hour; an older key is forgotten."""
+    found = IdempotencyKey.objects.filter(account=author, key=key).first()
+    if found is None:
+        return None
+    if found.created_at < timezone.now() - IDEMPOTENCY_WINDOW:
+        found.delete()
+        return None
+    return found.status
 
 
 def _tags(keys) -> list[Tag]:
@@ -363,3 +396,17 @@ def mark_conversation_read(account: Account, conversation_id: int) -> AccountCon
     ac.unread = False
     ac.save(update_fields=["unread"])
     return ac
+
+
+def favourited_by(viewer: Account | None, status_id, page: Page = Page(limit=40)) -> list[tuple[int, Account]]:
+    """(like ID, account) of those who liked a status the viewer may see, newest first."""
+    status = _visible_status(viewer, status_id)
+    rows = paginate(Favourite.objects.filter(status=status, account__is_active=True).select_related("account"), page)
+    return [(row.id, row.account) for row in rows]
+
+
+def reblogged_by(viewer: Account | None, status_id, page: Page = Page(limit=40)) -> list[tuple[int, Account]]:
+    """(repost ID, account) of those who reposted a status the viewer may see, newest first."""
+    status = _visible_status(viewer, status_id)
+    rows = paginate(Status.objects.filter(reblog=status, account__is_active=True).select_related("account"), page)
+    return [(row.id, row.account) for row in rows]

@@ -167,3 +167,18 @@ def test_d_to_an_unknown_account_is_refused(alice):
 
 def test_a_word_starting_with_d_is_not_a_direct_message(alice, bob):
     assert services.post_status(alice, "dear bob, hello").visibility == Visibility.PUBLIC
+
+
+def test_the_same_idempotency_key_gives_back_the_first_post(alice):
+    first = services.post_status(alice, "once", idempotency_key="k-1")
+    again = services.post_status(alice, "once", idempotency_key="k-1")
+    assert again.id == first.id and Status.objects.count() == 1
+    assert services.post_status(alice, "twice", idempotency_key="k-2").id != first.id
+
+
+def test_an_idempotency_key_is_forgotten_after_an_hour(alice):
+    from chirvir.statuses.models import IdempotencyKey
+
+    first = services.post_status(alice, "once", idempotency_key="k")
+    IdempotencyKey.objects.update(created_at=first.created_at.replace(year=2020))
+    assert services.post_status(alice, "again later", idempotency_key="k").id != first.id
