@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "oauth2_provider",
     "chirvir.core",
     "chirvir.accounts",
     "chirvir.statuses",
@@ -174,3 +175,25 @@ LOGGING = {
     # A handler of its own keeps Huey from adding another (and logging each job at INFO).
     "loggers": {"huey": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
+
+# OAuth 2 as Mastodon apps speak it, on django-oauth-toolkit: chirvir/api/auth.py holds the scopes
+# and bends DOT's validator to them. Tokens last a century (Mastodon's never expire) and are kept
+# only as hashes; a code lives ten minutes, as in Mastodon; PKCE is optional, and S256 only.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "chirvir.api.auth.Scopes",
+    "OAUTH2_VALIDATOR_CLASS": "chirvir.api.auth.Validator",
+    "OAUTH2_BACKEND_CLASS": "chirvir.api.auth.OAuthCore",
+    "ACCESS_TOKEN_GENERATOR": "chirvir.api.auth.new_token",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+    "PKCE_REQUIRED": False,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# Who may sign up through the API: "open", "closed", or "approval" (the account waits, inactive,
+# until an operator ticks "active" in the admin).
+REGISTRATIONS = os.environ.get("CHIRVIR_REGISTRATIONS", "open").strip().lower()
+if REGISTRATIONS not in {"open", "closed", "approval"}:
+    raise ValueError(f"CHIRVIR_REGISTRATIONS is {REGISTRATIONS!r}; it must be open, closed or approval.")

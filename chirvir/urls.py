@@ -1,13 +1,39 @@
-"""URL map. The Mastodon API and the web pages join it in their own issues."""
+"""URL map: health, the Mastodon API and OAuth, media, the admin. The web pages join it in
+their own issue."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path, re_path
+from django.http import FileResponse, HttpResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
 
-from chirvir.api import instance
+from chirvir.api.base import error_response
+from chirvir.api.views import instance
+
+MISSING = settings.BASE_DIR / "core" / "static" / "chirvir" / "missing.png"
 
 urlpatterns = [
     path("health", instance.health),
-    re_path(r"^api/v1/instance/?$", instance.instance_v1),
-    re_path(r"^api/v2/instance/?$", instance.instance_v2),
+    path("", include("chirvir.api.urls")),
+    path("", include("chirvir.api.oauth_urls")),
+    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # The picture of an account that has none, at the address Mastodon apps expect.
+    re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),
     path("admin/", admin.site.urls),
 ]
+
+
+def not_found(request, exception=None):
+    if request.path.startswith(("/api/", "/oauth/")):
+        return error_response(404, "Record not found")
+    return HttpResponse("Not found", status=404, content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    if request.path.startswith(("/api/", "/oauth/")):
+        return error_response(500, "There was a temporary problem serving your request, please try again")
+    return HttpResponse("Server error", status=500, content_type="text/plain; charset=utf-8")
+
+
+handler404 = not_found
+handler500 = server_error

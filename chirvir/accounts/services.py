@@ -66,9 +66,12 @@ def _check_image(upload, field: str):
     upload.seek(0)
 
 
-def register(username: str, password: str, *, email: str = "", display_name: str = "", language: str = "") -> Account:
+def register(
+    username: str, password: str, *, email: str = "", display_name: str = "", language: str = "", active: bool = True
+) -> Account:
     """A new account. The username is unique without regard to case; the password must pass
-    Django's validators (length, common passwords, likeness to the username)."""
+    Django's validators (length, common passwords, likeness to the username). An inactive
+    account (registrations needing approval) cannot log in until an operator activates it."""
     validate_username(username)
     display_name = _clean_line(display_name, _("Display name"), MAX_DISPLAY_NAME)
     if email:
@@ -78,7 +81,9 @@ def register(username: str, password: str, *, email: str = "", display_name: str
             raise Invalid(_("Enter a valid e-mail address.")) from e
         if Account.objects.filter(email__iexact=email).exists():
             raise Invalid(_("That e-mail address is already in use."))
-    account = Account(username=username, email=email, display_name=display_name, language=language)
+    account = Account(
+        username=username, email=email, display_name=display_name, language=language, is_active=active
+    )
     try:
         password_validation.validate_password(password, account)
     except ValidationError as e:

@@ -4,12 +4,12 @@ scopes, Mastodon's errors, JSON through orjson, and `Link` paging headers."""
 
 import functools
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -102,7 +102,9 @@ class Params:
                         request.method = method
                 self.files = {k.removesuffix("[]"): f for k, f in request.FILES.items()}
                 return _nest(_items(request.POST))
-            return _nest(_items(QueryDict(request.body, encoding="utf-8")))
+            # Strict: a body that is not UTF-8 is refused, not silently patched with U+FFFD.
+            body = request.body.decode("utf-8")
+            return _nest(parse_qsl(body, keep_blank_values=True, encoding="utf-8", errors="strict"))
         except (MultiPartParserError, UnicodeDecodeError) as e:
             raise ApiError(400, _("The request body could not be read.")) from e
 

@@ -410,3 +410,10 @@ def reblogged_by(viewer: Account | None, status_id, page: Page = Page(limit=40))
     status = _visible_status(viewer, status_id)
     rows = paginate(Status.objects.filter(reblog=status, account__is_active=True).select_related("account"), page)
     return [(row.id, row.account) for row in rows]
+
+
+def remove_conversation(account: Account, conversation_id) -> None:
+    """Take a conversation off one's list; the messages stay, and a new one brings it back."""
+    deleted, _rows = AccountConversation.objects.filter(account=account, id=parse_id(conversation_id)).delete()
+    if not deleted:
+        raise NotFound(_("That conversation does not exist."))

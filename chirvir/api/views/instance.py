@@ -1,10 +1,11 @@
-"""Health and the instance documents (Mastodon's V1 and V2 Instance), where clients read the
-character limit and the streaming address. The rest of the API arrives with its own issue."""
+"""Health, the instance documents (Mastodon's V1 and V2 Instance, where clients read the
+character limit and the streaming address), preferences, and the start-up lists apps ask for."""
 
-import orjson
 from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
+
+from chirvir.api.base import api, json_response
 
 from chirvir.accounts.models import Account
 from chirvir.statuses.models import Status
@@ -20,12 +21,6 @@ MEDIA = {
     "video_matrix_limit": 0,
 }
 POLLS = {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746}
-
-
-def json_response(data, status: int = 200) -> HttpResponse:
-    response = HttpResponse(orjson.dumps(data), status=status, content_type="application/json; charset=utf-8")
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _version() -> str:
@@ -72,8 +67,8 @@ def instance_v1(request):
             },
             "thumbnail": None,
             "languages": _languages(),
-            "registrations": True,
-            "approval_required": False,
+            "registrations": settings.REGISTRATIONS != "closed",
+            "approval_required": settings.REGISTRATIONS == "approval",
             "invites_enabled": False,
             "configuration": {
                 "accounts": {"max_featured_tags": 0},
@@ -125,8 +120,8 @@ def instance_v2(request):
                 "limited_federation": False,
             },
             "registrations": {
-                "enabled": True,
-                "approval_required": False,
+                "enabled": settings.REGISTRATIONS != "closed",
+                "approval_required": settings.REGISTRATIONS == "approval",
                 "reason_required": False,
                 "message": None,
                 "min_age": None,
@@ -136,3 +131,23 @@ def instance_v2(request):
             "rules": [],
         }
     )
+
+
+@api(methods=("GET",), scopes={"GET": "read:accounts"})
+def preferences(request, params):
+    return json_response(
+        {
+            "posting:default:visibility": "public",
+            "posting:default:sensitive": False,
+            "posting:default:language": request.account.language or None,
+            "reading:expand:media": "default",
+            "reading:expand:spoilers": False,
+        }
+    )
+
+
+@api(methods=("GET",), user="optional")
+def empty_list(request, params):
+    """Start-up lists of features Chirvir does not have (custom emoji, filters, announcements,
+    instance rules and peers...): apps expect an empty list, not an error."""
+    return json_response([])

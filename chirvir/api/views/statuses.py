@@ -1,0 +1,89 @@
+"""Mastodon's statuses resource (/api/v1/statuses/...)."""
+
+from django.utils.translation import gettext as _
+
+from chirvir.api import serializers
+from chirvir.api.base import ApiError, api, json_response, link_header
+from chirvir.statuses import services
+
+
+def _one(request, status):
+    return json_response(serializers.statuses([status], request.account)[0])
+
+
+@api(methods=("POST",), scopes={"POST": "write:statuses"})
+def create(request, params):
+    if params.array("media_ids"):
+        raise ApiError(422, _("Validation failed: this server does not take media attachments yet."))
+    if params.get("poll") is not None:
+        raise ApiError(422, _("Validation failed: this server does not take polls yet."))
+    if params.get("scheduled_at"):
+        raise ApiError(422, _("Validation failed: this server does not schedule posts yet."))
+    body = params.text("status", "")
+    if not (body or "").strip():
+        raise ApiError(422, "Validation failed: Text can't be blank")
+    status = services.post_status(
+        request.account,
+        body,
+        visibility=params.text("visibility"),
+        in_reply_to_id=params.text("in_reply_to_id") or None,
+        language=params.text("language"),
+        spoiler_text=params.text("spoiler_text", ""),
+        sensitive=params.boolean("sensitive"),
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    return _one(request, status)
+
+
+@api(methods=("GET", "DELETE"), scopes={"GET": "read:statuses", "DELETE": "write:statuses"}, user="optional")
+def detail(request, params, status_id):
+    if request.method == "DELETE":
+        if request.account is None:
+            raise ApiError(401, "The access token is invalid")
+        status = services.get_status(request.account, status_id)
+        data = serializers.statuses([status], request.account)[0]  # before it is gone
+        services.delete_status(request.account, status_id)
+        return json_response({**data, "text": status.text})
+    return _one(request, services.get_status(request.account, status_id))
+
+
+@api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
+def context(request, params, status_id):
+    ancestors, descendants = services.context(request.account, status_id)
+    return json_response(
+        {
+            "ancestors": serializers.statuses(ancestors, request.account),
+            "descendants": serializers.statuses(descendants, request.account),
+        }
+    )
+
+
+def _action(service, scope):
+    @api(methods=("POST",), scopes={"POST": scope})
+    def view(request, params, status_id):
+        return _one(request, service(request.account, status_id))
+
+    return view
+
+
+reblog = _action(services.reblog, "write:statuses")
+unreblog = _action(services.unreblog, "write:statuses")
+favourite = _action(services.favourite, "write:favourites")
+unfavourite = _action(services.unfavourite, "write:favourites")
+bookmark = _action(services.bookmark, "write:bookmarks")
+unbookmark = _action(services.unbookmark, "write:bookmarks")
+
+
+def _accounts(service):
+    @api(methods=("GET",), scopes={"GET": "read:accounts"}, user="optional")
+    def view(request, params, status_id):
+        pairs = service(request.account, status_id, params.page(40))
+        return json_response(
+            [serializers.account(a) for _row, a in pairs], headers=link_header(request, pairs, cursor=lambda p: p[0])
+        )
+
+    return view
+
+
+favourited_by = _accounts(services.favourited_by)
+reblogged_by = _accounts(services.reblogged_by)

@@ -1,0 +1,51 @@
+"""Fixtures for API tests: an app, tokens, a test client that sends one, and the real Mastodon.py
+client against the live test server."""
+
+import pytest
+from django.test import Client
+from mastodon import Mastodon
+
+from chirvir.api import auth
+
+DEFAULT_SCOPES = "read write follow push"
+
+
+@pytest.fixture
+def oauth_app():
+    application, _client_id, _secret = auth.create_application("Chirvir tests", scopes=DEFAULT_SCOPES)
+    return application
+
+
+@pytest.fixture
+def token_for(oauth_app):
+    def issue(account, scopes=DEFAULT_SCOPES):
+        return auth.issue_token(oauth_app, account, scopes)
+
+    return issue
+
+
+@pytest.fixture
+def api_client(token_for):
+    """A test client for the account (None: an app token) whose requests carry its token."""
+
+    def make(account, scopes=DEFAULT_SCOPES):
+        return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(account, scopes)}")
+
+    return make
+
+
+@pytest.fixture
+def mastodon_for(live_server, settings):
+    settings.SITE_URL = live_server.url
+    settings.DOMAIN = live_server.url.split("://", 1)[-1]
+
+    def make(account, scopes=DEFAULT_SCOPES):
+        application, client_id, client_secret = auth.create_application("Mastodon.py", scopes=DEFAULT_SCOPES)
+        return Mastodon(
+            client_id=client_id,
+            client_secret=client_secret,
+            access_token=auth.issue_token(application, account, scopes),
+            api_base_url=live_server.url,
+        )
+
+    return make
