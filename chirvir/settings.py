@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "oauth2_provider",
+    "corsheaders",
     "chirvir.core",
     "chirvir.accounts",
     "chirvir.statuses",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +81,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Browser apps on other sites call the API with a bearer token, never cookies: any origin may.
+CORS_URLS_REGEX = r"^/(api|oauth/token|oauth/revoke|\.well-known)/.*$|^/(oauth/token|oauth/revoke)$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "idempotency-key"]
+CORS_EXPOSE_HEADERS = ["link", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]
 
 ROOT_URLCONF = "chirvir.urls"
 WSGI_APPLICATION = "chirvir.wsgi.application"

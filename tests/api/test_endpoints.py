@@ -258,3 +258,16 @@ def test_the_instance_documents_tell_how_to_join(client, settings, mode, enabled
     assert (v1["registrations"], v1["approval_required"]) == (enabled, approval)
     assert (v2["registrations"]["enabled"], v2["registrations"]["approval_required"]) == (enabled, approval)
     assert v1["configuration"]["statuses"]["max_characters"] == 140
+
+
+def test_browser_apps_on_other_sites_may_call_the_api(client):
+    preflight = client.options(
+        "/api/v1/timelines/public",
+        HTTP_ORIGIN="https://app.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+    )
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "authorization" in preflight["Access-Control-Allow-Headers"]
+    assert client.get("/api/v1/instance", HTTP_ORIGIN="https://app.example")["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/admin/login/", HTTP_ORIGIN="https://app.example")
