@@ -18,4 +18,10 @@ async def application(scope, receive, send):
     if scope["type"] == "lifespan" or scope["type"] == "websocket" or scope["path"].startswith(STREAMING_PREFIX):
         await streaming(scope, receive, send)
     else:
-        await django(scope, receive, send)
+
+        async def receive_coroutine():
+            # a2wsgi hands receive() to run_coroutine_threadsafe, which takes coroutines only;
+            # Granian's receive() returns another kind of awaitable.
+            return await receive()
+
+        await django(scope, receive_coroutine, send)

@@ -105,3 +105,29 @@ def test_the_demo_community_is_delivered_by_the_job_consumer_and_everything_stay
     assert process.wait(timeout=30) == 0
     data = Path(env["CHIRVIR_DATA_DIR"])
     assert {"chirvir.sqlite3", "jobs.sqlite3", "secret_key"} <= {p.name for p in data.iterdir()}
+
+
+def test_posting_through_the_served_api_reaches_the_home_timeline(served):
+    base, env, _ = served
+    token = chirvir(
+        env, "shell", "--no-imports", "-c",
+        "from chirvir.accounts.services import register; from chirvir.api import auth; "
+        "app, _, _ = auth.create_application('test'); "
+        "print(auth.issue_token(app, register('poster', 'a long password 7'), 'read write'))",
+    ).strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    form = urllib.request.Request(f"{base}/api/v1/statuses", data=b"status=from+a+form", headers=headers)
+    as_json = urllib.request.Request(
+        f"{base}/api/v1/statuses", data=json.dumps({"status": "from JSON, नमस्ते"}).encode(),
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    for request in (form, as_json):
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+
+    def home():
+        request = urllib.request.Request(f"{base}/api/v1/timelines/home", headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return [s["content"] for s in json.loads(response.read())]
+
+    assert wait_until(lambda: home() == ["<p>from JSON, नमस्ते</p>", "<p>from a form</p>"], 30, "the posts in home")

@@ -23,7 +23,7 @@ from chirvir.timelines.feeds import Entry, feed_store
 
 # A page is read with some spare, so statuses the gate drops do not leave it short.
 OVERFETCH = 2
-REBUILD_PER_ACCOUNT = 40
+MERGED_ON_FOLLOW = 40
 DELIVERY_BATCH = 64
 DELIVERY_FIELDS = (
     "account_id", "visibility", "reblog_id", "in_reply_to_account_id", "delivered_at",
@@ -100,7 +100,7 @@ def merge_into_home(owner_id: int, author_id: int) -> None:
     follow = Follow.objects.filter(account_id=owner_id, target_account_id=author_id).select_related("account").first()
     if follow is None or not store.exists(owner_id):
         return  # unfollowed since, or the feed will be rebuilt whole when first read
-    for status in _deliverable(follow.account, _posts_of(follow)):
+    for status in _deliverable(follow.account, _posts_of(follow), MERGED_ON_FOLLOW):
         store.push(_entry(status), [owner_id])
 
 
@@ -110,14 +110,14 @@ def _posts_of(follow: Follow):
     return qs if follow.show_reblogs else qs.filter(reblog__isnull=True)
 
 
-def _deliverable(owner: Account, qs) -> list[Status]:
-    """What delivery would have pushed to this owner out of a set of statuses, newest first."""
+def _deliverable(owner: Account, qs, limit: int) -> list[Status]:
+    """What delivery would have pushed to this owner out of the newest `limit` of some statuses."""
     viewer = audience.Viewer.of(owner)
     statuses = (
         qs.exclude(visibility=Visibility.DIRECT)
         .select_related("account", "reblog__account")
         .prefetch_related("mentions", "reblog__mentions")
-        .order_by("-id")[:REBUILD_PER_ACCOUNT]
+        .order_by("-id")[:limit]
     )
     following = viewer.following | {owner.id}
     return [
@@ -129,13 +129,16 @@ def _deliverable(owner: Account, qs) -> list[Status]:
 
 
 def rebuild_home(owner: Account) -> None:
-    """Make a missing home feed again from the follow graph: the recent posts of the owner and
-    of every followed account that is fanned out on write."""
-    entries = [_entry(s) for s in _deliverable(owner, Status.objects.filter(account_id=owner.id))]
-    for follow in Follow.objects.filter(account=owner, target_account__followers_count__lte=settings.FANOUT_LIMIT):
-        entries += [_entry(s) for s in _deliverable(owner, _posts_of(follow))]
-    entries.sort(key=lambda e: e.status_id, reverse=True)
-    feed_store().replace(owner.id, entries[: settings.FEED_LENGTH])
+    """Make a missing home feed again from the follow graph: the newest posts of the owner and
+    of the followed accounts that are fanned out on write, as delivery would have pushed them."""
+    follows = Follow.objects.filter(account=owner, target_account__followers_count__lte=settings.FANOUT_LIMIT)
+    quiet = follows.filter(show_reblogs=False).values_list("target_account_id", flat=True)
+    candidates = (
+        Status.objects.filter(account_id__in=[owner.id, *follows.values_list("target_account_id", flat=True)])
+        .exclude(reblog__account_id=owner.id)
+        .exclude(reblog__isnull=False, account_id__in=list(quiet))
+    )
+    feed_store().replace(owner.id, [_entry(s) for s in _deliverable(owner, candidates, settings.FEED_LENGTH)])
 
 
 def _hydrate(ids: list[int]) -> list[Status]:
