@@ -1,5 +1,6 @@
 """`chirvir bench` (what `make bench` runs): the benchmarks in the checkout's bench/ folder, each
-in data directories of their own, never the instance's."""
+in a data directory of its own, never the instance's. `chirvir bench delivery|api [options]`
+runs one of them with its options (`--help` lists them); with no name, both with defaults."""
 
 import subprocess
 import sys
@@ -10,18 +11,23 @@ from django.core.management.base import BaseCommand, CommandError
 import chirvir
 
 CHECKOUT = Path(chirvir.__file__).resolve().parent.parent
+BENCHMARKS = ("delivery", "api")
 
 
 class Command(BaseCommand):
-    help = "Run the delivery benchmark (posts/s and delivery latency); its arguments pass through."
+    help = "Run the benchmarks: delivery (posts/s, delivery latency) and api (requests/s, latency)."
 
     def run_from_argv(self, argv):
-        # Every argument belongs to the benchmark itself (`chirvir bench --help` shows them).
+        # Every argument after the benchmark's name belongs to the benchmark itself.
         self.handle(*argv[2:])
 
     def handle(self, *args, **options):
-        if not (CHECKOUT / "bench" / "delivery.py").exists():
+        if not (CHECKOUT / "bench").is_dir():
             raise CommandError("The benchmarks run from a checkout of Chirvir (bench/ is not installed).")
-        result = subprocess.run([sys.executable, "-m", "bench.delivery", *args], cwd=CHECKOUT)
-        if result.returncode:
-            raise CommandError("The benchmark failed.")
+        if args and args[0] not in BENCHMARKS:
+            raise CommandError(f"Name a benchmark first: {' or '.join(BENCHMARKS)}.")
+        runs = [(args[0], args[1:])] if args else [(name, ()) for name in BENCHMARKS]
+        for name, rest in runs:
+            self.stdout.write(self.style.MIGRATE_HEADING(f"== {name}"))
+            if subprocess.run([sys.executable, "-m", f"bench.{name}", *rest], cwd=CHECKOUT).returncode:
+                raise CommandError(f"The {name} benchmark failed.")
