@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chirvir.statuses",
     "chirvir.timelines",
     "chirvir.notifications",
+    "chirvir.api",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ from oauth2_provider.settings import oauth2_settings
 
 from chirvir.accounts.models import Account
 from chirvir.api.base import ApiError
+from chirvir.api.models import AppProfile
 from chirvir.core.errors import Invalid
 
 SCOPES = {
@@ -159,22 +160,21 @@ def login_name(identifier: str) -> str:
     return identifier.strip()
 
 
-# DOT's Application has no column for an app's scopes or website; they live as JSON in
-# post_logout_redirect_uris, which only OpenID Connect log-out reads, and that is off.
-def _metadata(application) -> dict:
+def _profile(application) -> AppProfile | None:
     try:
-        data = orjson.loads(application.post_logout_redirect_uris or "{}")
-    except orjson.JSONDecodeError:
-        data = {}
-    return data if isinstance(data, dict) else {}
+        return application.profile
+    except AppProfile.DoesNotExist:  # an app made elsewhere (the admin): Mastodon's defaults
+        return None
 
 
 def application_scopes(application) -> list[str]:
-    return _metadata(application).get("scopes") or ["read"]
+    profile = _profile(application)
+    return profile.scopes.split() if profile else ["read"]
 
 
 def application_website(application) -> str | None:
-    return _metadata(application).get("website") or None
+    profile = _profile(application)
+    return (profile.website if profile else "") or None
 
 
 def parse_scopes(scopes: str) -> list[str]:
@@ -225,15 +225,16 @@ def create_application(
         except ValidationError as e:
             raise Invalid(_("Website must be an http or https address.")) from e
     secret = generate_client_secret()
-    application = Application.objects.create(
-        name=name,
-        redirect_uris=" ".join(uris),
-        client_type=Application.CLIENT_CONFIDENTIAL,
-        # One grant type is all DOT records; the Validator lets every Mastodon app use them all.
-        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        client_secret=secret,
-        post_logout_redirect_uris=orjson.dumps({"scopes": granted, "website": website}).decode(),
-    )
+    with transaction.atomic():
+        application = Application.objects.create(
+            name=name,
+            redirect_uris=" ".join(uris),
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            # One grant type is all DOT records; the Validator lets every Mastodon app use them all.
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            client_secret=secret,
+        )
+        AppProfile.objects.create(application=application, scopes=" ".join(granted), website=website)
     return application, application.client_id, secret
 
 
