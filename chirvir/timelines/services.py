@@ -170,14 +170,16 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
         merged = _posts_of(follow).exclude(visibility=Visibility.DIRECT)
         merged = merged.filter(Q(in_reply_to_account_id__isnull=True) | Q(in_reply_to_account_id__in=viewer.following | {account.id}))
         ids.update(s.id for s in paginate(merged.only("id"), wide))
-    statuses = _hydrate(sorted(ids, reverse=True))
-    shown = [s for s in statuses if audience.can_see(viewer, s) and _not_muted(viewer, s)]
-    return _cut(shown, page)
-
-
-def _cut(statuses_desc: list[Status], page: Page) -> list[Status]:
-    keep = set(page.take([s.id for s in statuses_desc]))
-    return [s for s in statuses_desc if s.id in keep]
+    # Nearest the cursor first: the newest, or with min_id the oldest above it. Hydrate a page's
+    # worth at a time, so the spare IDs cost nothing unless the gate drops some.
+    ordered = sorted(ids, reverse=page.min_id is None)
+    shown: list[Status] = []
+    for start in range(0, len(ordered), page.limit):
+        chunk = _hydrate(ordered[start : start + page.limit])
+        shown += [s for s in chunk if audience.can_see(viewer, s) and _not_muted(viewer, s)]
+        if len(shown) >= page.limit:
+            break
+    return sorted(shown[: page.limit], key=lambda s: s.id, reverse=True)
 
 
 def _read(viewer: audience.Viewer, qs, page: Page, key=lambda row: row) -> list:
