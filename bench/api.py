@@ -19,7 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.delivery import ROOT, build, setup_django
+from bench.delivery import ROOT, build
 
 HOME_SCRIPT = """
 local tokens = {}

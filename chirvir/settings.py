@@ -51,6 +51,8 @@ MAX_CHARS = int(os.environ["CHIRVIR_MAX_CHARS"]) if os.environ.get("CHIRVIR_MAX_
 FANOUT_LIMIT = int(os.environ.get("CHIRVIR_FANOUT_LIMIT", "2000"))
 FEED_LENGTH = int(os.environ.get("CHIRVIR_FEED_LENGTH", "800"))
 WEB_WORKERS = int(os.environ.get("CHIRVIR_WEB_WORKERS", "2"))
+# Seconds between heartbeats on an idle stream (Mastodon's are 15 s apart).
+STREAMING_HEARTBEAT = float(os.environ.get("CHIRVIR_STREAMING_HEARTBEAT", "15"))
 JOB_WORKERS = int(os.environ.get("CHIRVIR_JOB_WORKERS", "2"))
 
 INSTALLED_APPS = [
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "chirvir.statuses",
     "chirvir.timelines",
     "chirvir.notifications",
+    "chirvir.events",
     "chirvir.api",
 ]
 

@@ -203,7 +203,6 @@ def api(*, methods: tuple[str, ...], scopes: dict[str, str] | None = None, user:
     app tokens too). The view gets (request, params, *args) with request.account set."""
 
     def decorate(view):
-        @csrf_exempt
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             from chirvir.api import auth
@@ -211,7 +210,8 @@ def api(*, methods: tuple[str, ...], scopes: dict[str, str] | None = None, user:
             if request.method == "OPTIONS":
                 return HttpResponse(status=204)
             if request.method not in methods:
-                return error_response(405, _("This method is not allowed here."))
+                message = _("This method is not allowed here.")
+                return json_response({"error": message}, status=405, headers={"Allow": ", ".join(methods)})
             try:
                 credentials = auth.authenticate(request)
                 needed = (scopes or {}).get(request.method)
@@ -233,6 +233,8 @@ def api(*, methods: tuple[str, ...], scopes: dict[str, str] | None = None, user:
             except RequestDataTooBig:
                 return error_response(413, _("The request is too large."))
 
-        return wrapper
+        # What the view takes, for the OpenAPI document (csrf_exempt's wraps copies it along).
+        wrapper.declared = (methods, scopes or {}, user)
+        return csrf_exempt(wrapper)
 
     return decorate

@@ -3,6 +3,7 @@ and a redirect would drop a POST body). One view module per Mastodon resource.""
 
 from django.urls import re_path
 
+from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, notifications, statuses
 from chirvir.api.views import timelines
 
@@ -14,6 +15,7 @@ def route(pattern: str, view):
 
 
 urlpatterns = [
+    route("api/openapi.json", openapi.document),
     route("api/v1/instance", instance.instance_v1),
     route("api/v2/instance", instance.instance_v2),
     route("api/v1/preferences", instance.preferences),

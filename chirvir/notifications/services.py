@@ -11,6 +11,7 @@ from chirvir.accounts.models import Account, Block, Mute
 from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
+from chirvir.events import bus as events
 from chirvir.notifications.models import Marker, Notification
 from chirvir.statuses.models import Status
 
@@ -28,7 +29,10 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
         return None
     if status is not None and not audience.can_see(audience.Viewer.of(recipient), status):
         return None
-    return Notification.objects.create(account=recipient, from_account=from_account, type=type_, status=status)
+    notification = Notification.objects.create(account=recipient, from_account=from_account, type=type_, status=status)
+    # The recipient's live streams hear of it once it is committed (chirvir/events).
+    events.publish([events.notifications(recipient.pk)], "notification", {"notification_id": notification.id})
+    return notification
 
 
 def _base(account: Account, types=None, exclude_types=None, from_account_id=None):

@@ -18,6 +18,7 @@ from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
+from chirvir.events import bus as events
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.statuses.models import (
@@ -31,6 +32,7 @@ from chirvir.statuses.models import (
     Tag,
     Visibility,
 )
+from chirvir.timelines.services import home_recipients, stream_keys
 from chirvir.timelines.tasks import deliver_status, remove_from_homes
 
 # The seeds' SMS convention, honoured everywhere: "d alice see you at 6" is a direct message.
@@ -219,6 +221,8 @@ def _join_conversation(status: Status, author: Account, recipients: list[Account
         ac.unread = account.pk != author.pk
         ac.save(update_fields=["last_status", "unread"])
         ac.participants.add(*[a for a in everyone if a.pk != account.pk])
+    # Each participant's direct stream shows the conversation as it now stands (chirvir/events).
+    events.publish([events.direct(a.pk) for a in everyone], "conversation", {"status_id": status.id})
 
 
 def delete_status(actor: Account, status_id: int) -> Status:
@@ -235,6 +239,10 @@ def delete_status(actor: Account, status_id: int) -> Status:
         conversations = list(
             AccountConversation.objects.filter(last_status=status).values_list("id", flat=True)
         )
+        # Every live stream that could have shown them hears they are gone (chirvir/events); the
+        # streams are worked out while the rows still exist.
+        for gone in [status, *Status.objects.filter(reblog=status).select_related("account", "reblog")]:
+            events.publish(stream_keys(gone, home_recipients(gone)), "delete", {"status_id": gone.id})
         status.delete()
         _refresh_conversations(conversations)
         transaction.on_commit(lambda: remove_from_homes(removed))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow
 from chirvir.core.paging import Page, paginate
+from chirvir.events import bus as events
 from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility
 from chirvir.timelines.feeds import Entry, feed_store
 
@@ -50,6 +51,16 @@ def home_recipients(status: Status) -> list[int]:
     return [author.id, *follows.values_list("account_id", flat=True)]
 
 
+def stream_keys(status: Status, recipients: list[int]) -> list[str]:
+    """The live streams that show a status (chirvir/events): its home recipients' and, for a
+    public post that is not a repost, the public stream and those of its hashtags, as Mastodon's
+    public timelines take them."""
+    keys = [events.home(account_id) for account_id in recipients]
+    if status.visibility == Visibility.PUBLIC and not status.reblog_id:
+        keys += [events.PUBLIC, *(events.hashtag(name) for name in status.tags.values_list("name", flat=True))]
+    return keys
+
+
 def deliver_status(status_id: int) -> int:
     """Push a stored status into its recipients' home feeds and mark it delivered, together
     with the statuses waiting after it (up to DELIVERY_BATCH): one write for many posts touches
@@ -70,11 +81,16 @@ def deliver_status(status_id: int) -> int:
     if not batch:
         return 0
     pushes = [(_entry(status), home_recipients(status)) for status in batch]
+    # Live streams hear of each post once its feeds have it; like the recipients, their keys are
+    # read before the write lock.
+    updates = [(status.id, stream_keys(status, recipients)) for status, (_, recipients) in zip(batch, pushes)]
     store = feed_store()
     with transaction.atomic():
         for entry, recipients in pushes:
             store.push(entry, recipients)
         waiting.filter(id__in=[s.id for s in batch]).update(delivered_at=timezone.now())
+        for posted_id, keys in updates:
+            events.publish(keys, "update", {"status_id": posted_id})
     return len(batch)
 
 
@@ -151,7 +167,8 @@ def _hydrate(ids: list[int]) -> list[Status]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _not_muted(viewer: audience.Viewer, status: Status) -> bool:
+def not_muted(viewer: audience.Viewer, status: Status) -> bool:
+    """Neither the status nor the original it reposts is by an account the viewer muted."""
     return status.account_id not in viewer.muting and (
         status.reblog is None or status.reblog.account_id not in viewer.muting
     )
@@ -176,7 +193,7 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
     shown: list[Status] = []
     for start in range(0, len(ordered), page.limit):
         chunk = _hydrate(ordered[start : start + page.limit])
-        shown += [s for s in chunk if audience.can_see(viewer, s) and _not_muted(viewer, s)]
+        shown += [s for s in chunk if audience.can_see(viewer, s) and not_muted(viewer, s)]
         if len(shown) >= page.limit:
             break
     return sorted(shown[: page.limit], key=lambda s: s.id, reverse=True)

@@ -4,6 +4,7 @@ The periodic sweep re-queues deliveries a crash lost and keeps feeds at their le
 from django.conf import settings
 from huey import crontab
 
+from chirvir.events import bus as events
 from chirvir.jobs import periodic_task, task
 from chirvir.timelines import services
 from chirvir.timelines.feeds import feed_store
@@ -35,4 +36,5 @@ def sweep() -> int:
     for status_id in lost:
         deliver_status(status_id)
     feed_store().trim(settings.FEED_LENGTH)
+    events.event_bus().prune(events.KEEP)  # live events, once every streaming process has read them
     return len(lost)

@@ -16,7 +16,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.models import Application
 from oauth2_provider.oauth2_backends import get_oauthlib_core
@@ -40,8 +41,9 @@ DESCRIPTIONS = {
 }
 
 
-def oauth_error(error: str, status: int, description: str | None = None) -> HttpResponse:
-    return json_response({"error": error, "error_description": description or DESCRIPTIONS[error]}, status=status)
+def oauth_error(error: str, status: int, description: str | None = None, headers: dict | None = None) -> HttpResponse:
+    body = {"error": error, "error_description": description or DESCRIPTIONS[error]}
+    return json_response(body, status=status, headers=headers)
 
 
 class LogInForm(AuthenticationForm):
@@ -65,6 +67,7 @@ class LogInForm(AuthenticationForm):
         return super().clean()
 
 
+@csrf_exempt  # _authorize checks CSRF, so that another method gets its 405 first
 def authorize(request):
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
@@ -74,6 +77,7 @@ def authorize(request):
         return _authorize(request)
 
 
+@csrf_protect
 def _authorize(request):
     form = LogInForm(request)
     if request.method == "POST" and "password" in request.POST:
@@ -151,7 +155,7 @@ def _page(request, template: str, context: dict, status: int = 200) -> HttpRespo
 @csrf_exempt
 def token(request):
     if request.method != "POST":
-        return oauth_error("invalid_request", 405, "Send a POST request.")
+        return oauth_error("invalid_request", 405, "Send a POST request.", headers={"Allow": "POST"})
     try:
         Params(request)  # a body that cannot be read gets a clear message, not oauthlib's guess
     except ApiError as e:
@@ -173,16 +177,16 @@ def token(request):
 @csrf_exempt
 def revoke(request):
     if request.method != "POST":
-        return oauth_error("invalid_request", 405, "Send a POST request.")
+        return oauth_error("invalid_request", 405, "Send a POST request.", headers={"Allow": "POST"})
     try:
         params = Params(request)
+        client_id, client_secret = _basic_auth(request) or (params.text("client_id"), params.text("client_secret"))
+        raw = params.text("token")
     except ApiError as e:
         return oauth_error("invalid_request", 400, e.message)
-    client_id, client_secret = _basic_auth(request) or (params.text("client_id"), params.text("client_secret"))
     application = auth.authenticate_client(client_id, client_secret)
     if application is None:
         return oauth_error("invalid_client", 401)
-    raw = params.text("token")
     if not raw:
         return oauth_error("invalid_request", 400, "param is missing or the value is empty: token")
     found = auth.find_token(raw)
@@ -204,6 +208,8 @@ def _basic_auth(request) -> tuple[str, str] | None:
     return unquote_plus(client_id), unquote_plus(client_secret)
 
 
+@csrf_exempt
+@require_GET
 def server_metadata(request):
     """RFC 8414. Mastodon.py uses these URLs, and takes the password grant only if listed."""
     site = settings.SITE_URL

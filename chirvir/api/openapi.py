@@ -1,0 +1,895 @@
+"""The OpenAPI 3.1 document of the Mastodon client API as Chirvir serves it (/api/openapi.json):
+paths come from the URL map, methods and scopes from each view's `api(...)`, and every entity's
+schema is written once here, as chirvir/api/serializers.py builds it."""
+
+import re
+
+from django.conf import settings
+from django.urls import URLResolver, get_resolver
+
+from chirvir.accounts import services as accounts_rules
+from chirvir.api import auth
+from chirvir.api.base import api, json_response
+from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
+from chirvir.api.views import oauth, registration, statuses, timelines
+from chirvir.notifications.models import Marker, NotificationType
+from chirvir.statuses import services as statuses_rules
+from chirvir.statuses.models import Visibility
+
+# Types as the serializers write them.
+STRING = {"type": "string"}
+BOOLEAN = {"type": "boolean"}
+INTEGER = {"type": "integer"}
+COUNT = {"type": "integer", "minimum": 0}
+NULL = {"type": "null"}
+# IDs travel as strings: a positive 64-bit integer in decimal.
+ID = {"type": "string", "pattern": "^[1-9][0-9]{0,18}$"}
+URL = {"type": "string", "format": "uri"}
+HTML = {"type": "string", "contentMediaType": "text/html"}
+DATETIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+HASHTAG = {"type": "string", "minLength": 1}
+# A list Mastodon fills and Chirvir always sends empty (no custom emoji, media, polls, rules...).
+NOTHING = {"type": "array", "maxItems": 0}
+EMPTY = {"type": "object", "maxProperties": 0}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    """Present, and maybe null (what Mastodon's documentation calls nullable)."""
+    if "type" in schema and "enum" not in schema:
+        return {**schema, "type": [schema["type"], "null"]}
+    return {"anyOf": [schema, NULL]}
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def closed(properties: dict, optional: tuple[str, ...] = ()) -> dict:
+    """An object with exactly these keys, every one present unless optional."""
+    required = [name for name in properties if name not in optional]
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+def extended(schema: dict, properties: dict, optional: tuple[str, ...] = ()) -> dict:
+    """`schema` with more keys, as a serializer that adds to another's output."""
+    already = tuple(name for name in schema["properties"] if name not in schema["required"])
+    return closed({**schema["properties"], **properties}, optional=(*already, *optional))
+
+
+def enum(values) -> dict:
+    return {"type": "string", "enum": list(values)}
+
+
+ACCOUNT = closed(
+    {
+        "id": ID,
+        "username": STRING,
+        "acct": STRING,
+        "url": URL,
+        "uri": URL,
+        "display_name": STRING,
+        "note": HTML,
+        "avatar": URL,
+        "avatar_static": URL,
+        "avatar_description": STRING,
+        "header": URL,
+        "header_static": URL,
+        "header_description": STRING,
+        "locked": BOOLEAN,
+        "bot": BOOLEAN,
+        "group": BOOLEAN,
+        "discoverable": BOOLEAN,
+        "indexable": BOOLEAN,
+        "hide_collections": BOOLEAN,
+        "noindex": BOOLEAN,
+        "fields": array(closed({"name": STRING, "value": HTML, "verified_at": nullable(DATETIME)})),
+        "emojis": NOTHING,
+        "roles": NOTHING,
+        "created_at": DATETIME,
+        "last_status_at": nullable(DATE),
+        "statuses_count": COUNT,
+        "followers_count": COUNT,
+        "following_count": COUNT,
+        "suspended": {"const": True, "description": "Sent only for a suspended account."},
+    },
+    optional=("suspended",),
+)
+STATUS = closed(
+    {
+        "id": ID,
+        "uri": URL,
+        "url": URL,
+        "created_at": DATETIME,
+        "account": ref("Account"),
+        "content": {**HTML, "description": "Empty for a repost: the original is in `reblog`."},
+        "visibility": enum(Visibility.values),
+        "sensitive": BOOLEAN,
+        "spoiler_text": STRING,
+        "language": nullable(STRING),
+        "media_attachments": NOTHING,
+        "mentions": array(closed({"id": ID, "username": STRING, "acct": STRING, "url": URL})),
+        "tags": array(closed({"name": STRING, "url": URL})),
+        "emojis": NOTHING,
+        "reblogs_count": COUNT,
+        "favourites_count": COUNT,
+        "replies_count": COUNT,
+        "in_reply_to_id": nullable(ID),
+        "in_reply_to_account_id": nullable(ID),
+        "reblog": nullable(ref("Status")),
+        "poll": NULL,
+        "card": NULL,
+        "edited_at": NULL,
+        "application": NULL,
+        "filtered": NOTHING,
+        # What the viewer did to it: sent only when a user token is.
+        "favourited": BOOLEAN,
+        "reblogged": BOOLEAN,
+        "bookmarked": BOOLEAN,
+        "muted": BOOLEAN,
+        "pinned": {**BOOLEAN, "description": "Sent only on the viewer's own posts."},
+    },
+    optional=("favourited", "reblogged", "bookmarked", "muted", "pinned"),
+)
+MARKER = closed({"last_read_id": ID, "version": COUNT, "updated_at": DATETIME})
+APPLICATION = closed(
+    {
+        "id": ID,
+        "name": STRING,
+        "website": nullable(STRING),
+        "scopes": array(enum(auth.SCOPES)),
+        "redirect_uris": array(STRING),
+        "redirect_uri": {**STRING, "description": "The redirect URIs, one a line (deprecated)."},
+        "vapid_key": STRING,
+    }
+)
+TIMELINE_ACCESS = enum(["public", "authenticated", "disabled"])
+STATUSES_CONFIGURATION = closed(
+    {"max_characters": COUNT, "max_media_attachments": COUNT, "characters_reserved_per_url": COUNT}
+)
+MEDIA_CONFIGURATION = {
+    "supported_mime_types": array(STRING),
+    **{name: COUNT for name in instance.MEDIA},
+}
+POLLS_CONFIGURATION = closed({name: COUNT for name in instance.POLLS})
+
+SCHEMAS = {
+    "Account": ACCOUNT,
+    "CredentialAccount": extended(
+        ACCOUNT,
+        {
+            "source": closed(
+                {
+                    "privacy": enum(Visibility.values),
+                    "sensitive": BOOLEAN,
+                    "language": nullable(STRING),
+                    "note": {**STRING, "description": "The bio as written, not as HTML."},
+                    "fields": NOTHING,
+                    "follow_requests_count": COUNT,
+                    "hide_collections": BOOLEAN,
+                    "discoverable": BOOLEAN,
+                    "indexable": BOOLEAN,
+                    "attribution_domains": NOTHING,
+                }
+            ),
+            "role": closed(
+                {"id": STRING, "name": STRING, "permissions": STRING, "color": STRING, "highlighted": BOOLEAN}
+            ),
+        },
+    ),
+    "Status": STATUS,
+    "DeletedStatus": extended(STATUS, {"text": {**STRING, "description": "The post as written, to redraft it."}}),
+    "Context": closed({"ancestors": array(ref("Status")), "descendants": array(ref("Status"))}),
+    "Relationship": closed(
+        {
+            "id": ID,
+            "following": BOOLEAN,
+            "showing_reblogs": BOOLEAN,
+            "notifying": BOOLEAN,
+            "languages": nullable(array(STRING)),
+            "followed_by": BOOLEAN,
+            "blocking": BOOLEAN,
+            "blocked_by": BOOLEAN,
+            "muting": BOOLEAN,
+            "muting_notifications": BOOLEAN,
+            "muting_expires_at": nullable(DATETIME),
+            "requested": BOOLEAN,
+            "requested_by": BOOLEAN,
+            "domain_blocking": BOOLEAN,
+            "endorsed": BOOLEAN,
+            "note": STRING,
+        }
+    ),
+    "Notification": closed(
+        {
+            "id": ID,
+            "type": enum(NotificationType.values),
+            "created_at": DATETIME,
+            "group_key": STRING,
+            "account": ref("Account"),
+            "status": {**ref("Status"), "description": "Left out of follow and follow_request notifications."},
+        },
+        optional=("status",),
+    ),
+    "Conversation": closed(
+        {"id": ID, "unread": BOOLEAN, "accounts": array(ref("Account")), "last_status": nullable(ref("Status"))}
+    ),
+    "Marker": MARKER,
+    "Markers": closed(
+        {name: ref("Marker") for name in Marker.Timeline.values}, optional=tuple(Marker.Timeline.values)
+    ),
+    "Application": APPLICATION,
+    "CredentialApplication": extended(
+        APPLICATION, {"client_id": STRING, "client_secret": STRING, "client_secret_expires_at": {"const": 0}}
+    ),
+    "Token": closed(
+        {
+            "access_token": STRING,
+            "token_type": {"const": "Bearer"},
+            "scope": {**STRING, "description": "The granted scopes, separated by spaces."},
+            "created_at": {**INTEGER, "description": "Unix time."},
+            "refresh_token": STRING,
+        },
+        optional=("refresh_token",),
+    ),
+    "Error": closed(
+        {
+            "error": STRING,
+            "details": {
+                "type": "object",
+                "description": "Registration only: what is wrong with each field.",
+                "additionalProperties": array(closed({"error": STRING, "description": STRING})),
+            },
+        },
+        optional=("details",),
+    ),
+    "OAuthError": closed({"error": STRING, "error_description": STRING}),
+    "Preferences": closed(
+        {
+            "posting:default:visibility": enum(Visibility.values),
+            "posting:default:sensitive": BOOLEAN,
+            "posting:default:language": nullable(STRING),
+            "reading:expand:media": enum(["default", "show_all", "hide_all"]),
+            "reading:expand:spoilers": BOOLEAN,
+        }
+    ),
+    "InstanceV1": closed(
+        {
+            "uri": {**STRING, "description": "The bare domain (host[:port]), not a URL."},
+            "title": STRING,
+            "short_description": STRING,
+            "description": STRING,
+            "email": STRING,
+            "version": {**STRING, "description": "The Mastodon version Chirvir is compatible with, then its own."},
+            "urls": closed({"streaming_api": URL}),
+            "stats": closed({"user_count": COUNT, "status_count": COUNT, "domain_count": COUNT}),
+            "thumbnail": NULL,
+            "languages": array(STRING),
+            "registrations": BOOLEAN,
+            "approval_required": BOOLEAN,
+            "invites_enabled": BOOLEAN,
+            "configuration": closed(
+                {
+                    "accounts": closed({"max_featured_tags": COUNT}),
+                    "statuses": STATUSES_CONFIGURATION,
+                    "media_attachments": closed(MEDIA_CONFIGURATION),
+                    "polls": POLLS_CONFIGURATION,
+                }
+            ),
+            "contact_account": NULL,
+            "rules": NOTHING,
+            "translation": closed({"enabled": BOOLEAN}),
+        }
+    ),
+    "InstanceV2": closed(
+        {
+            "domain": STRING,
+            "title": STRING,
+            "version": STRING,
+            "source_url": STRING,
+            "description": STRING,
+            "usage": closed({"users": closed({"active_month": COUNT})}),
+            "thumbnail": closed({"url": NULL}),
+            "icon": NOTHING,
+            "languages": array(STRING),
+            "configuration": closed(
+                {
+                    "urls": closed({"streaming": URL, "status": NULL}),
+                    "vapid": closed({"public_key": STRING}),
+                    "accounts": closed(
+                        {
+                            name: COUNT
+                            for name in (
+                                "max_display_name_length", "max_note_length", "max_featured_tags",
+                                "max_pinned_statuses", "max_profile_fields", "profile_field_name_limit",
+                                "profile_field_value_limit",
+                            )
+                        }
+                    ),
+                    "statuses": STATUSES_CONFIGURATION,
+                    "media_attachments": closed({**MEDIA_CONFIGURATION, "description_limit": COUNT}),
+                    "polls": POLLS_CONFIGURATION,
+                    "translation": closed({"enabled": BOOLEAN}),
+                    "timelines_access": closed(
+                        {
+                            feeds: closed({"local": TIMELINE_ACCESS, "remote": TIMELINE_ACCESS})
+                            for feeds in ("live_feeds", "hashtag_feeds", "trending_link_feeds")
+                        }
+                    ),
+                    "limited_federation": BOOLEAN,
+                }
+            ),
+            "registrations": closed(
+                {
+                    "enabled": BOOLEAN,
+                    "approval_required": BOOLEAN,
+                    "reason_required": BOOLEAN,
+                    "message": nullable(STRING),
+                    "min_age": nullable(COUNT),
+                    "url": nullable(URL),
+                }
+            ),
+            "contact": closed({"email": STRING, "account": nullable(ref("Account"))}),
+            "rules": NOTHING,
+        }
+    ),
+    "ServerMetadata": closed(
+        {
+            "issuer": URL,
+            "service_documentation": URL,
+            "authorization_endpoint": URL,
+            "token_endpoint": URL,
+            "revocation_endpoint": URL,
+            "app_registration_endpoint": URL,
+            "scopes_supported": array(enum(auth.SCOPES)),
+            "response_types_supported": array(STRING),
+            "response_modes_supported": array(STRING),
+            "grant_types_supported": array(enum(sorted(auth.GRANT_TYPES))),
+            "code_challenge_methods_supported": array(STRING),
+            "token_endpoint_auth_methods_supported": array(STRING),
+        }
+    ),
+    "Empty": EMPTY,
+}
+
+# Mastodon's errors, each {"error": message}; see `errors` below for which operation gives which.
+ERRORS = {
+    400: "A parameter is missing or malformed, or the body cannot be read.",
+    401: "The access token is missing where one is needed, invalid or revoked.",
+    403: "The token lacks the scope, or the action is not allowed.",
+    404: "No such record, or one the caller may not see.",
+    405: "The path does not take this method (every path answers so for the methods it lacks).",
+    413: "The request body is too large.",
+    422: "Validation failed, or a user endpoint was called with an app token.",
+}
+OAUTH_ERRORS = {
+    400: "invalid_request, invalid_grant, invalid_scope or unsupported_grant_type.",
+    401: "invalid_client: unknown client or wrong secret.",
+    403: "unauthorized_client: the token belongs to another app.",
+}
+LINK = {
+    "Link": {
+        "description": 'Paging, unless the page is empty: `<…max_id=…>; rel="next", <…min_id=…>; rel="prev"`.',
+        "schema": STRING,
+    }
+}
+
+
+def query(name: str, schema: dict, description: str = "", required: bool = False) -> dict:
+    parameter = {"name": name, "in": "query", "schema": schema, "required": required}
+    return {**parameter, "description": description} if description else parameter
+
+
+def paging(default: int) -> list[dict]:
+    return [
+        query("max_id", ID, "Only results older than this ID."),
+        query("since_id", ID, "Only results newer than this ID (the newest of them)."),
+        query("min_id", ID, "Only results newer than this ID (the ones just after it)."),
+        query("limit", INTEGER, f"How many: {default} by default, at most {2 * default}; its absolute value is used."),
+    ]
+
+
+PUBLIC_FILTERS = [
+    query("local", BOOLEAN, "Only local posts (all posts are local)."),
+    query("remote", BOOLEAN, "Only remote posts (there are none)."),
+    query("only_media", BOOLEAN, "Only posts with media (there are none yet)."),
+]
+
+
+def body(properties: dict, required: tuple[str, ...] = (), files: tuple[str, ...] = ()) -> dict:
+    """A request body as the API reads one: the same fields as JSON, as a form (arrays and nested
+    fields spelled the Rails way, `a[]` and `a[b]`) or as multipart, which alone carries files."""
+    must = {"required": list(required)} if required else {}
+    schema = {"type": "object", "properties": properties, **must}
+    form = {"type": "object", "properties": dict(_form_fields(properties)), **must}
+    multipart = {
+        **form,
+        "properties": {**form["properties"], **{name: {"type": "string", "format": "binary"} for name in files}},
+    }
+    return {
+        "content": {
+            "application/json": {"schema": schema},
+            "application/x-www-form-urlencoded": {"schema": form},
+            "multipart/form-data": {"schema": multipart},
+        }
+    }
+
+
+def _form_fields(properties: dict, prefix: str = ""):
+    for name, schema in properties.items():
+        key = f"{prefix}[{name}]" if prefix else name
+        if schema.get("type") == "array":
+            yield f"{key}[]", schema
+        elif schema.get("type") == "object":
+            yield from _form_fields(schema["properties"], key)
+        else:
+            yield key, schema
+
+
+def op(
+    summary: str, ok=None, *, params=(), request=None, errors=(), paged=False, responses=None, token_required=False
+):
+    """One operation: `ok` is the schema of its 200 JSON answer, or `responses` its answers in
+    full (pages that are not JSON); `errors` are the statuses its own rules add to those that
+    come with the `api` decorator (bad parameters, tokens, scopes, unknown IDs); `token_required`
+    marks a method whose view asks for a token that its `api(...)` leaves optional."""
+    if responses is None:
+        answer = {"description": summary, "content": {"application/json": {"schema": ok}}}
+        responses = {"200": {**answer, "headers": LINK} if paged else answer}
+    return {
+        "summary": summary,
+        "params": list(params),
+        "request": request,
+        "errors": set(errors),
+        "responses": responses,
+        "token_required": token_required,
+    }
+
+
+def answer(content_type: str, description: str) -> dict:
+    """An answer that is not JSON (a page, a plain `OK`)."""
+    return {"description": description, "content": {content_type: {"schema": STRING}}}
+
+
+HEALTH = op("Whether the server is up", responses={"200": answer("text/plain", "`OK`")})
+EMPTY_LIST = op("An empty list: Chirvir lacks the feature, and apps want a list, not an error.", NOTHING)
+
+
+def _operations() -> dict:
+    """What each view takes and answers, by view."""
+    status = ref("Status")
+    statuses_page = array(status)
+    accounts_page = array(ref("Account"))
+    relationship = ref("Relationship")
+    return {
+        instance.health: {"GET": HEALTH},
+        instance.instance_v1: {"GET": op("The server, as Mastodon's V1 Instance", ref("InstanceV1"))},
+        instance.instance_v2: {"GET": op("The server, as Mastodon's V2 Instance", ref("InstanceV2"))},
+        instance.preferences: op("The account's posting and reading preferences", ref("Preferences")),
+        instance.empty_list: EMPTY_LIST,
+        document: op("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
+        # accounts
+        accounts.verify_credentials: op("The caller's own account, with its settings", ref("CredentialAccount")),
+        accounts.update_credentials: op(
+            "Change the caller's profile",
+            ref("CredentialAccount"),
+            request=body(
+                {
+                    "display_name": {**STRING, "maxLength": accounts_rules.MAX_DISPLAY_NAME},
+                    "note": {**STRING, "maxLength": accounts_rules.MAX_NOTE, "description": "The bio, as plain text."},
+                    "locked": {**BOOLEAN, "description": "Whether follows need approval."},
+                },
+                files=("avatar", "header"),
+            ),
+            errors=(422,),
+        ),
+        accounts.lookup: op(
+            "An account by its username",
+            ref("Account"),
+            params=[query("acct", {**STRING, "minLength": 1}, "`user` or `user@domain`.", required=True)],
+            errors=(404,),
+        ),
+        accounts.detail: op("An account", ref("Account")),
+        accounts.statuses: op(
+            "An account's posts that the caller may see, newest first",
+            statuses_page,
+            params=[
+                *paging(20),
+                query("exclude_replies", BOOLEAN, "Leave out replies to other accounts."),
+                query("exclude_reblogs", BOOLEAN, "Leave out reposts."),
+                query("tagged", STRING, "Only posts with this hashtag."),
+                query("pinned", BOOLEAN, "Only pinned posts (there are none yet)."),
+                query("only_media", BOOLEAN, "Only posts with media (there are none yet)."),
+            ],
+            paged=True,
+        ),
+        accounts.followers: op("Who follows the account", accounts_page, params=paging(40), paged=True),
+        accounts.following: op("Whom the account follows", accounts_page, params=paging(40), paged=True),
+        accounts.follow: op(
+            "Follow the account, or ask to when it is locked",
+            relationship,
+            request=body(
+                {
+                    "reblogs": {**BOOLEAN, "description": "Show its reposts on the home timeline (default true)."},
+                    "notify": {**BOOLEAN, "description": "Be notified of its posts (default false)."},
+                }
+            ),
+            errors=(403, 422),
+        ),
+        accounts.unfollow: op("Stop following the account, or withdraw the request", relationship),
+        accounts.block: op("Block the account", relationship, errors=(422,)),
+        accounts.unblock: op("Unblock the account", relationship),
+        accounts.mute: op(
+            "Mute the account",
+            relationship,
+            request=body({"notifications": {**BOOLEAN, "description": "Mute its notifications too (default true)."}}),
+            errors=(422,),
+        ),
+        accounts.unmute: op("Unmute the account", relationship),
+        accounts.relationships: op(
+            "How the caller and each account relate, in the order asked",
+            array(relationship),
+            params=[query("id[]", array(ID), "The accounts (a bare `id` also works).")],
+        ),
+        accounts.search: op(
+            "Accounts whose username or display name contains the query",
+            accounts_page,
+            params=[
+                query("q", STRING, "What to look for."),
+                query("limit", INTEGER, "How many: 40 by default, at most 80."),
+                query("offset", INTEGER, "How many to skip."),
+            ],
+        ),
+        accounts.blocks: op("The accounts the caller blocks", accounts_page, params=paging(40), paged=True),
+        accounts.mutes: op("The accounts the caller mutes", accounts_page, params=paging(40), paged=True),
+        # follow requests
+        follow_requests.index: op(
+            "The accounts asking to follow the caller", accounts_page, params=paging(40), paged=True
+        ),
+        follow_requests.authorize: op("Let the account follow the caller", relationship, errors=(422,)),
+        follow_requests.reject: op("Turn down the account's request to follow", relationship),
+        # statuses
+        statuses.create: op(
+            "Post a status",
+            status,
+            params=[
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "schema": STRING,
+                    "description": "The same key from the same account within an hour returns the first post.",
+                }
+            ],
+            request=body(
+                {
+                    "status": {
+                        **STRING,
+                        "description": "The text, within the instance's `max_characters` as twitter-text counts "
+                        "them. Media, polls and scheduled posts are refused (422).",
+                    },
+                    "in_reply_to_id": ID,
+                    "sensitive": BOOLEAN,
+                    "spoiler_text": {**STRING, "maxLength": statuses_rules.MAX_SPOILER},
+                    "visibility": enum(Visibility.values),
+                    "language": {**STRING, "pattern": f"^{statuses_rules.LANGUAGE_CODE.pattern}$"},
+                }
+            ),
+            errors=(404, 422),
+        ),
+        statuses.detail: {
+            "GET": op("A status", status),
+            "DELETE": op("Delete one's own status", ref("DeletedStatus"), errors=(403,), token_required=True),
+        },
+        statuses.context: op("The thread around a status", ref("Context")),
+        statuses.reblog: op("Repost a status: answers the repost", status, errors=(403,)),
+        statuses.unreblog: op("Undo a repost: answers the original", status),
+        statuses.favourite: op("Like a status", status),
+        statuses.unfavourite: op("Undo a like", status),
+        statuses.bookmark: op("Bookmark a status", status),
+        statuses.unbookmark: op("Remove a bookmark", status),
+        statuses.favourited_by: op("Who liked a status", accounts_page, params=paging(40), paged=True),
+        statuses.reblogged_by: op("Who reposted a status", accounts_page, params=paging(40), paged=True),
+        # timelines
+        timelines.home: op("The home timeline", statuses_page, params=paging(20), paged=True),
+        timelines.public: op("The public timeline", statuses_page, params=[*PUBLIC_FILTERS, *paging(20)], paged=True),
+        timelines.tag: op(
+            "Public posts with a hashtag", statuses_page, params=[*PUBLIC_FILTERS, *paging(20)], paged=True
+        ),
+        # conversations, notifications, markers, bookmarks, favourites
+        conversations.index: op(
+            "Direct-message conversations, most recent first", array(ref("Conversation")), params=paging(20), paged=True
+        ),
+        conversations.detail: op("Take a conversation off the list", ref("Empty")),
+        conversations.read: op("Mark a conversation read", ref("Conversation")),
+        notifications.index: op(
+            "The caller's notifications, newest first",
+            array(ref("Notification")),
+            params=[
+                *paging(40),
+                query("types[]", array(enum(NotificationType.values)), "Only these types."),
+                query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
+                query("account_id", ID, "Only those caused by this account."),
+            ],
+            paged=True,
+        ),
+        notifications.detail: op("A notification", ref("Notification")),
+        notifications.dismiss: op("Dismiss a notification", ref("Empty")),
+        notifications.clear: op("Dismiss every notification", ref("Empty")),
+        notifications.markers: {
+            "GET": op(
+                "Where the caller stopped reading; timelines never marked are left out",
+                ref("Markers"),
+                params=[query("timeline[]", array(enum(Marker.Timeline.values)), "The timelines wanted.")],
+            ),
+            "POST": op(
+                "Remember where the caller stopped reading",
+                ref("Markers"),
+                request=body({name: closed({"last_read_id": ID}) for name in Marker.Timeline.values}),
+            ),
+        },
+        bookmarks.bookmarks: op("The caller's bookmarks, newest first", statuses_page, params=paging(20), paged=True),
+        bookmarks.favourites: op("What the caller liked, newest first", statuses_page, params=paging(20), paged=True),
+        # apps, sign-up and OAuth
+        apps.create: op(
+            "Register a client app",
+            ref("CredentialApplication"),
+            request=body(
+                {
+                    "client_name": {**STRING, "minLength": 1, "maxLength": 60},
+                    "redirect_uris": {
+                        "description": f"Absolute URIs without a fragment, or `{auth.OOB}` (show the code instead of "
+                        "redirecting); several are separated by white space, or (JSON) sent as a list.",
+                        "anyOf": [URL, array(URL)],
+                    },
+                    "scopes": {
+                        "description": "Separated by spaces; `read` by default.",
+                        "anyOf": [STRING, array(STRING)],
+                    },
+                    "website": {**URL, "pattern": "^https?://"},
+                },
+                required=("client_name", "redirect_uris"),
+            ),
+            errors=(422,),
+        ),
+        apps.verify_credentials: op("The app the token belongs to", ref("Application")),
+        registration.register: op(
+            "Sign up (with an app token): answers a token for the new account",
+            ref("Token"),
+            request=body(
+                {
+                    "username": {**STRING, "pattern": f"^{accounts_rules.USERNAME.pattern}$"},
+                    "email": {**STRING, "format": "email"},
+                    "password": {**STRING, "description": "Long, uncommon, and unlike the username or e-mail."},
+                    "agreement": {**BOOLEAN, "description": "Must be true."},
+                    "locale": STRING,
+                    "reason": STRING,
+                },
+                required=("username", "email", "password", "agreement"),
+            ),
+            errors=(403, 422),
+        ),
+        oauth.authorize: {
+            "GET": op(
+                "The page where a person logs in and lets an app use the account",
+                params=[
+                    query("response_type", enum(["code"]), required=True),
+                    query("client_id", STRING, required=True),
+                    query("redirect_uri", STRING, "One of the app's redirect URIs.", required=True),
+                    query("scope", STRING, "A subset of the app's scopes, separated by spaces; `read` by default."),
+                    query("state", STRING),
+                    query("code_challenge", STRING, "PKCE."),
+                    query("code_challenge_method", enum(["S256"])),
+                    query("lang", STRING, "The language of the page."),
+                ],
+                responses={
+                    "200": answer("text/html", "The log-in or approval page."),
+                    "400": answer("text/html", "The app, its redirect URI or its request is wrong."),
+                },
+            ),
+            "POST": op(
+                "Log in, then approve or deny (the page's own forms, with a CSRF token)",
+                request={
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "username": STRING,
+                                    "password": STRING,
+                                    "decision": enum(["approve", "deny"]),
+                                },
+                            }
+                        }
+                    }
+                },
+                responses={
+                    "200": answer("text/html", "The page again, or the code to copy (out-of-band redirect URI)."),
+                    "302": {"description": "Back to the app's redirect URI, with `code` or `error`."},
+                    "303": {"description": "Logged in: the approval page."},
+                    "400": answer("text/html", "The app, its redirect URI or its request is wrong."),
+                    "403": answer("text/html", "The form's CSRF token is missing or wrong."),
+                },
+            ),
+        },
+        oauth.token: {
+            "POST": op(
+                "Get a token (authorization_code with optional PKCE S256, password, client_credentials)",
+                ref("Token"),
+                request=body(
+                    {
+                        "grant_type": enum(sorted(auth.GRANT_TYPES)),
+                        "client_id": STRING,
+                        "client_secret": STRING,
+                        "code": STRING,
+                        "redirect_uri": STRING,
+                        "code_verifier": STRING,
+                        "username": {**STRING, "description": "The username or e-mail address (password grant)."},
+                        "password": STRING,
+                        "scope": STRING,
+                        "refresh_token": STRING,
+                    },
+                    required=("grant_type",),
+                ),
+                errors=(400, 401),
+            )
+        },
+        oauth.revoke: {
+            "POST": op(
+                "Revoke a token",
+                ref("Empty"),
+                request=body({"client_id": STRING, "client_secret": STRING, "token": STRING}, required=("token",)),
+                errors=(400, 401, 403),
+            )
+        },
+        oauth.server_metadata: {"GET": op("The OAuth server's metadata (RFC 8414)", ref("ServerMetadata"))},
+    }
+
+
+# Served beside Django by the streaming app, which has only this one plain HTTP endpoint.
+STREAMING_HEALTH = ("/api/v1/streaming/health", {"GET": HEALTH})
+
+
+def build() -> dict:
+    """The whole document, for the URL map as it is now."""
+    operations = _operations()
+    paths = {}
+    for route, view in _routes(get_resolver().url_patterns):
+        if view in operations:
+            path = _openapi_path(route)
+            paths[path] = _path_item(path, view, operations[view])
+    path, spec = STREAMING_HEALTH
+    paths[path] = _path_item(path, None, spec)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"{settings.INSTANCE_TITLE}: the Mastodon client API",
+            "version": settings.VERSION,
+            "description": (
+                "Chirvir speaks the Mastodon client API (https://docs.joinmastodon.org/client/intro/). Every path "
+                "also answers with a trailing slash. Bodies may be JSON, a form or multipart, on every method; "
+                "parameters a GET takes in the query may also come in a body, and unknown ones are ignored. "
+                "Booleans may be written true/false, 1/0, t/f, on/off or yes/no. A method a path does not take "
+                "gets 405 with an `Allow` header."
+            ),
+        },
+        "servers": [{"url": settings.SITE_URL}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "responses": {str(code): _error(message) for code, message in ERRORS.items()},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": _scopes_description(),
+                },
+                "client": {
+                    "type": "http",
+                    "scheme": "basic",
+                    "description": "An app's client_id and client_secret, instead of sending them in the body.",
+                },
+            },
+        },
+    }
+
+
+def _error(description: str, schema: str = "Error") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+
+
+def _scopes_description() -> str:
+    scopes = "; ".join(f"`{name}`: {description}" for name, description in auth.SCOPES.items())
+    return (
+        "An OAuth 2 access token from /oauth/token, as `Authorization: Bearer …` (or `?access_token=`). "
+        "An operation lists the scopes that let a token through; `read` and `write` hold every `read:…` and "
+        f"`write:…` scope, and `follow` the blocks, follows and mutes ones. The scopes: {scopes}."
+    )
+
+
+def _routes(patterns, prefix: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def _openapi_path(route: str) -> str:
+    """`^api/v1/accounts/(?P<account_id>[^/]+)/?$` is `/api/v1/accounts/{account_id}`."""
+    path = route.removeprefix("^").removesuffix("$").removesuffix("/?")
+    return "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", path).replace("\\", "")
+
+
+def _declared(view):
+    """The methods, scopes and user rule an `api(...)` view was declared with, or None for a plain
+    Django view: read from the views themselves, so the document cannot drift from them."""
+    return getattr(view, "declared", None)
+
+
+def _path_item(path: str, view, spec: dict) -> dict:
+    declared = _declared(view) if view is not None else None
+    if declared is None:
+        methods, scopes, user = tuple(spec), {}, None
+    else:
+        methods, scopes, user = declared
+    names = re.findall(r"{(\w+)}", path)
+    item = {}
+    for method in methods:
+        operation = spec if "summary" in spec else spec[method]
+        item[method.lower()] = _operation(path, method, view, operation, names, scopes.get(method), user)
+    return item
+
+
+def _operation(path, method, view, spec, names, scope, user) -> dict:
+    # Every path parameter names a record by ID, but a hashtag, whose timeline is simply empty.
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": HASHTAG if name == "hashtag" else ID}
+        for name in names
+    ]
+    responses = dict(spec["responses"])
+    errors = set(spec["errors"])
+    if user is not None:
+        # What the `api` decorator and Params answer on their own.
+        errors |= {400, 401}
+        errors |= {403} if scope else set()
+        errors |= {422} if user == "required" else set()
+        errors |= {404} if any(parameter["schema"] is ID for parameter in parameters) else set()
+        errors |= {413} if spec["request"] else set()
+    oauth_view = view in (oauth.token, oauth.revoke)
+    for code in sorted(errors):
+        error = _error(OAUTH_ERRORS[code], "OAuthError") if oauth_view else {"$ref": f"#/components/responses/{code}"}
+        responses.setdefault(str(code), error)
+    operation = {
+        "operationId": re.sub(r"\W+", "_", f"{method} {path}".lower()).strip("_"),
+        "summary": spec["summary"],
+        "tags": [view.__module__.rsplit(".", 1)[-1] if view is not None else "streaming"],
+        "parameters": parameters + spec["params"],
+        "responses": responses,
+        "security": _security(scope, "app" if spec["token_required"] else user, oauth_view),
+    }
+    if spec["request"]:
+        operation["requestBody"] = spec["request"]
+    return operation
+
+
+def _security(scope: str | None, user: str | None, client: bool) -> list[dict]:
+    """Who may call: `{}` means no token is needed. A token passes with any scope listed."""
+    if client:
+        return [{}, {"client": []}]
+    if user is None:
+        return []
+    granting = [{"bearer": [name]} for name in auth.SCOPES if scope and _grants(name, scope)] or [{"bearer": []}]
+    return [{}, *granting] if user == "optional" else granting
+
+
+def _grants(held: str, scope: str) -> bool:
+    return auth.allows(auth.Credentials(account=None, scopes=frozenset({held}), application=None), scope)
+
+
+@api(methods=("GET",), user="optional")
+def document(request, params):
+    return json_response(build())

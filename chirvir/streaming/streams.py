@@ -1,0 +1,175 @@
+"""Mastodon's streams on the streaming side: who may open which stream (by the API's tokens and
+scopes) and which bus keys it listens to, and what an event looks like to one subscriber (through
+the audience gate and the API's one serializer per entity). What reads the database here runs in
+a worker thread (`in_thread`), off the event loop."""
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import orjson
+from django.db import close_old_connections
+from starlette.concurrency import run_in_threadpool
+
+from chirvir import audience
+from chirvir.accounts.models import Account
+from chirvir.api import auth, serializers
+from chirvir.api.base import ApiError
+from chirvir.core.errors import NotFound
+from chirvir.core.paging import Page
+from chirvir.events import bus as events
+from chirvir.events.bus import Event
+from chirvir.notifications.services import list_notifications
+from chirvir.statuses.models import Tag
+from chirvir.statuses.services import get_status, list_conversations
+from chirvir.timelines.services import not_muted
+
+# The scope each stream needs, as Mastodon's streaming server asks: `read` covers them all.
+SCOPES = {
+    "user": "read:statuses",
+    "user:notification": "read:notifications",
+    "direct": "read:statuses",
+    "list": "read:statuses",
+    "public": "read:statuses",
+    "public:local": "read:statuses",
+    "hashtag": "read:statuses",
+    "hashtag:local": "read:statuses",
+    # Accepted, and silent: every account is local and no post has media yet.
+    "public:remote": "read:statuses",
+    "public:media": "read:statuses",
+    "public:local:media": "read:statuses",
+    "public:remote:media": "read:statuses",
+}
+OPEN_TO_ALL = {name for name in SCOPES if name.startswith(("public", "hashtag"))}
+
+
+class Refused(Exception):
+    """A stream the caller may not open, with Mastodon's status and message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass(frozen=True)
+class Stream:
+    name: tuple[str, ...]  # as WebSocket frames name it: (name,), or (name, tag)
+    keys: frozenset[str]  # the bus keys it listens to
+
+
+async def in_thread(work, *args):
+    """Run ORM work in a worker thread, with Django's per-request care for stale connections."""
+
+    def run():
+        close_old_connections()
+        try:
+            return work(*args)
+        finally:
+            close_old_connections()
+
+    return await run_in_threadpool(run)
+
+
+def token_of(headers, query, *, websocket: bool = False) -> str | None:
+    """The token a client sent, where Mastodon looks for it: `Authorization: Bearer`, else
+    `?access_token=`, else (WebSocket only) the Sec-WebSocket-Protocol header."""
+    kind, _space, raw = headers.get("authorization", "").partition(" ")
+    if kind.lower() == "bearer":
+        return raw.strip()
+    if "access_token" in query:
+        return query["access_token"]
+    if websocket and headers.get("sec-websocket-protocol"):
+        return headers["sec-websocket-protocol"].strip()
+    return None
+
+
+def authenticate(token: str | None) -> auth.Credentials | None:
+    """The token's credentials by the API's own rules (chirvir/api/auth.py); None for no token."""
+    if token is None:
+        return None
+    try:
+        return auth.authenticate(SimpleNamespace(headers={"Authorization": f"Bearer {token}"}, GET={}))
+    except ApiError as e:
+        raise Refused(e.status, e.message) from e
+
+
+def _param(params, name: str) -> str | None:
+    value = params.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return None if value in (None, "") else str(value)
+
+
+def open_stream(credentials: auth.Credentials | None, name, params) -> Stream:
+    """The stream `name` (with its `tag` or `list` in params) for these credentials. Public and
+    hashtag streams need no token; a token that is sent must hold the stream's scope."""
+    if not isinstance(name, str) or name not in SCOPES:
+        raise Refused(400, "Unknown stream type")
+    if credentials is not None and not auth.allows(credentials, SCOPES[name]):
+        raise Refused(401, "Access token does not have the required scopes")
+    if name in {"hashtag", "hashtag:local"}:
+        tag = _param(params, "tag")
+        if tag is None:
+            raise Refused(400, "Missing tag name parameter")
+        return Stream((name, tag), frozenset({events.hashtag(Tag.key(tag.removeprefix("#")))}))
+    if name in OPEN_TO_ALL:
+        return Stream((name,), frozenset({events.PUBLIC} if name in {"public", "public:local"} else ()))
+    if credentials is None:
+        raise Refused(401, "Missing access token")
+    account = credentials.account
+    if account is None:
+        raise Refused(422, "This method requires an authenticated user")
+    if name == "list":
+        # There are no lists yet, so none is the caller's.
+        if _param(params, "list") is None:
+            raise Refused(400, "Missing list name parameter")
+        raise Refused(401, "Not authorized to stream this list")
+    if name == "direct":
+        keys = {events.direct(account.id)}
+    elif name == "user:notification":
+        keys = {events.notifications(account.id)}
+    else:
+        # The user stream carries notifications only for a token that may read them.
+        keys = {events.home(account.id)}
+        if auth.allows(credentials, "read:notifications"):
+            keys.add(events.notifications(account.id))
+    return Stream((name,), frozenset(keys))
+
+
+def _one(id_: int) -> Page:
+    """A page holding just this ID: reading it through a list's service applies that list's rules."""
+    return Page(max_id=id_ + 1, since_id=id_ - 1, limit=1)
+
+
+def _status(account: Account | None, payload: dict) -> dict | None:
+    """The status as the subscriber may see it: through the audience gate, and not from an
+    account they mute, as home, public and hashtag timelines leave those out."""
+    try:
+        status = get_status(account, payload["status_id"])
+    except NotFound:  # deleted since, or the gate keeps it from this viewer
+        return None
+    if not not_muted(audience.Viewer.of(account), status):
+        return None
+    return serializers.statuses([status], account)[0]
+
+
+def _notification(account: Account, payload: dict) -> dict | None:
+    found = list_notifications(account, _one(payload["notification_id"]))
+    return serializers.notifications(found, account)[0] if found else None
+
+
+def _conversation(account: Account, payload: dict) -> dict | None:
+    """The subscriber's conversation whose latest message is this one (none if newer came since)."""
+    found = list_conversations(account, _one(payload["status_id"]))
+    return serializers.conversations(found, account)[0] if found else None
+
+
+RENDER = {"update": _status, "notification": _notification, "conversation": _conversation}
+
+
+async def render(account: Account | None, event: Event) -> str | None:
+    """An event's payload as Mastodon sends it to this subscriber: the entity's JSON, or for a
+    deletion the bare status ID; None when the subscriber may not see it."""
+    if event.name == "delete":
+        return str(event.payload["status_id"])
+    found = await in_thread(RENDER[event.name], account, event.payload)
+    return None if found is None else orjson.dumps(found).decode()
