@@ -15,7 +15,6 @@ MISSING = settings.BASE_DIR / "core" / "static" / "chirvir" / "missing.png"
 urlpatterns = [
     path("health", instance.health),
     path("", include("chirvir.api.urls")),
-    path("", include("chirvir.api.oauth_urls")),
     re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
     # The picture of an account that has none, at the address Mastodon apps expect.
     re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),

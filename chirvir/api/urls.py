@@ -5,7 +5,7 @@ from django.urls import re_path
 
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, notifications, statuses
-from chirvir.api.views import timelines
+from chirvir.api.views import apps, oauth, registration, timelines
 
 ID = r"(?P<{}>[^/]+)"
 
@@ -16,6 +16,14 @@ def route(pattern: str, view):
 
 urlpatterns = [
     route("api/openapi.json", openapi.document),
+    # OAuth and client apps (toot opens /oauth/authorize/ with the slash)
+    route("api/v1/apps", apps.create),
+    route("api/v1/apps/verify_credentials", apps.verify_credentials),
+    route("api/v1/accounts", registration.register),
+    route("oauth/authorize", oauth.authorize),
+    route("oauth/token", oauth.token),
+    route("oauth/revoke", oauth.revoke),
+    route(r"\.well-known/oauth-authorization-server", oauth.server_metadata),
     route("api/v1/instance", instance.instance_v1),
     route("api/v2/instance", instance.instance_v2),
     route("api/v1/preferences", instance.preferences),

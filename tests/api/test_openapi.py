@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 from chirvir.accounts import services as accounts
-from chirvir.api import auth, oauth_urls, openapi, urls
+from chirvir.api import auth, openapi, urls
 from chirvir.asgi import application
 from chirvir.notifications.models import Notification
 from chirvir.statuses import services as statuses
@@ -107,7 +107,7 @@ def test_the_document_is_valid_openapi_and_lists_every_route():
     assert all(result.ok() for result in fuzzing.get_all_operations())
     documented = {path: set(item) for path, item in openapi.build()["paths"].items()}
     examples = [re.sub(r"{\w+}", "1", path).removeprefix("/") for path in documented]
-    for pattern in [*urls.urlpatterns, *oauth_urls.urlpatterns]:
+    for pattern in urls.urlpatterns:
         assert any(pattern.pattern.match(example) for example in examples), pattern.pattern
     assert {"/health", "/api/v1/streaming/health", "/api/openapi.json"} <= documented.keys()
     assert documented["/api/v1/statuses/{status_id}"] == {"get", "delete"}
