@@ -89,8 +89,7 @@ def deliver_status(status_id: int) -> int:
         for entry, recipients in pushes:
             store.push(entry, recipients)
         waiting.filter(id__in=[s.id for s in batch]).update(delivered_at=timezone.now())
-        for posted_id, keys in updates:
-            events.publish(keys, "update", {"status_id": posted_id})
+        events.publish_all((keys, "update", {"status_id": posted_id}) for posted_id, keys in updates)
     return len(batch)
 
 
