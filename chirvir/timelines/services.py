@@ -57,7 +57,7 @@ def stream_keys(status: Status, recipients: list[int]) -> list[str]:
     public timelines take them."""
     keys = [events.home(account_id) for account_id in recipients]
     if status.visibility == Visibility.PUBLIC and not status.reblog_id:
-        keys += [events.PUBLIC, *(events.hashtag(name) for name in status.tags.values_list("name", flat=True))]
+        keys += [events.PUBLIC, *(events.hashtag(tag.name) for tag in status.tags.all())]
     return keys
 
 
@@ -76,6 +76,7 @@ def deliver_status(status_id: int) -> int:
         waiting.filter(id__gte=status_id)
         .select_related("account", "reblog")
         .only(*DELIVERY_FIELDS)
+        .prefetch_related("tags")
         .order_by("id")[:DELIVERY_BATCH]
     )
     if not batch:
