@@ -271,3 +271,11 @@ def test_browser_apps_on_other_sites_may_call_the_api(client):
     assert "authorization" in preflight["Access-Control-Allow-Headers"]
     assert client.get("/api/v1/instance", HTTP_ORIGIN="https://app.example")["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in client.get("/admin/login/", HTTP_ORIGIN="https://app.example")
+
+
+def test_account_search_finds_names_in_any_script_and_clamps_the_limit(as_alice, make_account):
+    make_account("aigerim", display_name="Әйгерім")
+    make_account("aibek")
+    assert [a["username"] for a in as_alice.get("/api/v1/accounts/search?q=ai").json()] == ["aibek", "aigerim"]
+    assert [a["username"] for a in as_alice.get("/api/v1/accounts/search?q=Әйгер").json()] == ["aigerim"]
+    assert len(as_alice.get("/api/v1/accounts/search?q=ai&limit=-1").json()) == 1

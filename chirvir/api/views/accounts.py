@@ -107,7 +107,7 @@ def relationships(request, params):
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"})
 def search(request, params):
-    limit = min(params.integer("limit", 40) or 40, 80)
+    limit = min(abs(params.integer("limit", 40)) or 40, 80)
     found = services.search_accounts(params.text("q", ""), limit=limit, offset=max(params.integer("offset", 0), 0))
     return json_response([serializers.account(a) for a in found])
 
