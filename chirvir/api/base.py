@@ -90,6 +90,9 @@ class Params:
         elif content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
             body = self._form(request, content_type)
         self.data = {**_nest(_items(request.GET)), **body}
+        if _holds_nul(self.data):
+            # No text we store may hold one (PostgreSQL refuses it), and no client means one.
+            raise ApiError(400, _("The request holds a NUL character, which no parameter may contain."))
 
     def _form(self, request, content_type) -> dict:
         try:
@@ -174,6 +177,16 @@ class Params:
         if cursor is None:
             raise ApiError(400, _("The parameter %(name)s must be an ID.") % {"name": name})
         return cursor
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _items(querydict):

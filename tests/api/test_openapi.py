@@ -82,14 +82,15 @@ def world(make_account, alice, bob, carol):
 
 
 @coverage.parametrize()
-@settings(deadline=None, suppress_health_check=list(HealthCheck))
+@settings(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_boundary_and_wrong_method_requests_get_documented_answers(case, tokens):
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens[0]}"})
 
 
 @fuzzing.parametrize()
 @fuzzing.given(data=st.data())
-@settings(max_examples=FUZZED_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+# The same examples on every run, so CI cannot pass or fail by luck; change the code, get new ones.
+@settings(max_examples=FUZZED_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_random_requests_get_documented_answers(case, data, world, tokens):
     # Half the requests name things that exist, so they get past "not found" to the operation's work.
     if data.draw(st.booleans(), label="things that exist"):
