@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -197,6 +198,8 @@ def main(argv=None) -> None:
             c.terminate()
         for c in consumers:
             c.wait(timeout=30)
+        if args.data_dir is None:  # a directory of our own making: leave nothing behind
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def report(outs: list[Path], started: float, posted_seconds: float) -> None:
