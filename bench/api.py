@@ -21,19 +21,19 @@ from pathlib import Path
 
 from bench.delivery import ROOT, build
 
-HOME_SCRIPT = """
+# Each wrk thread reads the tokens once and takes them in turn.
+TOKENS = """
 local tokens = {}
 for line in io.lines(os.getenv("CHIRVIR_BENCH_TOKENS")) do tokens[#tokens + 1] = line end
 local n = 0
+"""
+HOME_SCRIPT = TOKENS + """
 request = function()
   n = n + 1
   return wrk.format("GET", "/api/v1/timelines/home", {["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]})
 end
 """
-POST_SCRIPT = """
-local tokens = {}
-for line in io.lines(os.getenv("CHIRVIR_BENCH_TOKENS")) do tokens[#tokens + 1] = line end
-local n = 0
+POST_SCRIPT = TOKENS + """
 request = function()
   n = n + 1
   return wrk.format("POST", "/api/v1/statuses", {

@@ -31,6 +31,13 @@ class Tag(models.Model):
         return unicodedata.normalize("NFKC", name).casefold()
 
 
+class StatusQuerySet(models.QuerySet):
+    def gated(self):
+        """With what the audience gate reads of each status loaded: its author, the original of
+        a repost and its author, and the mentions (who may see a direct message)."""
+        return self.select_related("account", "reblog__account").prefetch_related("mentions", "reblog__mentions")
+
+
 class Status(models.Model):
     id = IdField()
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="statuses")
@@ -57,6 +64,8 @@ class Status(models.Model):
     favourites_count = models.IntegerField(default=0)
     # Set by the delivery job; the sweep re-queues any left empty by a crash.
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -58,12 +58,7 @@ def _find_accounts(usernames) -> dict[str, Account]:
 
 def _visible_status(viewer: Account | None, status_id) -> Status:
     status_id = parse_id(status_id)
-    status = status_id and (
-        Status.objects.select_related("account", "reblog__account")
-        .prefetch_related("mentions", "reblog__mentions")
-        .filter(id=status_id)
-        .first()
-    )
+    status = status_id and Status.objects.gated().filter(id=status_id).first()
     if status is None or not audience.can_see(audience.Viewer.of(viewer), status):
         raise NotFound(_("That post does not exist or is not visible to you."))
     return status
@@ -347,10 +342,6 @@ def unbookmark(account: Account, status_id: int) -> Status:
     return status
 
 
-def _hydrate(qs):
-    return qs.select_related("account", "reblog__account").prefetch_related("mentions", "reblog__mentions")
-
-
 def context(viewer: Account | None, status_id: int) -> tuple[list[Status], list[Status]]:
     """A thread around a status: the visible ancestors, oldest first, and the visible
     descendants in reading order (each reply followed by its own replies)."""
@@ -359,7 +350,7 @@ def context(viewer: Account | None, status_id: int) -> tuple[list[Status], list[
     ancestors = []
     parent_id = status.in_reply_to_id
     while parent_id is not None and len(ancestors) < CONTEXT_LIMIT:
-        parent = _hydrate(Status.objects.filter(id=parent_id)).first()
+        parent = Status.objects.filter(id=parent_id).gated().first()
         if parent is None:
             break
         ancestors.append(parent)
@@ -371,7 +362,7 @@ def context(viewer: Account | None, status_id: int) -> tuple[list[Status], list[
     level = [status.id]
     seen = 0
     while level and seen < CONTEXT_LIMIT:
-        replies = list(_hydrate(Status.objects.filter(in_reply_to_id__in=level)).order_by("id")[:CONTEXT_LIMIT])
+        replies = list(Status.objects.filter(in_reply_to_id__in=level).gated().order_by("id")[:CONTEXT_LIMIT])
         for reply in replies:
             children.setdefault(reply.in_reply_to_id, []).append(reply)
         seen += len(replies)

@@ -130,10 +130,7 @@ def _deliverable(owner: Account, qs, limit: int) -> list[Status]:
     """What delivery would have pushed to this owner out of the newest `limit` of some statuses."""
     viewer = audience.Viewer.of(owner)
     statuses = (
-        qs.exclude(visibility=Visibility.DIRECT)
-        .select_related("account", "reblog__account")
-        .prefetch_related("mentions", "reblog__mentions")
-        .order_by("-id")[:limit]
+        qs.exclude(visibility=Visibility.DIRECT).gated().order_by("-id")[:limit]
     )
     following = viewer.following | {owner.id}
     return [
@@ -160,9 +157,7 @@ def rebuild_home(owner: Account) -> None:
 def _hydrate(ids: list[int]) -> list[Status]:
     by_id = {
         s.id: s
-        for s in Status.objects.filter(id__in=ids)
-        .select_related("account", "reblog__account", "in_reply_to_account")
-        .prefetch_related("mentions", "reblog__mentions")
+        for s in Status.objects.filter(id__in=ids).gated().select_related("in_reply_to_account")
     }
     return [by_id[i] for i in ids if i in by_id]
 
@@ -214,9 +209,7 @@ def _read(viewer: audience.Viewer, qs, page: Page, key=lambda row: row) -> list:
 
 def _statuses(viewer: audience.Viewer):
     return (
-        Status.objects.filter(audience.visible_q(viewer))
-        .select_related("account", "reblog__account", "in_reply_to_account")
-        .prefetch_related("mentions", "reblog__mentions")
+        Status.objects.filter(audience.visible_q(viewer)).gated().select_related("in_reply_to_account")
     )
 
 
