@@ -1,10 +1,11 @@
-"""URL map: health, the Mastodon API and OAuth, media, the admin. The web pages join it in
-their own issue."""
+"""URL map: health, the Mastodon API and OAuth, media, the admin, and the web pages."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
 from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 from django.views.static import serve
 
 from chirvir.api.base import error_response
@@ -19,13 +20,14 @@ urlpatterns = [
     # The picture of an account that has none, at the address Mastodon apps expect.
     re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),
     path("admin/", admin.site.urls),
+    path("", include("chirvir.web.urls")),
 ]
 
 
 def not_found(request, exception=None):
     if request.path.startswith(("/api/", "/oauth/")):
         return error_response(404, "Record not found")
-    return HttpResponse("Not found", status=404, content_type="text/plain; charset=utf-8")
+    return render(request, "web/not_found.html", {"message": _("There is nothing at this address.")}, status=404)
 
 
 def server_error(request):

@@ -58,7 +58,10 @@ async def sse(request):
         name += ":media"
     try:
         token = streams.token_of(request.headers, request.query_params)
-        credentials = await streams.in_thread(streams.authenticate, token)
+        if token is None and request.cookies:
+            credentials = await streams.in_thread(streams.session_credentials, request.cookies, request.headers)
+        else:
+            credentials = await streams.in_thread(streams.authenticate, token)
         stream = streams.open_stream(credentials, name, request.query_params)
     except Refused as refused:
         return _error(refused)

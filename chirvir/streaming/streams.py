@@ -4,9 +4,13 @@ the audience gate and the API's one serializer per entity). What reads the datab
 a worker thread (`in_thread`), off the event loop."""
 
 from dataclasses import dataclass
+from importlib import import_module
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import orjson
+from django.conf import settings
+from django.contrib.auth import get_user
 from django.db import close_old_connections
 from starlette.concurrency import run_in_threadpool
 
@@ -90,6 +94,19 @@ def authenticate(token: str | None) -> auth.Credentials | None:
         return auth.authenticate(SimpleNamespace(headers={"Authorization": f"Bearer {token}"}, GET={}))
     except ApiError as e:
         raise Refused(e.status, e.message) from e
+
+
+def session_credentials(cookies, headers) -> auth.Credentials | None:
+    """A signed-in browser on our own pages, by its Django session cookie: the pages' live
+    updates need no token. Only from our own origin, so another site cannot listen in."""
+    key = cookies.get(settings.SESSION_COOKIE_NAME)
+    origin = headers.get("origin")
+    if not key or (origin and urlsplit(origin).netloc != headers.get("host")):
+        return None
+    user = get_user(SimpleNamespace(session=import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)))
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return auth.Credentials(account=user, scopes=frozenset({"read"}), application=None)
 
 
 def _param(params, name: str) -> str | None:

@@ -1,0 +1,22 @@
+"""What every page's frame shows: the site's name, the language picker, and for a signed-in
+person the unread counts beside the navigation."""
+
+from django.conf import settings
+
+from chirvir.accounts.services import follow_request_count
+from chirvir.notifications.services import unread_count
+from chirvir.statuses.services import text_config
+from chirvir.web.forms import language_choices
+
+
+def site(request):
+    context = {
+        "site_title": settings.INSTANCE_TITLE,
+        "languages": language_choices(),
+        "max_chars": text_config().max_weighted_length,
+    }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and request.resolver_match and request.resolver_match.namespace == "web":
+        context["unread_notifications"] = unread_count(user)
+        context["pending_requests"] = follow_request_count(user)
+    return context

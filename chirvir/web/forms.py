@@ -1,0 +1,100 @@
+"""The pages' forms. They check the shape of what was sent; the rules themselves (how long a
+post may be, what a username may hold) live in the services the views call."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from chirvir.statuses.models import Visibility
+
+VISIBILITIES = [
+    (Visibility.PUBLIC, _("Public: everyone")),
+    (Visibility.UNLISTED, _("Quiet public: not on the public timeline")),
+    (Visibility.PRIVATE, _("Followers only")),
+    (Visibility.DIRECT, _("Only the people mentioned")),
+]
+
+
+class ComposeForm(forms.Form):
+    status = forms.CharField(
+        label=_("What are you doing?"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "id": "compose-text", "data-counter": "compose-count"}),
+        # The limit is checked by the post's own rule (it counts as twitter-text does); this only
+        # keeps a pasted book out.
+        max_length=5000,
+        strip=False,
+    )
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=VISIBILITIES, initial=Visibility.PUBLIC, required=False)
+    in_reply_to_id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MessageForm(forms.Form):
+    to = forms.CharField(label=_("To"), max_length=31, widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}))
+    status = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "id": "compose-text", "data-counter": "compose-count"}),
+        max_length=5000,
+        strip=False,
+    )
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=30,
+        help_text=_("Letters, digits and underscores; people will mention you as @username."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "dir": "ltr", "autocapitalize": "none"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Optional; needed only to reset a forgotten password."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Name"), required=False, max_length=30, widget=forms.TextInput(attrs={"dir": "auto"}))
+    note = forms.CharField(
+        label=_("Bio"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+    location = forms.CharField(label=_("Location"), required=False, max_length=30, widget=forms.TextInput(attrs={"dir": "auto"}))
+    website = forms.CharField(label=_("Website"), required=False, max_length=200, widget=forms.URLInput(attrs={"dir": "ltr"}))
+    avatar = forms.ImageField(label=_("Picture"), required=False)
+    header = forms.ImageField(label=_("Header image"), required=False)
+
+
+class PrivacyForm(forms.Form):
+    locked = forms.BooleanField(
+        label=_("Protect my posts"),
+        required=False,
+        help_text=_("Only followers you approve will see your posts."),
+    )
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language in its own name, as a person looking for theirs will read it."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Interface language"), choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("As my browser asks"))] + language_choices()
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}))

@@ -1,0 +1,47 @@
+"""The pages' addresses. Profiles, posts and hashtags live where links in posts point
+(chirvir/core/links.py): /@username, /@username/ID, /tags/NAME."""
+
+from django.urls import path, re_path
+
+from chirvir.web.views import accounts, auth, notifications, settings, statuses, timelines
+
+app_name = "web"
+USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
+ID = r"(?P<status_id>[0-9]{1,20})"
+
+urlpatterns = [
+    path("", timelines.front, name="front"),
+    path("home", timelines.home, name="home"),
+    path("home/pending", timelines.home_pending, name="home_pending"),
+    path("home/newer", timelines.home_newer, name="home_newer"),
+    path("public", timelines.public, name="public"),
+    path("tags/<str:name>", timelines.tag, name="tag"),
+    # Lists, search and trends join here in their own issues.
+    path("signup", auth.signup, name="signup"),
+    path("login", auth.LoginView.as_view(), name="login"),
+    path("logout", auth.LogoutView.as_view(), name="logout"),
+    path("password/reset", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/reset/done", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("language", auth.set_language, name="set_language"),
+    path("compose", statuses.compose, name="compose"),
+    path("compose/count", statuses.count, name="count"),
+    path("statuses/<int:status_id>/like", statuses.like, name="like"),
+    path("statuses/<int:status_id>/unlike", statuses.unlike, name="unlike"),
+    path("statuses/<int:status_id>/repost", statuses.repost, name="repost"),
+    path("statuses/<int:status_id>/unrepost", statuses.unrepost, name="unrepost"),
+    path("statuses/<int:status_id>/delete", statuses.delete, name="delete"),
+    path("notifications", notifications.notification_list, name="notifications"),
+    path("messages", notifications.conversations, name="conversations"),
+    path("follow_requests", accounts.follow_requests, name="follow_requests"),
+    re_path(rf"^follow_requests/{USER}/approve$", accounts.approve, name="approve"),
+    re_path(rf"^follow_requests/{USER}/reject$", accounts.reject, name="reject"),
+    path("settings", settings.settings_page, name="settings"),
+    re_path(r"^settings/(?P<section>profile|privacy|language|email|password)$", settings.save, name="settings_save"),
+    re_path(rf"^{USER}$", accounts.profile, name="profile"),
+    re_path(rf"^{USER}/(?P<tab>with_replies|likes|followers|following)$", accounts.profile, name="profile_tab"),
+    re_path(rf"^{USER}/follow$", accounts.follow, name="follow"),
+    re_path(rf"^{USER}/unfollow$", accounts.unfollow, name="unfollow"),
+    re_path(rf"^{USER}/{ID}$", statuses.thread, name="status"),
+]

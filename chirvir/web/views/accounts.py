@@ -1,0 +1,97 @@
+"""Profile pages (`/@username`: posts, posts and replies, likes, followers, following), the
+follow button in its three states, and the follow requests a protected account answers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from chirvir import audience
+from chirvir.accounts import services as accounts
+from chirvir.core.errors import DomainError
+from chirvir.core.paging import Page
+from chirvir.timelines import services as timelines
+from chirvir.web.views.common import action, back, is_htmx, not_found, page_of, timeline_context
+
+TABS = ("posts", "with_replies", "likes", "followers", "following")
+
+
+def _account_or_none(username):
+    try:
+        account = accounts.lookup(username)
+    except DomainError:
+        return None
+    return account if account.is_active else None
+
+
+def profile(request, username, tab="posts"):
+    account = _account_or_none(username)
+    if account is None:
+        return not_found(request, _("There is no account named @%(username)s.") % {"username": username})
+    viewer = request.user if request.user.is_authenticated else None
+    relation = accounts.relation(viewer, account)
+    may_see = audience.may_see_posts_of(audience.Viewer.of(viewer), account)
+    context = {"account": account, "relation": relation, "tab": tab, "may_see": may_see}
+    page = page_of(request)
+    if not may_see:
+        statuses = []
+    elif tab == "likes":
+        likes = timelines.liked_by(viewer, account, page)
+        context.update(timeline_context(request, [f.status for f in likes]))
+        context["older"] = likes[-1].id if len(likes) >= page.limit else None
+        return render(request, "web/profile.html", context)
+    elif tab in ("followers", "following"):
+        lister = accounts.followers if tab == "followers" else accounts.following
+        rows = lister(account, page)
+        context["people"] = [person for _row, person in rows]
+        context["older"] = rows[-1][0] if len(rows) >= page.limit else None
+        return render(request, "web/profile.html", context)
+    else:
+        statuses = timelines.account_statuses(viewer, account, page, exclude_replies=tab == "posts")
+    context.update(timeline_context(request, statuses))
+    return render(request, "web/profile.html", context)
+
+
+def _follow_changed(request, account):
+    if is_htmx(request):
+        return render(
+            request, "web/_follow_button.html", {"account": account, "relation": accounts.relation(request.user, account)}
+        )
+    return back(request, reverse("web:profile", args=[account.username]))
+
+
+@action
+def follow(request, username):
+    account = accounts.lookup(username)
+    accounts.follow(request.user, account)
+    return _follow_changed(request, account)
+
+
+@action
+def unfollow(request, username):
+    account = accounts.lookup(username)
+    accounts.unfollow(request.user, account)
+    return _follow_changed(request, account)
+
+
+@login_required
+def follow_requests(request):
+    rows = accounts.follow_requests(request.user, Page(limit=80))
+    return render(request, "web/follow_requests.html", {"people": [person for _row, person in rows]})
+
+
+@action
+def approve(request, username):
+    requester = accounts.lookup(username)
+    accounts.approve_follow_request(request.user, requester)
+    messages.success(request, _("@%(username)s now follows you.") % {"username": requester.username})
+    return back(request, reverse("web:follow_requests"))
+
+
+@action
+def reject(request, username):
+    requester = accounts.lookup(username)
+    accounts.reject_follow_request(request.user, requester)
+    messages.success(request, _("You declined @%(username)s.") % {"username": requester.username})
+    return back(request, reverse("web:follow_requests"))

@@ -1,0 +1,97 @@
+"""Signing up, in and out, resetting a forgotten password by e-mail, and the language picker.
+Django's own auth views do the work; these give them our pages and our registration rule."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chirvir.accounts import services as accounts
+from chirvir.core.errors import DomainError
+from chirvir.web.forms import SignupForm, language_choices
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    if settings.REGISTRATIONS == "closed":
+        return render(request, "web/signup_closed.html", status=403)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = accounts.register(
+                data["username"],
+                data["password"],
+                email=data["email"],
+                language=translation.get_language() if translation.get_language() in dict(settings.LANGUAGES) else "",
+                active=settings.REGISTRATIONS == "open",
+            )
+        except DomainError as e:
+            form.add_error(None, str(e))
+        else:
+            if not account.is_active:
+                return render(request, "web/signup_waiting.html", {"account": account})
+            login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to %(site)s! Follow a few people to fill your home.") % {"site": settings.INSTANCE_TITLE})
+            return redirect("web:home")
+    return render(request, "web/signup.html", {"form": form}, status=422 if form.errors else 200)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("web:front")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "web/password_reset.html"
+    email_template_name = "web/email/password_reset.txt"
+    subject_template_name = "web/email/password_reset_subject.txt"
+    success_url = reverse_lazy("web:password_reset_done")
+    # The message is written in the language of the page the person asked from.
+    extra_email_context = {"site_title": settings.INSTANCE_TITLE}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "web/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "web/password_reset_confirm.html"
+    success_url = reverse_lazy("web:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "web/password_reset_complete.html"
+
+
+@require_POST
+def set_language(request):
+    """The picker: a cookie for everyone, and the account's setting for someone signed in."""
+    language = request.POST.get("language", "")
+    if language not in dict(language_choices()):
+        language = ""
+    target = request.POST.get("next") or reverse("web:front")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("web:front")
+    response = HttpResponseRedirect(target)
+    if request.user.is_authenticated:
+        accounts.update_profile(request.user, language=language)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax", secure=settings.SECURE_COOKIES
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response

@@ -1,0 +1,71 @@
+"""What every page view shares: paging from the query string, the viewer's marks on the
+statuses a page shows, going back after an action, and telling an htmx request apart."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from chirvir.core.errors import DomainError
+from chirvir.core.ids import parse_id
+from chirvir.core.paging import Page
+from chirvir.statuses.services import viewer_marks
+
+PAGE_SIZE = 20
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def page_of(request) -> Page:
+    """Older pages by `?max_id=`; anything else in the query string is ignored."""
+    try:
+        max_id = parse_id(request.GET.get("max_id")) if request.GET.get("max_id") else None
+    except DomainError:
+        max_id = None
+    return Page(max_id=max_id, limit=PAGE_SIZE)
+
+
+def timeline_context(request, statuses) -> dict:
+    """A list of statuses as _timeline.html shows it, with the link to the next older page."""
+    return {
+        "statuses": statuses,
+        "marks": viewer_marks(request.user, statuses),
+        "older": statuses[-1].id if len(statuses) >= PAGE_SIZE else None,
+    }
+
+
+def back(request, default: str) -> HttpResponseRedirect:
+    """Where the person was: the form's `next`, else the page they came from, on this site."""
+    for candidate in (request.POST.get("next"), request.headers.get("Referer")):
+        if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+            return HttpResponseRedirect(candidate)
+    return HttpResponseRedirect(default)
+
+
+def action(view):
+    """A button's POST: signed in, CSRF-checked by the middleware; a domain error (not found,
+    not allowed, invalid) becomes a message on the page the person returns to."""
+
+    @login_required
+    @require_POST
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as e:
+            messages.error(request, str(e))
+            if is_htmx(request):
+                return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+            return back(request, "/")
+
+    return wrapper
+
+
+def not_found(request, message: str):
+    return render(request, "web/not_found.html", {"message": message}, status=404)

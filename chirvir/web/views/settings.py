@@ -1,0 +1,70 @@
+"""Settings, one form per part: the profile (with picture and header), privacy (a protected
+account), the interface language, e-mail and password."""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chirvir.accounts import services as accounts
+from chirvir.core.errors import DomainError
+from chirvir.web.forms import EmailForm, LanguageForm, PrivacyForm, ProfileForm
+
+
+def _forms(user, bound=None, form=None):
+    forms = {
+        "profile": ProfileForm(
+            initial={f: getattr(user, f) for f in ("display_name", "note", "location", "website")}
+        ),
+        "privacy": PrivacyForm(initial={"locked": user.locked}),
+        "language": LanguageForm(initial={"language": user.language}),
+        "email": EmailForm(initial={"email": user.email}),
+        "password": PasswordChangeForm(user),
+    }
+    if bound:
+        forms[bound] = form
+    return forms
+
+
+@login_required
+def settings_page(request):
+    return render(request, "web/settings.html", {"forms": _forms(request.user)})
+
+
+SECTIONS = {
+    "profile": ProfileForm,
+    "privacy": PrivacyForm,
+    "language": LanguageForm,
+    "email": EmailForm,
+}
+
+
+@login_required
+@require_POST
+def save(request, section):
+    user = request.user
+    if section == "password":
+        form = PasswordChangeForm(user, request.POST)
+        if form.is_valid():
+            form.save()
+            update_session_auth_hash(request, form.user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("web:settings")
+    else:
+        form = SECTIONS[section](request.POST, request.FILES)
+        if form.is_valid():
+            changes = {k: v for k, v in form.cleaned_data.items() if v is not None or k not in ("avatar", "header")}
+            try:
+                accounts.update_profile(user, **changes)
+            except DomainError as e:
+                form.add_error(None, str(e))
+            else:
+                if section == "language":
+                    translation.activate(user.language or translation.get_language())
+                messages.success(request, _("Your settings are saved."))
+                return redirect("web:settings")
+    return render(request, "web/settings.html", {"forms": _forms(user, section, form)}, status=422)

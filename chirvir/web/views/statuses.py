@@ -1,0 +1,136 @@
+"""Posting and what one does to a post: compose (with the live count of its length), a post
+with its thread, like, repost, delete. Each action answers htmx with the changed fragment and
+a plain form post with a redirect back, so every button works with JavaScript off."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chirvir.core.errors import DomainError, NotFound
+from chirvir.statuses import services as statuses
+from chirvir.statuses.models import Visibility
+from chirvir.web.forms import ComposeForm, MessageForm
+from chirvir.web.views.common import action, back, is_htmx, not_found
+
+DRAFT_LIMIT = 5000
+
+
+def _post(request, form) -> None:
+    """Post what a valid compose or message form holds; Invalid and NotFound reach the form."""
+    data = form.cleaned_data
+    body, visibility = data["status"], data.get("visibility")
+    if "to" in data:
+        body, visibility = f"@{data['to'].strip().lstrip('@')} {body}", Visibility.DIRECT
+    return statuses.post_status(
+        request.user, body, visibility=visibility, in_reply_to_id=data.get("in_reply_to_id") or None
+    )
+
+
+@login_required
+@require_POST
+def compose(request):
+    form_class = MessageForm if "to" in request.POST else ComposeForm
+    form = form_class(request.POST)
+    status = None
+    if form.is_valid():
+        try:
+            status = _post(request, form)
+        except DomainError as e:
+            form.add_error("status", str(e))
+    if is_htmx(request):
+        if status is None:
+            return render(request, "web/_compose.html", {"form": form}, status=422)
+        fresh = form_class(initial={"visibility": form.cleaned_data.get("visibility")} if form_class is ComposeForm else None)
+        return render(request, "web/_posted.html", {"form": fresh, "s": status, "marks": statuses.viewer_marks(request.user, [status])})
+    if status is None:
+        return render(request, "web/compose.html", {"form": form}, status=422)
+    messages.success(request, _("Posted."))
+    return back(request, reverse("web:home"))
+
+
+@login_required
+@require_POST
+def count(request):
+    """The composer's counter asks here, so the browser shows exactly the server's rule."""
+    counted = statuses.measure(request.POST.get("status", "")[:DRAFT_LIMIT])
+    return JsonResponse(
+        {
+            "length": counted.weighted_length,
+            "limit": counted.max_length,
+            "remaining": counted.max_length - counted.weighted_length,
+            "valid": counted.valid,
+        }
+    )
+
+
+def thread(request, username, status_id):
+    viewer = request.user if request.user.is_authenticated else None
+    try:
+        status = statuses.get_status(viewer, status_id)
+    except DomainError:
+        return not_found(request, _("That post does not exist or is not visible to you."))
+    if status.account.username.lower() != username.lower():
+        return redirect("web:status", status.account.username, status.id)
+    ancestors, descendants = statuses.context(viewer, status.id)
+    shown = [*ancestors, status, *descendants]
+    reply = None
+    if viewer is not None:
+        mentions = [status.account.username] + [
+            m.account.username for m in status.mentions.select_related("account") if m.account_id != viewer.id
+        ]
+        prefix = "".join(f"@{u} " for u in dict.fromkeys(mentions) if u.lower() != viewer.username.lower())
+        visibility = status.visibility if status.visibility != Visibility.UNLISTED else Visibility.PUBLIC
+        reply = ComposeForm(initial={"status": prefix, "in_reply_to_id": status.id, "visibility": visibility})
+    return render(
+        request,
+        "web/thread.html",
+        {
+            "status": status,
+            "ancestors": ancestors,
+            "descendants": descendants,
+            "marks": statuses.viewer_marks(viewer, shown),
+            "form": reply,
+        },
+    )
+
+
+def _changed(request, status_id):
+    """After an action: the post's fragment again for htmx, else back to the page."""
+    if is_htmx(request):
+        try:
+            status = statuses.get_status(request.user, status_id)
+        except NotFound:
+            return render(request, "web/_gone.html")
+        return render(request, "web/_actions.html", {"shown": status, "marks": statuses.viewer_marks(request.user, [status])})
+    return back(request, reverse("web:home"))
+
+
+def _on_status(service):
+    @action
+    def view(request, status_id):
+        service(request.user, status_id)
+        return _changed(request, status_id)
+
+    return view
+
+
+like = _on_status(statuses.favourite)
+unlike = _on_status(statuses.unfavourite)
+repost = _on_status(statuses.reblog)
+unrepost = _on_status(statuses.unreblog)
+
+
+@action
+def delete(request, status_id):
+    status = statuses.delete_status(request.user, status_id)
+    messages.success(request, _("Your post is deleted."))
+    if is_htmx(request):
+        return render(request, "web/_gone.html")
+    if request.POST.get("next", "").endswith(f"/{status.id}"):
+        return redirect("web:profile", request.user.username)
+    return back(request, reverse("web:profile", args=[request.user.username]))
+

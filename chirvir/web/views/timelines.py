@@ -1,0 +1,66 @@
+"""Timelines as pages: the front page (what Chirvir is, and the public timeline), home with the
+compose box and live "new posts", the public timeline and hashtag pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from chirvir.core.errors import DomainError
+from chirvir.core.ids import parse_id
+from chirvir.core.paging import Page
+from chirvir.timelines import services as timelines
+from chirvir.web.forms import ComposeForm
+from chirvir.web.views.common import page_of, timeline_context
+
+NEWER_LIMIT = 40
+
+
+def front(request):
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    statuses = timelines.public(None, page_of(request))
+    return render(request, "web/front.html", timeline_context(request, statuses))
+
+
+@login_required
+def home(request):
+    statuses = timelines.home(request.user, page_of(request))
+    context = timeline_context(request, statuses)
+    context["form"] = ComposeForm()
+    return render(request, "web/home.html", context)
+
+
+def _since(request) -> int | None:
+    try:
+        return parse_id(request.GET.get("since_id"))
+    except DomainError:
+        return None
+
+
+@login_required
+def home_pending(request):
+    """The "N new posts" bar: how many posts arrived above the newest one on the page."""
+    since = _since(request)
+    count = len(timelines.home(request.user, Page(since_id=since, limit=NEWER_LIMIT))) if since else 0
+    return render(request, "web/_pending.html", {"count": count, "since_id": since})
+
+
+@login_required
+def home_newer(request):
+    """The posts the bar announced, to put on top of the timeline without a reload."""
+    since = _since(request)
+    statuses = timelines.home(request.user, Page(since_id=since, limit=NEWER_LIMIT)) if since else []
+    context = timeline_context(request, statuses)
+    return render(request, "web/_newer.html", context)
+
+
+def public(request):
+    statuses = timelines.public(request.user if request.user.is_authenticated else None, page_of(request))
+    return render(request, "web/public.html", timeline_context(request, statuses))
+
+
+def tag(request, name):
+    viewer = request.user if request.user.is_authenticated else None
+    statuses = timelines.hashtag(viewer, name, page_of(request))
+    context = timeline_context(request, statuses)
+    context["tag"] = name
+    return render(request, "web/tag.html", context)

@@ -1,0 +1,289 @@
+"""The pages with JavaScript off: every action is a plain form post that lands back on a page
+showing its result. Driven through Django's test client; the browser tests drive the same
+pages with JavaScript on."""
+
+import io
+import re
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from chirvir.accounts import services as accounts
+from chirvir.accounts.models import Account
+from chirvir.statuses import services as statuses
+from chirvir.statuses.models import Status
+from tests.conftest import fresh
+
+PASSWORD = "a long password 7"
+
+
+@pytest.fixture
+def signed_in(client):
+    def sign_in(account):
+        client.force_login(account)
+        return client
+
+    return sign_in
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+def test_the_front_page_says_what_chirvir_is_and_shows_public_posts(client, alice):
+    statuses.post_status(alice, "Making chai in Almaty #tea")
+    statuses.post_status(alice, "Only for my followers", visibility="private")
+    page = text_of(client.get("/"))
+    assert "what are you doing?" in page.lower()
+    assert "Making chai in Almaty" in page
+    assert "Only for my followers" not in page
+    assert 'href="/signup"' in page and 'href="/login"' in page
+
+
+def test_a_newcomer_signs_up_and_lands_on_home_signed_in(client):
+    response = client.post(
+        "/signup",
+        {"username": "dina", "email": "dina@example.org", "password": PASSWORD, "password_again": PASSWORD},
+    )
+    assert response.status_code == 302 and response["Location"] == "/home"
+    home = client.get("/home")
+    assert home.status_code == 200
+    assert "What are you doing?" in text_of(home)
+    assert Account.objects.get(username="dina").email == "dina@example.org"
+
+
+def test_sign_up_explains_what_is_wrong(client, alice):
+    taken = client.post("/signup", {"username": "ALICE", "password": PASSWORD, "password_again": PASSWORD})
+    assert taken.status_code == 422
+    assert "taken" in text_of(taken)
+    differ = client.post("/signup", {"username": "emil", "password": PASSWORD, "password_again": "something else 9"})
+    assert "The two passwords differ." in text_of(differ)
+    weak = client.post("/signup", {"username": "emil", "password": "123", "password_again": "123"})
+    assert weak.status_code == 422 and "too short" in text_of(weak)
+    assert not Account.objects.filter(username="emil").exists()
+
+
+def test_log_in_and_out(client, alice):
+    response = client.post("/login", {"username": "Alice", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/home"
+    assert client.get("/home").status_code == 200
+    client.post("/logout")
+    assert client.get("/home")["Location"].startswith("/login")
+
+
+def test_posting_from_home_shows_the_post(signed_in, alice):
+    client = signed_in(alice)
+    response = client.post("/compose", {"status": "Hello from the web #first", "visibility": "public", "next": "/home"})
+    assert response.status_code == 302 and response["Location"] == "/home"
+    page = text_of(client.get("/home"))
+    assert "Hello from the web" in page
+    assert 'href="http://testserver/tags/first"' in page or "/tags/first" in page
+
+
+def test_a_post_over_the_limit_is_refused_with_the_reason_and_the_draft_kept(signed_in, alice):
+    client = signed_in(alice)
+    draft = "स" * 141
+    response = client.post("/compose", {"status": draft, "visibility": "public"})
+    assert response.status_code == 422
+    assert "Your post is 141 characters long; the limit is 140." in text_of(response)
+    assert draft in text_of(response)
+    assert not Status.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "draft",
+    ["नमस्ते दुनिया, आप कैसे हैं? " * 5, "👩‍👩‍👧‍👦🇰🇿 café " * 9, "d bob see you at six", "read https://example.org/a/very/long/path/indeed ok"],
+)
+def test_the_counter_counts_as_the_server_does(signed_in, alice, bob, draft):
+    counted = signed_in(alice).post("/compose/count", {"status": draft}).json()
+    rule = statuses.measure(draft)
+    assert counted == {
+        "length": rule.weighted_length,
+        "limit": 140,
+        "remaining": 140 - rule.weighted_length,
+        "valid": rule.valid,
+    }
+
+
+def test_like_repost_and_delete_with_plain_forms(signed_in, alice, bob):
+    post = statuses.post_status(bob, "Like me")
+    client = signed_in(alice)
+    assert client.post(f"/statuses/{post.id}/like", {"next": "/public"})["Location"] == "/public"
+    assert fresh(post).favourites_count == 1
+    assert 'aria-pressed="true"' in text_of(client.get("/public"))
+    client.post(f"/statuses/{post.id}/repost")
+    assert fresh(post).reblogs_count == 1
+    client.post(f"/statuses/{post.id}/unlike")
+    assert fresh(post).favourites_count == 0
+    mine = statuses.post_status(alice, "A mistake")
+    client.post(f"/statuses/{mine.id}/delete")
+    assert not Status.objects.filter(id=mine.id).exists()
+    # Someone else's post cannot be deleted: the message says so and the post stays.
+    refused = client.post(f"/statuses/{post.id}/delete", follow=True)
+    assert Status.objects.filter(id=post.id).exists()
+    assert refused.status_code == 200 and 'class="message error"' in text_of(refused)
+
+
+def test_actions_answer_htmx_with_the_changed_fragment(signed_in, alice, bob):
+    post = statuses.post_status(bob, "Fragment")
+    client = signed_in(alice)
+    response = client.post(f"/statuses/{post.id}/like", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    fragment = text_of(response)
+    assert fragment.startswith('<footer class="actions">') and "Liked" in fragment and "<html" not in fragment
+
+
+def test_actions_need_a_session_and_a_post(client, alice):
+    post = statuses.post_status(alice, "Hands off")
+    assert client.post(f"/statuses/{post.id}/like")["Location"].startswith("/login")
+    assert fresh(post).favourites_count == 0
+    client.force_login(alice)
+    assert client.get(f"/statuses/{post.id}/like").status_code == 405
+
+
+def test_forms_refuse_a_post_without_the_csrf_token(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.post("/compose", {"status": "forged"}).status_code == 403
+    assert not Status.objects.exists()
+    page = text_of(client.get("/home"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert client.post("/compose", {"status": "real", "csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_follow_and_unfollow_from_a_profile(signed_in, alice, bob):
+    client = signed_in(alice)
+    page = text_of(client.get("/@bob"))
+    assert ">Follow<" in page
+    client.post("/@bob/follow")
+    assert fresh(bob).followers_count == 1
+    assert "Following" in text_of(client.get("/@bob"))
+    client.post("/@bob/unfollow")
+    assert fresh(bob).followers_count == 0
+
+
+def test_a_protected_profile_is_clear_about_what_you_may_not_see(signed_in, alice, bob):
+    accounts.update_profile(bob, locked=True)
+    statuses.post_status(bob, "Secret plans")
+    client = signed_in(alice)
+    page = text_of(client.get("/@bob"))
+    assert "Secret plans" not in page
+    assert "These posts are protected" in page and "Ask to follow" in page
+    assert "Secret plans" not in text_of(client.get("/@bob/with_replies"))
+    assert "Secret plans" not in text_of(client.get("/@bob/likes"))
+    client.post("/@bob/follow")
+    assert "Your request is waiting for an answer." in text_of(client.get("/@bob"))
+
+    bob_client = Client()
+    bob_client.force_login(bob)
+    requests_page = text_of(bob_client.get("/follow_requests"))
+    assert "@alice" in requests_page
+    bob_client.post("/follow_requests/@alice/approve")
+    assert "Secret plans" in text_of(client.get("/@bob"))
+
+
+def test_a_post_has_its_own_page_with_its_thread_and_a_reply_box(signed_in, alice, bob):
+    first = statuses.post_status(alice, "Who is coming to the picnic?")
+    reply = statuses.post_status(bob, "@alice me!", in_reply_to_id=first.id)
+    client = signed_in(bob)
+    page = text_of(client.get(f"/@alice/{first.id}"))
+    assert "Who is coming" in page and "me!" in page
+    assert f'name="in_reply_to_id" value="{first.id}"' in page
+    assert "@alice " in page  # the reply box starts with the mention
+    # The same post under another name's address goes to its real one.
+    assert client.get(f"/@bob/{first.id}")["Location"] == f"/@alice/{first.id}"
+    client.post("/compose", {"status": "@alice bringing bread", "in_reply_to_id": str(first.id), "visibility": "public"})
+    assert Status.objects.filter(in_reply_to=first).count() == 2
+    assert reply.id
+
+
+def test_a_post_you_may_not_see_is_not_found(signed_in, alice, bob):
+    secret = statuses.post_status(bob, "Followers only", visibility="private")
+    response = signed_in(alice).get(f"/@bob/{secret.id}")
+    assert response.status_code == 404
+    assert "Followers only" not in text_of(response)
+
+
+def test_hashtag_pages(client, alice):
+    statuses.post_status(alice, "Sunrise over #Bromo")
+    page = text_of(client.get("/tags/bromo"))
+    assert "Sunrise over" in page
+
+
+def test_direct_messages_as_conversations(signed_in, alice, bob):
+    client = signed_in(alice)
+    client.post("/compose", {"to": "@bob", "status": "Lunch tomorrow?"})
+    message = Status.objects.get()
+    assert message.visibility == "direct"
+    bob_client = Client()
+    bob_client.force_login(bob)
+    page = text_of(bob_client.get("/messages"))
+    assert "Lunch tomorrow?" in page
+    # Nobody else sees it: not on Alice's profile, not to Carol.
+    assert "Lunch tomorrow?" not in text_of(Client().get("/@alice"))
+
+
+def test_notifications_are_read_when_seen(signed_in, alice, bob):
+    post = statuses.post_status(alice, "Notice me")
+    statuses.favourite(bob, post.id)
+    accounts.follow(bob, alice)
+    client = signed_in(alice)
+    home = text_of(client.get("/home"))
+    assert 'class="badge">2' in home
+    page = text_of(client.get("/notifications"))
+    assert "liked your post" in page and "followed you" in page
+    assert 'class="badge"' not in text_of(client.get("/home"))
+
+
+def _png() -> io.BytesIO:
+    image = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(image, "PNG")
+    image.seek(0)
+    image.name = "me.png"
+    return image
+
+
+def test_settings_change_profile_picture_privacy_email_and_password(signed_in, alice):
+    client = signed_in(alice)
+    response = client.post(
+        "/settings/profile",
+        {"display_name": "Алиса", "note": "Ақын", "location": "Алматы", "website": "https://example.org", "avatar": _png()},
+    )
+    assert response.status_code == 302
+    alice = fresh(alice)
+    assert alice.display_name == "Алиса" and alice.avatar
+    profile = text_of(client.get("/@alice"))
+    assert "Алиса" in profile and alice.avatar.url in profile
+    client.post("/settings/privacy", {"locked": "on"})
+    assert fresh(alice).locked
+    client.post("/settings/email", {"email": "alice@example.org"})
+    assert fresh(alice).email == "alice@example.org"
+    bad = client.post("/settings/profile", {"website": "javascript:alert(1)"})
+    assert bad.status_code == 422 and fresh(alice).website == "https://example.org"
+    client.post("/settings/password", {"old_password": PASSWORD, "new_password1": "a new long secret 8", "new_password2": "a new long secret 8"})
+    assert fresh(alice).check_password("a new long secret 8")
+    assert client.get("/settings").status_code == 200  # still signed in after the change
+
+
+def test_user_text_is_escaped_and_isolated(signed_in, alice, bob):
+    accounts.update_profile(bob, display_name="<b>Bob</b>", note="<script>alert(1)</script>")
+    statuses.post_status(bob, "<img src=x onerror=alert(1)> مرحبا")
+    page = text_of(signed_in(alice).get("/@bob"))
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;b&gt;Bob&lt;/b&gt;" in page
+    assert '<div class="content" dir="auto">' in page and '<bdi dir="auto">&lt;b&gt;Bob' in page
+
+
+def test_pages_forbid_inline_scripts(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script>" not in text_of(response)
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_unknown_pages_and_accounts(client):
+    assert client.get("/@nobody").status_code == 404
+    assert client.get("/no/such/page").status_code == 404
+    assert client.get("/api/v1/no-such").json() == {"error": "Record not found"}
