@@ -287,3 +287,11 @@ def test_unknown_pages_and_accounts(client):
     assert client.get("/@nobody").status_code == 404
     assert client.get("/no/such/page").status_code == 404
     assert client.get("/api/v1/no-such").json() == {"error": "Record not found"}
+
+
+def test_ids_in_pages_stay_plain_numbers_in_every_language(signed_in, alice):
+    posts = [statuses.post_status(alice, f"Post {n}") for n in range(21)]
+    accounts.update_profile(alice, language="de")
+    page = text_of(signed_in(alice).get("/home"))
+    assert f'data-id="{posts[-1].id}"' in page
+    assert f'href="?max_id={posts[1].id}"' in page
