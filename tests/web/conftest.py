@@ -26,14 +26,14 @@ PASSWORD = "a long password 7"
 _numbers = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory):
     data = tmp_path_factory.mktemp("web")
     with serving(data, CHIRVIR_STREAMING_HEARTBEAT="1", CHIRVIR_RATE_LIMIT="0") as base:
         yield base
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 

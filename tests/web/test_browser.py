@@ -188,3 +188,33 @@ def test_everything_works_with_javascript_off(visitor):
     post.get_by_role("button", name="Like").click()
     page.wait_for_url("**/home")
     expect(page.locator("#timeline article", has_text="Posted without JavaScript").get_by_role("button", name=re.compile("^Liked"))).to_be_visible()
+
+
+def test_every_control_is_labelled_and_the_keyboard_reaches_the_composer(visitor):
+    person = visitor()
+    username = person.sign_up("kim")
+    page = person.page
+    for path in ("/home", f"/@{username}", "/settings", "/messages", "/notifications", "/public"):
+        page.goto(path)
+        unlabelled = page.evaluate(
+            """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+                .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+                .map(el => el.outerHTML)"""
+        )
+        assert unlabelled == [], path
+    page.goto("/home")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "compose-text"
+    page.keyboard.type("Typed without a mouse")
+    page.keyboard.press("Tab")  # who can see it
+    page.keyboard.press("Tab")  # the Post button
+    assert page.evaluate("document.activeElement.textContent") == "Post"
+    # The focused control shows it.
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page.locator("#timeline article").first).to_contain_text("Typed without a mouse")
+    # The counter is a live region, so a screen reader hears how many characters are left.
+    assert page.locator("#compose-count").get_attribute("aria-live") == "polite"

@@ -1,0 +1,70 @@
+"""A forgotten password, reset by e-mail through a real SMTP server on loopback (aiosmtpd)."""
+
+import email
+import email.policy
+import re
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client, override_settings
+
+from tests.conftest import fresh
+from tests.servers import free_port
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def inbox():
+    port = free_port()
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port
+    ):
+        yield box
+    controller.stop()
+
+
+def test_a_forgotten_password_is_reset_by_a_link_sent_by_email(inbox, make_account):
+    alice = make_account("alice", email="alice@example.org")
+    client = Client()
+    response = client.post("/password/reset", {"email": "ALICE@example.org"})
+    assert response["Location"] == "/password/reset/sent"
+    [message] = inbox.messages
+    assert message["To"] == "alice@example.org"
+    body = message.get_content()
+    assert "@alice" in body
+    link = re.search(r"http://testserver(/password/reset/\S+)", body).group(1)
+
+    form = client.get(link, follow=True)
+    assert form.status_code == 200 and "new_password1" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "brand new secret 42", "new_password2": "brand new secret 42"}
+    )
+    assert done["Location"] == "/password/reset/done"
+    assert fresh(alice).check_password("brand new secret 42")
+    # The link works once.
+    assert "expired" in client.get(link, follow=True).content.decode()
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(inbox):
+    response = Client().post("/password/reset", {"email": "nobody@example.org"})
+    assert response["Location"] == "/password/reset/sent"
+    assert inbox.messages == []
+
+
+def test_the_message_is_in_the_language_of_the_page(inbox, make_account):
+    make_account("lena", email="lena@example.org")
+    Client(HTTP_ACCEPT_LANGUAGE="ru").post("/password/reset", {"email": "lena@example.org"})
+    [message] = inbox.messages
+    assert re.search("[а-яА-Я]", message["Subject"]), message["Subject"]
+    assert re.search("[а-яА-Я]", message.get_content())
