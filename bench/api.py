@@ -1,5 +1,6 @@
 """The API benchmark: `chirvir serve` on the embedded default, loaded by wrk (a separate C
-process) with real bearer tokens, for GET /api/v1/timelines/home and POST /api/v1/statuses.
+process) with real bearer tokens, for GET /api/v1/timelines/home and POST /api/v1/statuses, and
+with real session cookies for the web's home page (GET /home), the same timeline as a page.
 Prints requests/s and p50/p99 latency of each.
 
     python -m bench.api [--accounts 2000] [--seconds 10] [--connections 16]
@@ -33,6 +34,15 @@ request = function()
   return wrk.format("GET", "/api/v1/timelines/home", {["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]})
 end
 """
+PAGE_SCRIPT = """
+local sessions = {}
+for line in io.lines(os.getenv("CHIRVIR_BENCH_SESSIONS")) do sessions[#sessions + 1] = line end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/home", {["Cookie"] = "sessionid=" .. sessions[n % #sessions + 1]})
+end
+"""
 POST_SCRIPT = TOKENS + """
 request = function()
   n = n + 1
@@ -57,9 +67,24 @@ def seed(data_dir: Path, accounts: int, posts: int, readers: int, seed_: int) ->
     for i in range(posts):
         deliver_status(post_status(rng.choice(people), f"seed post {i} #bench").id)
     app, _client_id, _secret = auth.create_application("bench")
-    tokens = [auth.issue_token(app, a, "read write") for a in rng.sample(people, readers)]
+    readers_ = rng.sample(people, readers)
+    tokens = [auth.issue_token(app, a, "read write") for a in readers_]
     (data_dir / "tokens.txt").write_text("\n".join(tokens) + "\n")
+    (data_dir / "sessions.txt").write_text("\n".join(_session(a) for a in readers_) + "\n")
     return shape
+
+
+def _session(account) -> str:
+    """A signed-in browser's session, as logging in on the web leaves it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(account.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = account.get_session_auth_hash()
+    session.save()
+    return session.session_key
 
 
 def free_port() -> int:
@@ -107,7 +132,10 @@ def main(argv=None) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(CHIRVIR_DATA_DIR=str(data_dir), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT),
-               CHIRVIR_BENCH_TOKENS=str(data_dir / "tokens.txt"))
+               CHIRVIR_BENCH_TOKENS=str(data_dir / "tokens.txt"),
+               CHIRVIR_BENCH_SESSIONS=str(data_dir / "sessions.txt"),
+               # Every request is counted, as in production, and none refused however long the run.
+               CHIRVIR_RATE_LIMIT=str(10**9))
     print(f"Seeding {args.accounts} accounts and {args.posts} posts in {data_dir} ...", flush=True)
     subprocess.run(
         [sys.executable, "-m", "bench.api", "--role", "seed", "--data-dir", str(data_dir), "--accounts",
@@ -125,9 +153,10 @@ def main(argv=None) -> None:
             except OSError:
                 time.sleep(0.5)
         print(f"Load: wrk, 2 threads, {args.connections} connections, {args.seconds} s each, "
-              f"{args.readers} accounts' tokens", flush=True)
+              f"{args.readers} accounts' tokens and sessions", flush=True)
         for name, path, script in (
             ("GET  /api/v1/timelines/home", "/api/v1/timelines/home", HOME_SCRIPT),
+            ("GET  /home (the web page)", "/home", PAGE_SCRIPT),
             ("POST /api/v1/statuses", "/api/v1/statuses", POST_SCRIPT),
         ):
             r = wrk(base + path, script, args.seconds, args.connections, env)
