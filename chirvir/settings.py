@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
+    "chirvir.api.ratelimit.middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -210,3 +211,13 @@ OAUTH2_PROVIDER = {
 REGISTRATIONS = os.environ.get("CHIRVIR_REGISTRATIONS", "open").strip().lower()
 if REGISTRATIONS not in {"open", "closed", "approval"}:
     raise ValueError(f"CHIRVIR_REGISTRATIONS is {REGISTRATIONS!r}; it must be open, closed or approval.")
+
+# --- Rate limits of the API (chirvir/api/ratelimit.py) ---
+# Requests each caller may make to the API per window: an account, an app (its app tokens), or an
+# address for callers without a token. Mastodon's 300 per 5 minutes by default; 0 turns every
+# limit off, and with them the X-RateLimit-* headers. Sign-ups and deletes have tighter limits.
+RATE_LIMIT = int(os.environ.get("CHIRVIR_RATE_LIMIT", "300"))
+RATE_LIMIT_PERIOD = int(os.environ.get("CHIRVIR_RATE_LIMIT_PERIOD", "300"))  # seconds
+if RATE_LIMIT < 0 or RATE_LIMIT_PERIOD < 1:
+    raise ValueError("CHIRVIR_RATE_LIMIT must be 0 (off) or more, and CHIRVIR_RATE_LIMIT_PERIOD 1 second or more.")
+# --- end of rate limits ---

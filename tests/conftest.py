@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from chirvir.accounts import services as accounts
+from chirvir.api.counters import counters
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -16,6 +17,13 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name not in PURE:
             item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(autouse=True)
+def no_requests_counted():
+    """Every test starts with fresh rate limits: the counters live in their own file in the test
+    run's data directory, which the emptying of the database between tests does not reach."""
+    counters().clear()
 
 
 @pytest.fixture

@@ -226,7 +226,8 @@ def api(*, methods: tuple[str, ...], scopes: dict[str, str] | None = None, user:
                 message = _("This method is not allowed here.")
                 return json_response({"error": message}, status=405, headers={"Allow": ", ".join(methods)})
             try:
-                credentials = auth.authenticate(request)
+                # The rate limiter may have looked the token up already (chirvir/api/ratelimit.py).
+                credentials = request.credentials if hasattr(request, "credentials") else auth.authenticate(request)
                 needed = (scopes or {}).get(request.method)
                 if credentials is None:
                     if user != "optional":

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import URLResolver, get_resolver
 
 from chirvir.accounts import services as accounts_rules
-from chirvir.api import auth
+from chirvir.api import auth, ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
 from chirvir.api.views import oauth, registration, statuses, timelines
@@ -365,6 +365,7 @@ ERRORS = {
     405: "The path does not take this method (every path answers so for the methods it lacks).",
     413: "The request body is too large.",
     422: "Validation failed, or a user endpoint was called with an app token.",
+    429: "Too many requests: the caller is over a rate limit until `X-RateLimit-Reset`.",
 }
 OAUTH_ERRORS = {
     400: "invalid_request, invalid_grant, invalid_scope or unsupported_grant_type.",
@@ -376,6 +377,15 @@ LINK = {
         "description": 'Paging, unless the page is empty: `<…max_id=…>; rel="next", <…min_id=…>; rel="prev"`.',
         "schema": STRING,
     }
+}
+
+
+# Sent on every answer of the API and /oauth/token while rate limiting is on: all three, or none.
+DIGITS = {**STRING, "pattern": "^[0-9]+$"}
+RATE_LIMIT = {
+    "X-RateLimit-Limit": {"description": "Requests allowed in the window.", "schema": DIGITS},
+    "X-RateLimit-Remaining": {"description": "Requests left in it.", "schema": DIGITS},
+    "X-RateLimit-Reset": {"description": "When the window ends.", "schema": DATETIME},
 }
 
 
@@ -773,14 +783,19 @@ def build() -> dict:
                 "also answers with a trailing slash. Bodies may be JSON, a form or multipart, on every method; "
                 "parameters a GET takes in the query may also come in a body, and unknown ones are ignored. "
                 "Booleans may be written true/false, 1/0, t/f, on/off or yes/no. A method a path does not take "
-                "gets 405 with an `Allow` header."
+                "gets 405 with an `Allow` header. Each caller (an account, an app, or without a token an address) "
+                "may make so many requests per window, fewer for sign-ups and deletes, as on Mastodon; the "
+                "`X-RateLimit-*` headers tell the limit closest to running out, and a caller over it gets 429."
             ),
         },
         "servers": [{"url": settings.SITE_URL}],
         "paths": paths,
         "components": {
             "schemas": SCHEMAS,
-            "responses": {str(code): _error(message) for code, message in ERRORS.items()},
+            "responses": {
+                str(code): {**_error(message), "headers": _rate_limit(required=code == 429)}
+                for code, message in ERRORS.items()
+            },
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
@@ -799,6 +814,10 @@ def build() -> dict:
 
 def _error(description: str, schema: str = "Error") -> dict:
     return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+
+
+def _rate_limit(required: bool = False) -> dict:
+    return {name: {**header, "required": required} for name, header in RATE_LIMIT.items()}
 
 
 def _scopes_description() -> str:
@@ -859,10 +878,20 @@ def _operation(path, method, view, spec, names, scope, user) -> dict:
         errors |= {422} if user == "required" else set()
         errors |= {404} if any(parameter["schema"] is ID for parameter in parameters) else set()
         errors |= {413} if spec["request"] else set()
+    limited = view is not None and ratelimit.limited(path)  # the streaming app, beside Django, counts nothing
+    errors |= {429} if limited else set()
     oauth_view = view in (oauth.token, oauth.revoke)
     for code in sorted(errors):
-        error = _error(OAUTH_ERRORS[code], "OAuthError") if oauth_view else {"$ref": f"#/components/responses/{code}"}
+        if oauth_view and code in OAUTH_ERRORS:
+            error = _error(OAUTH_ERRORS[code], "OAuthError")
+        else:
+            error = {"$ref": f"#/components/responses/{code}"}
         responses.setdefault(str(code), error)
+    if limited:  # the shared responses (references) have the headers already
+        responses = {
+            code: r if "$ref" in r else {**r, "headers": {**r.get("headers", {}), **_rate_limit()}}
+            for code, r in responses.items()
+        }
     operation = {
         "operationId": re.sub(r"\W+", "_", f"{method} {path}".lower()).strip("_"),
         "summary": spec["summary"],
