@@ -33,7 +33,9 @@ def site(tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="package")
+# Module-scoped: while Playwright runs, an event loop runs in this thread, where Django refuses
+# database work; it must be gone before the next module's tests.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
