@@ -4,6 +4,7 @@ whole community on a laptop (SQLite and Huey's SQLite queue under CHIRVIR_DATA_D
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "huey.contrib.djhuey",
     "oauth2_provider",
     "corsheaders",
@@ -72,12 +74,14 @@ INSTALLED_APPS = [
     "chirvir.notifications",
     "chirvir.events",
     "chirvir.api",
+    "chirvir.web",
 ]
 
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "chirvir.api.ratelimit.middleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "chirvir.web.middleware.account_language",
 ]
 
 # Browser apps on other sites call the API with a bearer token, never cookies: any origin may.
@@ -109,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "chirvir.web.context.site",
             ],
         },
     },
@@ -174,8 +181,48 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Pages: the session lives in the database; over https its cookies are marked secure.
+SECURE_COOKIES = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_AGE = 30 * 24 * 3600
+CSRF_TRUSTED_ORIGINS = [SITE_URL] if SECURE_COOKIES else []
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:front"
+# No inline script or style anywhere on the pages: everything comes from our static files.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# Mail (password resets): an SMTP server named by CHIRVIR_SMTP_URL (smtp://user:pass@host:port,
+# smtps:// for TLS), else each message is written as a file under the data directory.
+DEFAULT_FROM_EMAIL = os.environ.get("CHIRVIR_FROM_EMAIL", f"Chirvir <noreply@{DOMAIN.split(':')[0]}>")
+if smtp_url := os.environ.get("CHIRVIR_SMTP_URL"):
+    _smtp = urlsplit(smtp_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _smtp.hostname or "127.0.0.1", _smtp.port or 25
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = unquote(_smtp.username or ""), unquote(_smtp.password or "")
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "outbox"
+
+STATIC_URL = "/static/"
+# WhiteNoise serves the apps' static files straight from the package: no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 

@@ -10,7 +10,7 @@ from chirvir.api.counters import counters
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-PURE = {"test_text_conformance.py", "test_text_html.py", "test_text_length.py", "test_serve.py"}
+PURE = {"test_text_conformance.py", "test_text_html.py", "test_text_length.py", "test_serve.py", "test_browser.py", "test_live.py"}
 
 
 def pytest_collection_modifyitems(items):

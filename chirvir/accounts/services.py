@@ -2,6 +2,7 @@
 requests, block and mute. Each is one transaction; timeline work follows as a job after commit."""
 
 import unicodedata
+from dataclasses import dataclass
 
 import regex
 from django.contrib.auth import password_validation
@@ -98,7 +99,7 @@ def register(
 
 
 def update_profile(account: Account, **changes) -> Account:
-    """Change any of display_name, note, location, website, avatar, header, locked, language.
+    """Change any of display_name, note, location, website, avatar, header, locked, language, email.
     Unlocking an account approves the follow requests that wait on it."""
     fields = []
     if "display_name" in changes:
@@ -122,6 +123,17 @@ def update_profile(account: Account, **changes) -> Account:
                 raise Invalid(_("The website must be an http or https address.")) from e
         account.website = website
         fields.append("website")
+    if "email" in changes:
+        email = (changes["email"] or "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError as e:
+                raise Invalid(_("Enter a valid e-mail address.")) from e
+            if Account.objects.filter(email__iexact=email).exclude(pk=account.pk).exists():
+                raise Invalid(_("That e-mail address is already in use."))
+        account.email = email
+        fields.append("email")
     if "language" in changes:
         language = changes["language"] or ""
         if language and language not in dict(Account._meta.get_field("language").choices):
@@ -257,6 +269,29 @@ def unmute(account: Account, target: Account) -> None:
     Mute.objects.filter(account=account, target_account=target).delete()
 
 
+@dataclass(frozen=True)
+class Relation:
+    """How the viewer stands to another account, as a profile page shows it."""
+
+    following: bool = False
+    requested: bool = False
+    followed_by: bool = False
+    blocking: bool = False
+    blocked_by: bool = False
+
+
+def relation(viewer: Account | None, target: Account) -> Relation:
+    if viewer is None or not viewer.is_authenticated or viewer.pk == target.pk:
+        return Relation()
+    return Relation(
+        following=Follow.objects.filter(account=viewer, target_account=target).exists(),
+        requested=FollowRequest.objects.filter(account=viewer, target_account=target).exists(),
+        followed_by=Follow.objects.filter(account=target, target_account=viewer).exists(),
+        blocking=Block.objects.filter(account=viewer, target_account=target).exists(),
+        blocked_by=Block.objects.filter(account=target, target_account=viewer).exists(),
+    )
+
+
 def get_account(account_id) -> Account:
     """An account by ID (suspended ones too: clients show them as suspended)."""
     account = Account.objects.filter(id=parse_id(account_id)).first()
@@ -311,3 +346,7 @@ def blocks(account: Account, page: Page = Page(limit=40)):
 
 def mutes(account: Account, page: Page = Page(limit=40)):
     return _paged_relations(Mute.objects.filter(account=account), page, "target_account")
+
+
+def follow_request_count(account: Account) -> int:
+    return FollowRequest.objects.filter(target_account=account).count()
