@@ -4,7 +4,8 @@ hashtags, likes, bookmarks and direct-message conversations."""
 import unicodedata
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from chirvir.accounts.models import Account
@@ -31,11 +32,26 @@ class Tag(models.Model):
         return unicodedata.normalize("NFKC", name).casefold()
 
 
+class _WithDirectMentions(ModelIterable):
+    """Statuses with the mentions of the direct messages among them (and their originals)
+    loaded: the gate reads the mentions of no other status, and most pages hold no direct
+    message, so most pages need no query for them."""
+
+    def __iter__(self):
+        statuses = list(super().__iter__())
+        direct = [s for s in statuses if s.visibility == Visibility.DIRECT]
+        direct += [s.reblog for s in statuses if s.reblog_id and s.reblog.visibility == Visibility.DIRECT]
+        prefetch_related_objects(direct, "mentions")
+        yield from statuses
+
+
 class StatusQuerySet(models.QuerySet):
     def gated(self):
         """With what the audience gate reads of each status loaded: its author, the original of
-        a repost and its author, and the mentions (who may see a direct message)."""
-        return self.select_related("account", "reblog__account").prefetch_related("mentions", "reblog__mentions")
+        a repost and its author, and the mentions of a direct message (who may see it)."""
+        qs = self.select_related("account", "reblog__account")
+        qs._iterable_class = _WithDirectMentions  # kept by every queryset made from this one
+        return qs
 
 
 class Status(models.Model):
