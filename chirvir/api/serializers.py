@@ -1,18 +1,24 @@
 """One function per Mastodon entity: the JSON shape of accounts, statuses, relationships,
-notifications, conversations and markers, shared by the REST API and (later) streaming and
-widgets. Viewer-relative fields come from a `Seen` loaded once per response."""
+notifications, conversations and markers, shared by the REST API, streaming and (later) widgets.
+What does not depend on the viewer comes from the JSON cache (chirvir/core/cache.py: a status's
+JSON as posted, an account's profile), the counts from the rows as loaded, and the viewer's own
+flags from a `Seen` loaded once per response."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import orjson
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.html import escape
 
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
 from chirvir.core import text
+from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
-from chirvir.statuses.models import Bookmark, Favourite, Status
+from chirvir.statuses.models import Status
+from chirvir.statuses.services import marks_of
 
 MISSING_AVATAR = "/avatars/original/missing.png"
 MISSING_HEADER = "/headers/original/missing.png"
@@ -29,6 +35,64 @@ def _image(file, missing: str) -> str:
 
 
 def account(a: Account) -> dict:
+    return accounts([a])[a.id]
+
+
+def accounts(items) -> dict[int, dict]:
+    """The JSON of each account, by ID. The profile comes from the JSON cache under a key made of
+    every column it may show, so a changed profile is a new key; the counts and the date of the
+    last post are those of the row as loaded, never cached."""
+    by_id = {a.id: a for a in items}
+    found = _cached(by_id, _profile_key, lambda missing: [_profile(a) for a in missing])
+    result = {}
+    for i, a in by_id.items():
+        data = orjson.loads(found[i])
+        data.update(_account_now(a))
+        result[i] = data
+    return result
+
+
+def _cached(by_id: dict, key, render) -> dict[int, bytes]:
+    """The JSON of each object, by ID, from the cache under `key(object)`; `render(missing)`
+    makes the dicts of those it does not hold, which are stored for next time."""
+    keys = {i: key(o) for i, o in by_id.items()}
+    cache = json_cache()
+    found = cache.get_many(keys.values())
+    missing = [o for i, o in by_id.items() if keys[i] not in found]
+    if missing:
+        made = {keys[o.id]: orjson.dumps(data) for o, data in zip(missing, render(missing))}
+        cache.set_many(made)
+        found.update(made)
+    return {i: found[k] for i, k in keys.items()}
+
+
+def _key(kind: str, *parts) -> str:
+    # The site's address is part of every key: the JSON holds absolute URLs.
+    return " ".join([settings.SITE_URL, kind, *map(str, parts)])
+
+
+# Columns that change without changing what the profile shows: left out of its key, so a post
+# or a log-in does not make it again. Every other column is in, a column added later too.
+_NOT_SHOWN = {"password", "last_login", "statuses_count", "followers_count", "following_count", "last_status_at"}
+_PROFILE_COLUMNS = [f.attname for f in Account._meta.concrete_fields if f.attname not in _NOT_SHOWN]
+
+
+def _profile_key(a: Account) -> str:
+    shown = repr([getattr(a, column) for column in _PROFILE_COLUMNS]).encode()
+    return _key("account", a.id, hashlib.blake2b(shown, digest_size=16).hexdigest())
+
+
+def _account_now(a: Account) -> dict:
+    """What changes with every post and follow: read from the row each time."""
+    return {
+        "last_status_at": a.last_status_at.date().isoformat() if a.last_status_at else None,
+        "statuses_count": a.statuses_count,
+        "followers_count": a.followers_count,
+        "following_count": a.following_count,
+    }
+
+
+def _profile(a: Account) -> dict:
     avatar, header = _image(a.avatar, MISSING_AVATAR), _image(a.header, MISSING_HEADER)
     joined = a.date_joined.replace(hour=0, minute=0, second=0, microsecond=0)
     data = {
@@ -56,10 +120,7 @@ def account(a: Account) -> dict:
         "emojis": [],
         "roles": [],
         "created_at": iso(joined),
-        "last_status_at": a.last_status_at.date().isoformat() if a.last_status_at else None,
-        "statuses_count": a.statuses_count,
-        "followers_count": a.followers_count,
-        "following_count": a.following_count,
+        **_account_now(a),  # in its place among the keys; replaced at each read
     }
     if not a.is_active:
         data["suspended"] = True
@@ -102,8 +163,8 @@ def credential_account(a: Account) -> dict:
 
 @dataclass
 class Seen:
-    """What the viewer did to a set of statuses (liked, reposted, bookmarked), loaded in three
-    queries for a whole page."""
+    """What the viewer did to a set of statuses (liked, reposted, bookmarked), loaded in one
+    query for a whole page."""
 
     viewer: Account | None
     favourited: set[int] = field(default_factory=set)
@@ -115,24 +176,65 @@ class Seen:
         if viewer is None:
             return cls(None)
         ids = {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id}
-        return cls(
-            viewer,
-            favourited=set(Favourite.objects.filter(account=viewer, status_id__in=ids).values_list("status_id", flat=True)),
-            reblogged=set(
-                Status.objects.filter(account=viewer, reblog_id__in=ids).values_list("reblog_id", flat=True)
-            ),
-            bookmarked=set(Bookmark.objects.filter(account=viewer, status_id__in=ids).values_list("status_id", flat=True)),
+        favourited, reblogged, bookmarked = marks_of(viewer, ids)
+        return cls(viewer, favourited, reblogged, bookmarked)
+
+
+class _Render:
+    """One response's statuses and accounts: the viewer's flags and the cached JSON of every
+    status, original and account in it, each loaded once for all of them."""
+
+    def __init__(self, items, viewer: Account | None, more_accounts=()):
+        items = [s for s in items if s is not None]
+        everything = [*items, *(s.reblog for s in items if s.reblog_id)]
+        self.seen = Seen.of(viewer, items)
+        self.accounts = accounts([*(s.account for s in everything), *more_accounts])
+        self.fixed = _fixed(everything)
+
+    def status(self, s: Status) -> dict:
+        data = orjson.loads(self.fixed[s.id])
+        data.update(
+            account=self.accounts[s.account_id],
+            reblogs_count=s.reblogs_count,
+            favourites_count=s.favourites_count,
+            replies_count=s.replies_count,
+            in_reply_to_id=str(s.in_reply_to_id) if s.in_reply_to_id else None,
+            in_reply_to_account_id=str(s.in_reply_to_account_id) if s.in_reply_to_account_id else None,
+            reblog=self.status(s.reblog) if s.reblog_id else None,
         )
+        seen = self.seen
+        if seen.viewer is not None:
+            data.update(
+                favourited=s.id in seen.favourited,
+                reblogged=s.id in seen.reblogged,
+                bookmarked=s.id in seen.bookmarked,
+                muted=False,
+            )
+            if s.account_id == seen.viewer.id:
+                data["pinned"] = False
+        return data
 
 
-def status(s: Status, seen: Seen) -> dict:
+def _fixed(items) -> dict[int, bytes]:
+    """The cached JSON of each status that never changes once it is posted (there is no editing):
+    everything but its author, counts, reply links, original and the viewer's flags, which
+    `_Render.status` puts in at each read. Usernames never change either."""
+
+    def render(missing):
+        prefetch_related_objects(missing, "mentions__account", "tags")
+        return [_fixed_part(s) for s in missing]
+
+    return _cached({s.id: s for s in items}, lambda s: _key("status", s.id), render)
+
+
+def _fixed_part(s: Status) -> dict:
     author = s.account
-    data = {
+    return {
         "id": str(s.id),
         "uri": f"{settings.SITE_URL}/users/{author.username}/statuses/{s.id}",
         "url": status_url(author.username, s.id),
         "created_at": iso(s.created_at),
-        "account": account(author),
+        "account": None,
         "content": "" if s.reblog_id else s.content,
         "visibility": s.visibility,
         "sensitive": s.sensitive,
@@ -146,41 +248,24 @@ def status(s: Status, seen: Seen) -> dict:
         ],
         "tags": [{"name": t.name, "url": tag_url(t.name)} for t in s.tags.all()],
         "emojis": [],
-        "reblogs_count": s.reblogs_count,
-        "favourites_count": s.favourites_count,
-        "replies_count": s.replies_count,
-        "in_reply_to_id": str(s.in_reply_to_id) if s.in_reply_to_id else None,
-        "in_reply_to_account_id": str(s.in_reply_to_account_id) if s.in_reply_to_account_id else None,
-        "reblog": status(s.reblog, seen) if s.reblog_id else None,
+        # Placeholders, in their places among the keys, for what is read fresh each time.
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "replies_count": 0,
+        "in_reply_to_id": None,
+        "in_reply_to_account_id": None,
+        "reblog": None,
         "poll": None,
         "card": None,
         "edited_at": None,
         "application": None,
         "filtered": [],
     }
-    if seen.viewer is not None:
-        data.update(
-            favourited=s.id in seen.favourited,
-            reblogged=s.id in seen.reblogged,
-            bookmarked=s.id in seen.bookmarked,
-            muted=False,
-        )
-        if author.id == seen.viewer.id:
-            data["pinned"] = False
-    return data
-
-
-def prefetch(items) -> None:
-    """Load what `status` reads of each status and its original, in a few queries."""
-    items = [s for s in items if s is not None]
-    prefetch_related_objects(items, "mentions__account", "tags")
-    prefetch_related_objects([s.reblog for s in items if s.reblog_id], "mentions__account", "tags")
 
 
 def statuses(items, viewer: Account | None) -> list[dict]:
-    prefetch(items)
-    seen = Seen.of(viewer, items)
-    return [status(s, seen) for s in items]
+    render = _Render(items, viewer)
+    return [render.status(s) for s in items]
 
 
 def relationships(viewer: Account, targets: list[Account]) -> list[dict]:
@@ -223,8 +308,7 @@ def relationship(viewer: Account, target: Account) -> dict:
 
 
 def notifications(items, viewer: Account) -> list[dict]:
-    prefetch([n.status for n in items])
-    seen = Seen.of(viewer, [n.status for n in items if n.status])
+    render = _Render([n.status for n in items], viewer, [n.from_account for n in items])
     result = []
     for n in items:
         data = {
@@ -232,23 +316,23 @@ def notifications(items, viewer: Account) -> list[dict]:
             "type": n.type,
             "created_at": iso(n.created_at),
             "group_key": f"ungrouped-{n.id}",
-            "account": account(n.from_account),
+            "account": render.accounts[n.from_account_id],
         }
         if n.status is not None:
-            data["status"] = status(n.status, seen)
+            data["status"] = render.status(n.status)
         result.append(data)
     return result
 
 
 def conversations(items, viewer: Account) -> list[dict]:
-    prefetch([c.last_status for c in items])
-    seen = Seen.of(viewer, [c.last_status for c in items if c.last_status])
+    participants = {c.id: list(c.participants.all()) for c in items}
+    render = _Render([c.last_status for c in items], viewer, [a for group in participants.values() for a in group])
     return [
         {
             "id": str(c.id),
             "unread": c.unread,
-            "accounts": [account(a) for a in c.participants.all()],
-            "last_status": status(c.last_status, seen) if c.last_status else None,
+            "accounts": [render.accounts[a.id] for a in participants[c.id]],
+            "last_status": render.status(c.last_status) if c.last_status else None,
         }
         for c in items
     ]
