@@ -295,3 +295,18 @@ def test_ids_in_pages_stay_plain_numbers_in_every_language(signed_in, alice):
     page = text_of(signed_in(alice).get("/home"))
     assert f'data-id="{posts[-1].id}"' in page
     assert f'href="?max_id={posts[1].id}"' in page
+
+
+def test_after_a_reply_the_box_stays_a_reply_to_the_same_post(signed_in, alice, bob):
+    first = statuses.post_status(alice, "Ideas for the weekend?")
+    client = signed_in(bob)
+    fragment = text_of(
+        client.post(
+            "/compose",
+            {"status": "@alice a hike", "in_reply_to_id": str(first.id), "visibility": "public"},
+            HTTP_HX_REQUEST="true",
+        )
+    )
+    assert f'name="in_reply_to_id" value="{first.id}"' in fragment
+    assert "\n@alice </textarea>" in fragment
+    assert "a hike" in fragment  # the new reply, put on the page out of band

@@ -44,7 +44,12 @@ def compose(request):
     if is_htmx(request):
         if status is None:
             return render(request, "web/_compose.html", {"form": form}, status=422)
-        fresh = form_class(initial={"visibility": form.cleaned_data.get("visibility")} if form_class is ComposeForm else None)
+        if status.in_reply_to_id:  # the box stays a reply to the same post, for the next one
+            fresh = _reply_form(request.user, status.in_reply_to)
+        elif form_class is ComposeForm:
+            fresh = ComposeForm(initial={"visibility": form.cleaned_data.get("visibility")})
+        else:
+            fresh = MessageForm()
         return render(request, "web/_posted.html", {"form": fresh, "s": status, "marks": statuses.viewer_marks(request.user, [status])})
     if status is None:
         return render(request, "web/compose.html", {"form": form}, status=422)
@@ -67,6 +72,17 @@ def count(request):
     )
 
 
+def _reply_form(viewer, status) -> ComposeForm:
+    """A reply box under a post: it mentions the author and the others mentioned, and keeps
+    the post's audience (a quiet public post gets a public reply)."""
+    mentions = [status.account.username] + [
+        m.account.username for m in status.mentions.select_related("account") if m.account_id != viewer.id
+    ]
+    prefix = "".join(f"@{u} " for u in dict.fromkeys(mentions) if u.lower() != viewer.username.lower())
+    visibility = status.visibility if status.visibility != Visibility.UNLISTED else Visibility.PUBLIC
+    return ComposeForm(initial={"status": prefix, "in_reply_to_id": status.id, "visibility": visibility})
+
+
 def thread(request, username, status_id):
     viewer = request.user if request.user.is_authenticated else None
     try:
@@ -77,14 +93,6 @@ def thread(request, username, status_id):
         return redirect("web:status", status.account.username, status.id)
     ancestors, descendants = statuses.context(viewer, status.id)
     shown = [*ancestors, status, *descendants]
-    reply = None
-    if viewer is not None:
-        mentions = [status.account.username] + [
-            m.account.username for m in status.mentions.select_related("account") if m.account_id != viewer.id
-        ]
-        prefix = "".join(f"@{u} " for u in dict.fromkeys(mentions) if u.lower() != viewer.username.lower())
-        visibility = status.visibility if status.visibility != Visibility.UNLISTED else Visibility.PUBLIC
-        reply = ComposeForm(initial={"status": prefix, "in_reply_to_id": status.id, "visibility": visibility})
     return render(
         request,
         "web/thread.html",
@@ -93,7 +101,7 @@ def thread(request, username, status_id):
             "ancestors": ancestors,
             "descendants": descendants,
             "marks": statuses.viewer_marks(viewer, shown),
-            "form": reply,
+            "form": _reply_form(viewer, status) if viewer is not None else None,
         },
     )
 
