@@ -1,6 +1,7 @@
 """Use cases of statuses: post (every rule of a post lives here), delete, repost, like,
 bookmark, and reading a thread. Delivery to timelines follows as a job after commit."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import regex
@@ -77,6 +78,29 @@ def _rewrite_direct_prefix(body: str) -> tuple[str, str | None]:
     return f"@{match.group(1)} {match.group(2)}", match.group(1).lower()
 
 
+@dataclass(frozen=True)
+class Marks:
+    """What a viewer did to a set of statuses: liked, reposted, bookmarked (their IDs)."""
+
+    favourited: frozenset[int] = frozenset()
+    reblogged: frozenset[int] = frozenset()
+    bookmarked: frozenset[int] = frozenset()
+
+
+def viewer_marks(viewer: Account | None, statuses) -> Marks:
+    """The viewer's marks on these statuses and on the originals they repost."""
+    if viewer is None or not viewer.is_authenticated:
+        return Marks()
+    favourited, reblogged, bookmarked = marks_of(viewer, {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id})
+    return Marks(frozenset(favourited), frozenset(reblogged), frozenset(bookmarked))
+
+
+def measure(body: str) -> text.Count:
+    """How long a draft is as its post would be counted: the rule the composer's counter shows."""
+    body, _recipient = _rewrite_direct_prefix(text.normalize(body or "").strip())
+    return text.count(body, text_config())
+
+
 def post_status(
     author: Account,
     body: str,
@@ -110,7 +134,7 @@ def post_status(
     spoiler_text = text.normalize(spoiler_text or "").strip()
     if len(spoiler_text) > MAX_SPOILER:
         raise Invalid(_("The content warning is at most %(limit)d characters.") % {"limit": MAX_SPOILER})
-    counted = text.count(body, text_config())
+    counted = measure(body)
     if not counted.valid:
         raise Invalid(
             _("Your post is %(length)d characters long; the limit is %(limit)d.")

@@ -182,6 +182,10 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
         merged = _posts_of(follow).exclude(visibility=Visibility.DIRECT)
         merged = merged.filter(Q(in_reply_to_account_id__isnull=True) | Q(in_reply_to_account_id__in=viewer.following | {account.id}))
         ids.update(s.id for s in paginate(merged.only("id"), wide))
+    # The reader's own posts still waiting for delivery show at once (a page reloaded right
+    # after posting); the partial index on undelivered posts keeps this one short read.
+    waiting = Status.objects.filter(delivered_at__isnull=True, account=account).exclude(visibility=Visibility.DIRECT)
+    ids.update(s.id for s in paginate(waiting.only("id"), wide))
     # Nearest the cursor first: the newest, or with min_id the oldest above it. Hydrate a page's
     # worth at a time, so the spare IDs cost nothing unless the gate drops some.
     ordered = sorted(ids, reverse=page.min_id is None)
@@ -268,3 +272,12 @@ def bookmarks(account: Account, page: Page = Page()) -> list[Bookmark]:
     viewer = audience.Viewer.of(account)
     qs = Bookmark.objects.filter(account=account).select_related("status__account", "status__reblog__account")
     return _read(viewer, qs.prefetch_related("status__mentions"), page, key=lambda b: b.status)
+
+
+def liked_by(viewer_account: Account | None, author: Account, page: Page = Page()) -> list[Favourite]:
+    """An account's likes as another viewer may see them: only liked posts the viewer may see."""
+    viewer = audience.Viewer.of(viewer_account)
+    if not audience.may_see_posts_of(viewer, author):
+        return []
+    qs = Favourite.objects.filter(account=author).select_related("status__account", "status__reblog__account")
+    return _read(viewer, qs.prefetch_related("status__mentions"), page, key=lambda f: f.status)

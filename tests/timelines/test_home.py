@@ -29,6 +29,19 @@ def test_own_posts_are_in_ones_own_home(alice):
     assert home_texts(alice) == ["me"]
 
 
+def test_own_posts_show_in_ones_home_before_delivery(alice, bob):
+    accounts.follow(bob, alice)
+    timelines.home(alice), timelines.home(bob)
+    post = statuses.post_status(alice, "just now")
+    # As if the delivery job had not run yet: out of every feed, still marked undelivered.
+    timelines.remove_from_homes([post.id])
+    type(post).objects.filter(id=post.id).update(delivered_at=None)
+    assert home_texts(alice) == ["just now"]
+    assert home_texts(bob) == []  # others see it once it is delivered
+    timelines.deliver_status(post.id)
+    assert home_texts(bob) == ["just now"]
+
+
 def test_strangers_posts_stay_out_of_home(alice, bob):
     statuses.post_status(bob, "not followed")
     assert home_texts(alice) == []
