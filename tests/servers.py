@@ -1,8 +1,11 @@
 """A real Chirvir for tests that need the whole thing: `chirvir serve` in a process of its own
-(web, streaming and the job consumer on one port, as `make run` starts them), on the embedded
-default with its own data directory, not the test run's database or settings."""
+(web, streaming and the job consumer on one port, as `make run` starts them), with its own data
+directory and database, not the test run's settings. Its database is of the test run's kind: the
+embedded SQLite in its data directory, or, on a PostgreSQL run, a fresh database on the same
+server, so that both of CI's passes reach the served process."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -10,8 +13,11 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
+import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,13 +29,35 @@ def free_port() -> int:
 
 
 @contextmanager
+def database_of_its_own():
+    """On a PostgreSQL run, a new empty database on the run's server, dropped when the block ends;
+    yields its URL (None on SQLite, where the data directory holds the server's database)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if urlsplit(url).scheme not in {"postgres", "postgresql"}:
+        yield None
+        return
+    name = f"chirvir_serve_{secrets.token_hex(6)}"
+    # The maintenance database: the run's own may not exist (pytest-django makes test_<name>).
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlsplit(url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(url, dbname="postgres", autocommit=True) as server:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
 def serving(data: Path, **settings: str):
     """Serve until the block ends; yields the base URL. `settings` are CHIRVIR_* variables."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT), **settings)
     log_path = data / "serve.log"
-    with open(log_path, "w") as log:
+    with database_of_its_own() as database_url, open(log_path, "w") as log:
+        if database_url:
+            env["DATABASE_URL"] = database_url
+
         process = subprocess.Popen(
             [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )

@@ -1,35 +1,25 @@
 """A real Chirvir for the streaming tests: `chirvir serve` in a process of its own (web, streaming
-and the job consumer on one port, as `make run` starts them) with its own data directory, and
-people who join it through its API with the real Mastodon.py. Streams are read with the clients
-apps use: an SSE reader that parses as Mastodon.py does, and the `websockets` client."""
+and the job consumer on one port, as `make run` starts them, on a database of the test run's
+kind: tests/servers.py), and people who join it through its API with the real Mastodon.py.
+Streams are read with the clients apps use: an SSE reader that parses as Mastodon.py does, and
+the `websockets` client."""
 
 import itertools
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 from mastodon import Mastodon
 from websockets.sync.client import connect
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import serving
+
 PASSWORD = "a long password 7"
 WAIT = 5.0  # seconds a test waits for anything the server should send at once
 _numbers = itertools.count(1)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -141,38 +131,9 @@ class Socket:
 @pytest.fixture(scope="module")
 def community(tmp_path_factory):
     data = tmp_path_factory.mktemp("streaming")
-    port = free_port()
-    # The embedded default, as `make run` serves it: not the test run's database or settings.
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        CHIRVIR_DATA_DIR=str(data),
-        CHIRVIR_BIND=f"127.0.0.1:{port}",
+    with serving(
+        data,
         CHIRVIR_STREAMING_HEARTBEAT="0.3",  # a test sees a heartbeat without waiting 15 s
         CHIRVIR_RATE_LIMIT="0",  # everyone joins from one address, more than 5 sign-ups allow
-        PYTHONPATH=str(ROOT),
-    )
-    log = open(data / "serve.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (data / "serve.log").read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "chirvir serve did not come up"
-            time.sleep(0.2)
+    ) as base:
         yield Community(base)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
