@@ -1,16 +1,18 @@
 """The live event bus: domain code publishes an event for the streams that may show it, after its
-transaction commits; each streaming process reads every event after a cursor and hands it to its
-subscribers. The protocol is what both sides need; the database bus fills it in embedded mode, and
-a Redis pub/sub bus fills it in scale-out mode. Events carry IDs, never entities: each subscriber
-sees what the audience gate lets it see when the event reaches it."""
+transaction commits; each streaming process keeps one reader, which reads every event published
+since it was made, and hands them to its subscribers. The protocol is what both sides need; the
+database bus fills it in embedded mode, and a Redis pub/sub bus fills it in scale-out mode.
+Events carry IDs, never entities: each subscriber sees what the audience gate lets it see when
+the event reaches it."""
 
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterable, Protocol, Sequence
+from typing import Protocol
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from chirvir.events import models
@@ -19,6 +21,12 @@ from chirvir.events import models
 KEEP = timedelta(minutes=5)
 POLL_SECONDS = 0.1
 READ_BATCH = 500
+# An ID a reader has read past without its row is looked for this long: an insert commits or
+# rolls back within milliseconds, so one still missing is a rolled-back insert's, and never comes.
+GAP_SECONDS = 5.0
+# Many times the IDs concurrent publishers hold at once (a delivery publishes 64 at a time); an
+# ID jump wider than this is a reset sequence or a restored database, not a race.
+MAX_GAPS = 1000
 
 # The keys events go out under, one per audience a stream listens to. Every account is local,
 # so public:local and hashtag:local streams listen to the same keys as public and hashtag.
@@ -47,48 +55,93 @@ class Event:
     keys: tuple[str, ...]
     name: str  # Mastodon's event name
     payload: dict
-    id: int = 0  # its place in the bus, once published: the cursor of the reader that read it
+    id: int = 0  # its place in the bus, once published
+
+
+class EventReader(Protocol):
+    def read(self, wait: float) -> list[Event]:
+        """The events published since the last read (since the reader was made, at first), each
+        once, waiting up to `wait` seconds for the first one (an empty list when none came)."""
 
 
 class EventBus(Protocol):
     def publish(self, events: Sequence[Event]) -> None:
         """Make the events readable by every streaming process, in this order."""
 
-    def cursor(self) -> int:
-        """Where a reader starting now begins: it reads the events published after this."""
-
-    def read(self, after: int, wait: float) -> list[Event]:
-        """The events published after the cursor, oldest first, waiting up to `wait` seconds
-        for the first one (an empty list when none came)."""
+    def reader(self) -> EventReader:
+        """A reader of every event published after this returns."""
 
     def prune(self, older_than: timedelta) -> int:
         """Forget events older than that; returns how many."""
 
 
 class DatabaseEventBus:
-    """Events as rows of the main database, tailed by ID. IDs grow in commit order because
-    SQLite has one writer at a time, so a reader that keeps the last ID it read misses nothing.
-    (PostgreSQL commits out of ID order, which is one reason scale-out mode uses Redis.)"""
+    """Events as rows of the main database, tailed by ID (see DatabaseEventReader)."""
+
+    def __init__(self, gap_seconds: float = GAP_SECONDS):
+        self.gap_seconds = gap_seconds
 
     def publish(self, events: Sequence[Event]) -> None:
         models.Event.objects.bulk_create(
             [models.Event(keys=list(e.keys), name=e.name, payload=e.payload) for e in events]
         )
 
-    def cursor(self) -> int:
-        return models.Event.objects.aggregate(last=Max("id"))["last"] or 0
+    def reader(self) -> "DatabaseEventReader":
+        after = models.Event.objects.aggregate(last=Max("id"))["last"] or 0
+        return DatabaseEventReader(after, self.gap_seconds)
 
-    def read(self, after: int, wait: float) -> list[Event]:
+    def prune(self, older_than: timedelta) -> int:
+        # The newest row stays, so that a reader made on an idle instance starts from the IDs
+        # in use, not from 0 with every ID below them to wait for.
+        newest = models.Event.objects.order_by("-id").values("id")[:1]
+        old = models.Event.objects.filter(created_at__lt=timezone.now() - older_than).exclude(id__in=newest)
+        deleted, _by_model = old.delete()
+        return deleted
+
+
+class DatabaseEventReader:
+    """One reader's place in the Event table: the highest ID it has read, and the gaps below it.
+
+    SQLite has one writer at a time, so its IDs become visible in order. PostgreSQL takes an ID
+    when an insert starts and shows the row when it commits, so ID 11 can be read while ID 10 is
+    still on its way. So an ID the reader reads past without its row is a gap, looked for again
+    (`id > last OR id IN (gaps)`) until its row comes or `gap_seconds` have passed: a rolled-back
+    insert's ID never comes. Without gaps a poll is the plain `id > last`.
+
+    An event that comes late is handed out late, after the later ones already read; each event
+    is read once. One still uncommitted after `gap_seconds` (a stalled database) is missed."""
+
+    def __init__(self, after: int, gap_seconds: float = GAP_SECONDS):
+        self.after = after
+        self.gaps: dict[int, float] = {}  # ID -> when the reader read past it
+        self.gap_seconds = gap_seconds
+
+    def read(self, wait: float) -> list[Event]:
         deadline = time.monotonic() + wait
         while True:
-            rows = list(models.Event.objects.filter(id__gt=after).order_by("id")[:READ_BATCH])
+            rows = self._poll()
             if rows or time.monotonic() >= deadline:
                 return [Event(tuple(r.keys), r.name, r.payload, r.id) for r in rows]
             time.sleep(POLL_SECONDS)
 
-    def prune(self, older_than: timedelta) -> int:
-        deleted, _by_model = models.Event.objects.filter(created_at__lt=timezone.now() - older_than).delete()
-        return deleted
+    def _poll(self) -> list[models.Event]:
+        now = time.monotonic()
+        wanted = Q(id__gt=self.after)
+        if self.gaps:
+            self.gaps = {id_: since for id_, since in self.gaps.items() if now - since < self.gap_seconds}
+            if self.gaps:
+                wanted |= Q(id__in=list(self.gaps))
+        rows = list(models.Event.objects.filter(wanted).order_by("id")[:READ_BATCH])
+        for row in rows:
+            if row.id > self.after:
+                for missing in range(max(self.after, row.id - MAX_GAPS - 1) + 1, row.id):
+                    self.gaps[missing] = now
+                self.after = row.id
+            else:
+                del self.gaps[row.id]
+        if len(self.gaps) > MAX_GAPS:
+            self.gaps = {id_: self.gaps[id_] for id_ in sorted(self.gaps)[-MAX_GAPS:]}
+        return rows
 
 
 _BUS: EventBus = DatabaseEventBus()

@@ -1,5 +1,5 @@
-"""This streaming process's one reader of the event bus: a thread that reads every event after
-its cursor and hands each, in the event loop, to the subscriptions listening on one of its keys.
+"""This streaming process's one reader of the event bus: a thread that reads every event as it is
+published and hands each, in the event loop, to the subscriptions listening on one of its keys.
 One reader per process, however many connections, keeps the bus's cost flat."""
 
 import asyncio
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import close_old_connections
 
-from chirvir.events.bus import event_bus
+from chirvir.events.bus import EventReader, event_bus
 from chirvir.streaming.streams import in_thread
 
 logger = logging.getLogger(__name__)
@@ -36,10 +36,10 @@ class Hub:
     async def add(self, subscription: Subscription) -> None:
         """Listen from now on: every event published after this returns reaches the subscription."""
         if self._reader is None:
-            cursor = await in_thread(event_bus().cursor)
+            reader = await in_thread(event_bus().reader)
             if self._reader is None:  # another connection may have started it meanwhile
                 loop = asyncio.get_running_loop()
-                self._reader = threading.Thread(target=self._read, args=(loop, cursor), name="events", daemon=True)
+                self._reader = threading.Thread(target=self._read, args=(loop, reader), name="events", daemon=True)
                 self._reader.start()
         for key in subscription.keys:
             self._listening[key].add(subscription)
@@ -51,19 +51,17 @@ class Hub:
             if not listeners:
                 self._listening.pop(key, None)
 
-    def _read(self, loop: asyncio.AbstractEventLoop, cursor: int) -> None:
-        bus = event_bus()
+    def _read(self, loop: asyncio.AbstractEventLoop, reader: EventReader) -> None:
         while not loop.is_closed():
             close_old_connections()
             try:
-                read = bus.read(cursor, READ_WAIT_SECONDS)
+                read = reader.read(READ_WAIT_SECONDS)
             except Exception:
                 # A stopped reader would silence every stream of the process: log, and go on.
                 logger.exception("Reading live events failed; trying again in a second")
                 time.sleep(1)
                 continue
             if read:
-                cursor = read[-1].id
                 loop.call_soon_threadsafe(self._hand_out, read)
 
     def _hand_out(self, read) -> None:
