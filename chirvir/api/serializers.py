@@ -7,6 +7,7 @@ flags from a `Seen` loaded once per response."""
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 
 import orjson
 from django.conf import settings
@@ -71,15 +72,34 @@ def _key(kind: str, *parts) -> str:
     return " ".join([settings.SITE_URL, kind, *map(str, parts)])
 
 
-# Columns that change without changing what the profile shows: left out of its key, so a post
-# or a log-in does not make it again. Every other column is in, a column added later too.
-_NOT_SHOWN = {"password", "last_login", "statuses_count", "followers_count", "following_count", "last_status_at"}
-_PROFILE_COLUMNS = [f.attname for f in Account._meta.concrete_fields if f.attname not in _NOT_SHOWN]
+def _columns(model, left_out: set[str]) -> attrgetter:
+    """What a cached JSON is keyed by: every column but those read fresh at each render or never
+    shown, so that a column added later is in the key without anyone remembering."""
+    return attrgetter(*[f.attname for f in model._meta.concrete_fields if f.attname not in left_out])
+
+
+def _digest(row: tuple) -> str:
+    # str() writes what orjson does not (an image field: its file's name).
+    return hashlib.blake2b(orjson.dumps(row, default=str), digest_size=16).hexdigest()
+
+
+# Left out, so that a post, a follow or a log-in does not make the profile again.
+_PROFILE_COLUMNS = _columns(
+    Account, {"password", "last_login", "statuses_count", "followers_count", "following_count", "last_status_at"}
+)
+# Left out, so that a like, a repost, a reply or the delivery does not make the status again.
+_STATUS_COLUMNS = _columns(
+    Status,
+    {"replies_count", "reblogs_count", "favourites_count", "in_reply_to_id", "in_reply_to_account_id", "delivered_at"},
+)
 
 
 def _profile_key(a: Account) -> str:
-    shown = repr([getattr(a, column) for column in _PROFILE_COLUMNS]).encode()
-    return _key("account", a.id, hashlib.blake2b(shown, digest_size=16).hexdigest())
+    return _key("account", a.id, _digest(_PROFILE_COLUMNS(a)))
+
+
+def _status_key(s: Status) -> str:
+    return _key("status", s.id, _digest(_STATUS_COLUMNS(s)))
 
 
 def _account_now(a: Account) -> dict:
@@ -216,15 +236,16 @@ class _Render:
 
 
 def _fixed(items) -> dict[int, bytes]:
-    """The cached JSON of each status that never changes once it is posted (there is no editing):
-    everything but its author, counts, reply links, original and the viewer's flags, which
-    `_Render.status` puts in at each read. Usernames never change either."""
+    """The cached JSON of each status: everything but its author, counts, reply links, original
+    and the viewer's flags, which `_Render.status` puts in at each read. Its key holds a digest
+    of the status's row, so an edit is a new key (mentions and hashtags come from the text, and
+    usernames never change)."""
 
     def render(missing):
         prefetch_related_objects(missing, "mentions__account", "tags")
         return [_fixed_part(s) for s in missing]
 
-    return _cached({s.id: s for s in items}, lambda s: _key("status", s.id), render)
+    return _cached({s.id: s for s in items}, _status_key, render)
 
 
 def _fixed_part(s: Status) -> dict:

@@ -1,8 +1,8 @@
 """The cache of rendered JSON: bytes by key, for what the API shows over and over (a status, an
-account's profile). Keys name a version of their content, so nothing is ever deleted: a status's
-JSON is fixed once it is posted and is keyed by its ID, a profile is keyed by a digest of what it
-is made of, and what changes all the time (counts) is never cached but read with the rows the
-audience gate reads anyway. A change made by any process is a new key in every process.
+account's profile). Keys name a version of their content, so nothing is ever deleted: a status or
+a profile is keyed by its ID and a digest of its row, and what changes all the time (counts) is
+never cached but read with the rows the audience gate reads anyway. A change made by any process
+is a new key in every process; old keys age out.
 
 The protocol is what the serializers need; a per-process LRU fills it now (docs/decisions.md), a
 Redis store can fill it in scale-out mode."""

@@ -6,13 +6,7 @@ must show in every other."""
 
 import asyncio
 import io
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -28,8 +22,7 @@ from chirvir.events.bus import Event
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
 from chirvir.streaming import streams
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import serving
 
 
 @pytest.fixture
@@ -169,6 +162,9 @@ def test_a_change_written_past_the_services_shows_too(as_bob, alice, bob):
     [again] = home(as_bob)
     assert again["account"]["display_name"] == "Renamed" and again["account"]["locked"] is True
     assert (again["favourites_count"], again["reblogs_count"], again["replies_count"]) == (41, 7, 3)
+    Status.objects.filter(pk=post.pk).update(content="<p>corrected</p>", spoiler_text="typo", sensitive=True)
+    [edited] = home(as_bob)
+    assert (edited["content"], edited["spoiler_text"], edited["sensitive"]) == ("<p>corrected</p>", "typo", True)
 
 
 def test_a_protected_accounts_cached_status_is_still_not_shown_to_a_non_follower(client, as_bob, as_carol, alice, bob):
@@ -252,48 +248,10 @@ def test_a_warm_page_costs_the_same_queries_however_many_statuses_it_holds(as_bo
 # both, and a change made through either must show in every answer of both.
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    data = tmp_path_factory.mktemp("cache")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        CHIRVIR_DATA_DIR=str(data),
-        CHIRVIR_BIND=f"127.0.0.1:{port}",
-        CHIRVIR_WEB_WORKERS="2",
-        CHIRVIR_RATE_LIMIT="0",
-        PYTHONPATH=str(ROOT),
-    )
-    with open(data / "serve.log", "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (data / "serve.log").read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "chirvir serve did not come up"
-            time.sleep(0.2)
+    with serving(tmp_path_factory.mktemp("cache"), CHIRVIR_WEB_WORKERS="2", CHIRVIR_RATE_LIMIT="0") as base:
         yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.mark.slow
