@@ -1,5 +1,5 @@
-"""Notifications (someone mentioned, followed, asked to follow, reposted or liked) and the
-read markers that remember where a person stopped reading."""
+"""Notifications (someone mentioned, followed, asked to follow, reposted or liked, or edited a
+post one reposted) and the read markers that remember where a person stopped reading."""
 
 from django.db import models
 from django.utils import timezone
@@ -15,6 +15,7 @@ class NotificationType(models.TextChoices):
     FOLLOW_REQUEST = "follow_request"
     REBLOG = "reblog"
     FAVOURITE = "favourite"
+    UPDATE = "update"  # a post one reposted was edited
 
 
 class Notification(models.Model):

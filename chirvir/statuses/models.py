@@ -1,5 +1,6 @@
 """Statuses (posts, replies, reposts, direct messages) and what hangs off them: mentions,
-hashtags, likes, bookmarks and direct-message conversations."""
+hashtags, likes, bookmarks, pins, earlier versions of edited posts and direct-message
+conversations."""
 
 import unicodedata
 
@@ -74,6 +75,7 @@ class Status(models.Model):
     conversation_id = models.BigIntegerField(null=True, db_index=True)
     tags = models.ManyToManyField(Tag, through="StatusTag", related_name="statuses")
     created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)  # the latest edit; its versions are StatusEdits
 
     replies_count = models.IntegerField(default=0)
     reblogs_count = models.IntegerField(default=0)
@@ -137,6 +139,34 @@ class Bookmark(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "status"], name="bookmark_unique")]
+
+
+class StatusPin(models.Model):
+    """A post its author pinned to their profile."""
+
+    id = IdField()
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="pins")
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="pins")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "status"], name="status_pin_unique")]
+
+
+class StatusEdit(models.Model):
+    """A version of an edited post as it was before an edit, from `created_at` (when it was
+    posted or last edited) until the next version. The current version is the status itself."""
+
+    id = IdField()
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="edits")
+    text = models.TextField(blank=True, default="")
+    content = models.TextField(blank=True, default="")
+    spoiler_text = models.CharField(max_length=500, blank=True, default="")
+    sensitive = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "id"], name="status_edit_by_status")]
 
 
 class AccountConversation(models.Model):
