@@ -183,21 +183,21 @@ def credential_account(a: Account) -> dict:
 
 @dataclass
 class Seen:
-    """What the viewer did to a set of statuses (liked, reposted, bookmarked), loaded in one
-    query for a whole page."""
+    """What the viewer did to a set of statuses (liked, reposted, bookmarked, pinned), loaded in
+    one query for a whole page."""
 
     viewer: Account | None
     favourited: set[int] = field(default_factory=set)
     reblogged: set[int] = field(default_factory=set)
     bookmarked: set[int] = field(default_factory=set)
+    pinned: set[int] = field(default_factory=set)
 
     @classmethod
     def of(cls, viewer: Account | None, statuses) -> "Seen":
         if viewer is None:
             return cls(None)
         ids = {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id}
-        favourited, reblogged, bookmarked = marks_of(viewer, ids)
-        return cls(viewer, favourited, reblogged, bookmarked)
+        return cls(viewer, *marks_of(viewer, ids))
 
 
 class _Render:
@@ -231,7 +231,7 @@ class _Render:
                 muted=False,
             )
             if s.account_id == seen.viewer.id:
-                data["pinned"] = False
+                data["pinned"] = s.id in seen.pinned
         return data
 
 
@@ -278,7 +278,7 @@ def _fixed_part(s: Status) -> dict:
         "reblog": None,
         "poll": None,
         "card": None,
-        "edited_at": None,
+        "edited_at": iso(s.edited_at),
         "application": None,
         "filtered": [],
     }

@@ -1,5 +1,6 @@
-"""Use cases of statuses: post (every rule of a post lives here), delete, repost, like,
-bookmark, and reading a thread. Delivery to timelines follows as a job after commit."""
+"""Use cases of statuses: post and edit (every rule of a post's text lives here), delete, repost,
+like, bookmark, pin, and reading a thread or a post's history. Delivery to timelines, and the news
+of an edit to live streams, follow as jobs after commit."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,12 +30,14 @@ from chirvir.statuses.models import (
     IdempotencyKey,
     Mention,
     Status,
+    StatusEdit,
+    StatusPin,
     StatusTag,
     Tag,
     Visibility,
 )
 from chirvir.timelines.services import home_recipients, stream_keys
-from chirvir.timelines.tasks import deliver_status, remove_from_homes
+from chirvir.timelines.tasks import announce_edit, deliver_status, remove_from_homes
 
 # The seeds' SMS convention, honoured everywhere: "d alice see you at 6" is a direct message.
 DIRECT_PREFIX = regex.compile(r"^[dD]\s+@?([A-Za-z0-9_]{1,30})\s+(\S.*)$", regex.DOTALL)
@@ -42,6 +45,7 @@ LANGUAGE_CODE = regex.compile(r"[a-z]{2,3}")
 MAX_SPOILER = 500
 CONTEXT_LIMIT = 200
 IDEMPOTENCY_WINDOW = timedelta(hours=1)
+MAX_PINS = 5  # Mastodon's
 
 
 def text_config() -> text.TextConfig:
@@ -80,25 +84,70 @@ def _rewrite_direct_prefix(body: str) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class Marks:
-    """What a viewer did to a set of statuses: liked, reposted, bookmarked (their IDs)."""
+    """What a viewer did to a set of statuses: liked, reposted, bookmarked, pinned (their IDs)."""
 
     favourited: frozenset[int] = frozenset()
     reblogged: frozenset[int] = frozenset()
     bookmarked: frozenset[int] = frozenset()
+    pinned: frozenset[int] = frozenset()
 
 
 def viewer_marks(viewer: Account | None, statuses) -> Marks:
     """The viewer's marks on these statuses and on the originals they repost."""
     if viewer is None or not viewer.is_authenticated:
         return Marks()
-    favourited, reblogged, bookmarked = marks_of(viewer, {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id})
-    return Marks(frozenset(favourited), frozenset(reblogged), frozenset(bookmarked))
+    found = marks_of(viewer, {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id})
+    return Marks(*map(frozenset, found))
 
 
 def measure(body: str) -> text.Count:
     """How long a draft is as its post would be counted: the rule the composer's counter shows."""
     body, _recipient = _rewrite_direct_prefix(text.normalize(body or "").strip())
     return text.count(body, text_config())
+
+
+def _text(body: str) -> tuple[str, str | None]:
+    """A post's text as it is stored (NFC, trimmed, a "d alice" prefix written as a mention) and
+    the recipient that prefix names; Invalid if it is empty or over the limit."""
+    body, recipient = _rewrite_direct_prefix(text.normalize(body or "").strip())
+    if not body:
+        raise Invalid(_("Your post is empty."))
+    counted = measure(body)
+    if not counted.valid:
+        raise Invalid(
+            _("Your post is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": counted.weighted_length, "limit": counted.max_length}
+        )
+    return body, recipient
+
+
+def _spoiler(spoiler_text: str | None) -> str:
+    spoiler_text = text.normalize(spoiler_text or "").strip()
+    if len(spoiler_text) > MAX_SPOILER:
+        raise Invalid(_("The content warning is at most %(limit)d characters.") % {"limit": MAX_SPOILER})
+    return spoiler_text
+
+
+def _language(language: str | None) -> str | None:
+    language = (language or "").strip().lower() or None
+    if language and not LANGUAGE_CODE.fullmatch(language):
+        raise Invalid(_("Language must be an ISO 639 code such as en, hi, kk, ar or id."))
+    return language
+
+
+def _entities(body: str) -> tuple[str, dict[str, Account], set[str]]:
+    """The safe HTML of a post's text, the accounts it mentions (keyed by lower-case username)
+    and the keys of its hashtags."""
+    entities = text.extract_entities(body)
+    mentioned = _find_accounts(e.value for e in entities if e.kind == "mention")
+    hashtags = {Tag.key(e.value) for e in entities if e.kind == "hashtag"}
+
+    def mention_url(username: str) -> str | None:
+        account = mentioned.get(username.lower())
+        return profile_url(account.username) if account else None
+
+    content = text.render_html(body, mention_url=mention_url, hashtag_url=lambda name: tag_url(Tag.key(name)))
+    return content, mentioned, hashtags
 
 
 def post_status(
@@ -122,28 +171,14 @@ def post_status(
         earlier = _post_for_key(author, idempotency_key)
         if earlier is not None:
             return earlier
-    body = text.normalize(body or "").strip()
-    body, direct_recipient = _rewrite_direct_prefix(body)
+    body, direct_recipient = _text(body)
     if direct_recipient:
         visibility = Visibility.DIRECT
     visibility = visibility or Visibility.PUBLIC
     if visibility not in Visibility.values:
         raise Invalid(_("Visibility must be one of public, unlisted, private or direct."))
-    if not body:
-        raise Invalid(_("Your post is empty."))
-    spoiler_text = text.normalize(spoiler_text or "").strip()
-    if len(spoiler_text) > MAX_SPOILER:
-        raise Invalid(_("The content warning is at most %(limit)d characters.") % {"limit": MAX_SPOILER})
-    counted = measure(body)
-    if not counted.valid:
-        raise Invalid(
-            _("Your post is %(length)d characters long; the limit is %(limit)d.")
-            % {"length": counted.weighted_length, "limit": counted.max_length}
-        )
-    if language is not None:
-        language = language.strip().lower() or None
-        if language and not LANGUAGE_CODE.fullmatch(language):
-            raise Invalid(_("Language must be an ISO 639 code such as en, hi, kk, ar or id."))
+    spoiler_text = _spoiler(spoiler_text)
+    language = _language(language)
 
     parent = None
     if in_reply_to_id is not None:
@@ -154,17 +189,9 @@ def post_status(
         if parent.reblog_id:
             parent = parent.reblog
 
-    entities = text.extract_entities(body)
-    mentioned = _find_accounts(e.value for e in entities if e.kind == "mention")
+    content, mentioned, hashtags = _entities(body)
     if direct_recipient and direct_recipient not in mentioned:
         raise Invalid(_("There is no account named @%(username)s.") % {"username": direct_recipient})
-    hashtags = {Tag.key(e.value) for e in entities if e.kind == "hashtag"}
-
-    def mention_url(username: str) -> str | None:
-        account = mentioned.get(username.lower())
-        return profile_url(account.username) if account else None
-
-    content = text.render_html(body, mention_url=mention_url, hashtag_url=lambda name: tag_url(Tag.key(name)))
 
     try:
         with transaction.atomic():
@@ -242,6 +269,110 @@ def _join_conversation(status: Status, author: Account, recipients: list[Account
         ac.participants.add(*[a for a in everyone if a.pk != account.pk])
     # Each participant's direct stream shows the conversation as it now stands (chirvir/events).
     events.publish([events.direct(a.pk) for a in everyone], "conversation", {"status_id": status.id})
+
+
+def edit_status(
+    actor: Account,
+    status_id,
+    body: str,
+    *,
+    spoiler_text: str | None = None,
+    sensitive: bool | None = None,
+    language: str | None = None,
+) -> Status:
+    """Edit one's own post (a repost cannot be). The new text follows every rule of a post's:
+    NFC, the limit as twitter-text counts it, mentions, hashtags and the safe HTML made again. A
+    content warning, sensitivity or language not given stays as it was (a new content warning
+    without `sensitive` makes the post sensitive exactly when there is one, as on Mastodon). As
+    on Mastodon, the visibility never changes, nor whom a direct message reaches: its mentions
+    stay as they were, and a "d alice" prefix is only a mention. Accounts newly mentioned are
+    notified, and so are those who reposted the post (`update`). The version before is kept
+    (StatusEdit) for the history; after commit a job tells the live streams that show the post.
+    An edit that changes nothing changes nothing. Returns the status as it now is."""
+    status = _visible_status(actor, status_id)
+    if status.account_id != actor.pk:
+        raise NotAllowed(_("You can only edit your own posts."))
+    if status.reblog_id:
+        raise NotAllowed(_("A repost cannot be edited."))
+    body, _recipient = _text(body)
+    if spoiler_text is not None:
+        spoiler_text = _spoiler(spoiler_text)
+    if sensitive is None and spoiler_text is None:
+        sensitive = status.sensitive
+    else:
+        sensitive = bool(sensitive) or bool(spoiler_text)
+    spoiler_text = status.spoiler_text if spoiler_text is None else spoiler_text
+    language = _language(language) or status.language
+    if (body, spoiler_text, sensitive, language) == (status.text, status.spoiler_text, status.sensitive, status.language):
+        return status
+    content, mentioned, hashtags = _entities(body)
+
+    with transaction.atomic():
+        # Locked, so that of two edits at once each keeps the version the other made.
+        before = Status.objects.select_for_update().get(pk=status.pk)
+        StatusEdit.objects.create(
+            status=before,
+            text=before.text,
+            content=before.content,
+            spoiler_text=before.spoiler_text,
+            sensitive=before.sensitive,
+            created_at=before.edited_at or before.created_at,
+        )
+        earlier_tags = list(before.tags.values_list("name", flat=True))
+        Status.objects.filter(pk=status.pk).update(
+            text=body,
+            content=content,
+            spoiler_text=spoiler_text,
+            sensitive=sensitive,
+            language=language,
+            edited_at=timezone.now(),
+        )
+        newly_mentioned = []
+        if status.visibility != Visibility.DIRECT:
+            newly_mentioned = _mention_only(status, [a for a in mentioned.values() if a.pk != actor.pk])
+        _tag_only(status, hashtags)
+        edited = Status.objects.gated().get(pk=status.pk)
+        for account in newly_mentioned:
+            notify(account, NotificationType.MENTION, actor, edited)
+        for repost in Status.objects.filter(reblog=edited).select_related("account"):
+            notify(repost.account, NotificationType.UPDATE, actor, edited)
+        transaction.on_commit(lambda: announce_edit(edited.id, earlier_tags))
+    return edited
+
+
+def _mention_only(status: Status, accounts: list[Account]) -> list[Account]:
+    """Make the status mention exactly these accounts; returns those it did not mention before."""
+    wanted = {a.pk: a for a in accounts}
+    had = set(Mention.objects.filter(status=status).values_list("account_id", flat=True))
+    Mention.objects.filter(status=status).exclude(account_id__in=wanted).delete()
+    new = [a for pk, a in wanted.items() if pk not in had]
+    Mention.objects.bulk_create([Mention(status=status, account=a) for a in new])
+    return new
+
+
+def _tag_only(status: Status, keys: set[str]) -> None:
+    """Make the status carry exactly the hashtags with these keys."""
+    StatusTag.objects.filter(status=status).exclude(tag__name__in=keys).delete()
+    had = set(StatusTag.objects.filter(status=status).values_list("tag__name", flat=True))
+    if keys - had:
+        StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(keys - had)])
+
+
+def history(viewer: Account | None, status_id) -> list[StatusEdit]:
+    """Every version of a status the viewer may see, oldest first: those its edits kept, then the
+    current one (a StatusEdit not stored). A post never edited has only that one."""
+    status = _visible_status(viewer, status_id)
+    versions = list(StatusEdit.objects.filter(status=status).order_by("id"))
+    current = StatusEdit(
+        text=status.text,
+        content=status.content,
+        spoiler_text=status.spoiler_text,
+        sensitive=status.sensitive,
+        created_at=status.edited_at or status.created_at,
+    )
+    for version in [*versions, current]:
+        version.status = status  # its author, without a query each
+    return [*versions, current]
 
 
 def delete_status(actor: Account, status_id: int) -> Status:
@@ -366,11 +497,36 @@ def unbookmark(account: Account, status_id: int) -> Status:
     return status
 
 
-def marks_of(account: Account, status_ids) -> tuple[set[int], set[int], set[int]]:
-    """Which of these statuses the account liked, reposted and bookmarked. One statement: every
-    page of statuses shown to a signed-in account asks it."""
+def pin(account: Account, status_id) -> Status:
+    """Pin one's own post to one's profile, at most MAX_PINS of them; a repost or a direct message
+    cannot be pinned (Mastodon's rules, in its words). Pinning a pinned post changes nothing."""
+    status = _visible_status(account, status_id)
+    if StatusPin.objects.filter(account=account, status=status).exists():
+        return status
+    if status.reblog_id:
+        raise Invalid(_("Validation failed: A repost cannot be pinned"))
+    if status.account_id != account.pk:
+        raise Invalid(_("Validation failed: Someone else's post cannot be pinned"))
+    if status.visibility == Visibility.DIRECT:
+        raise Invalid(_("Validation failed: Posts that are only visible to mentioned users cannot be pinned"))
+    if StatusPin.objects.filter(account=account).count() >= MAX_PINS:
+        raise Invalid(_("Validation failed: You have already pinned the maximum number of posts"))
+    StatusPin.objects.get_or_create(account=account, status=status)
+    return status
+
+
+def unpin(account: Account, status_id) -> Status:
+    """Take a post off one's profile; unpinning one not pinned changes nothing."""
+    status = _visible_status(account, status_id)
+    StatusPin.objects.filter(account=account, status=status).delete()
+    return status
+
+
+def marks_of(account: Account, status_ids) -> tuple[set[int], set[int], set[int], set[int]]:
+    """Which of these statuses the account liked, reposted, bookmarked and pinned. One statement:
+    every page of statuses shown to a signed-in account asks it."""
     ids = list(status_ids)
-    found: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+    found: tuple[set[int], set[int], set[int], set[int]] = (set(), set(), set(), set())
     if not ids:
         return found
     among = ", ".join(["%s"] * len(ids))
@@ -378,9 +534,10 @@ def marks_of(account: Account, status_ids) -> tuple[set[int], set[int], set[int]
         f"SELECT 0, status_id FROM {Favourite._meta.db_table} WHERE account_id = %s AND status_id IN ({among})"
         f" UNION ALL SELECT 1, reblog_id FROM {Status._meta.db_table} WHERE account_id = %s AND reblog_id IN ({among})"
         f" UNION ALL SELECT 2, status_id FROM {Bookmark._meta.db_table} WHERE account_id = %s AND status_id IN ({among})"
+        f" UNION ALL SELECT 3, status_id FROM {StatusPin._meta.db_table} WHERE account_id = %s AND status_id IN ({among})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [account.id, *ids] * 3)
+        cursor.execute(sql, [account.id, *ids] * 4)
         for kind, status_id in cursor.fetchall():
             found[kind].add(status_id)
     return found

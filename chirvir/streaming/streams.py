@@ -180,7 +180,7 @@ def _conversation(account: Account, payload: dict) -> dict | None:
     return serializers.conversations(found, account)[0] if found else None
 
 
-RENDER = {"update": _status, "notification": _notification, "conversation": _conversation}
+RENDER = {"update": _status, "status.update": _status, "notification": _notification, "conversation": _conversation}
 
 
 async def render(account: Account | None, event: Event) -> str | None:

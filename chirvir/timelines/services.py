@@ -94,6 +94,25 @@ def deliver_status(status_id: int) -> int:
     return len(batch)
 
 
+def announce_edit(status_id: int, earlier_tags: list[str] = ()) -> None:
+    """Tell the live streams that show an edited status, as delivery told them of it, that it
+    changed (Mastodon's `status.update`): its home recipients' and, for a public post, the public
+    stream and those of its hashtags, now and before the edit; the homes its reposts reached;
+    and for a direct message, its participants' conversations."""
+    status = Status.objects.filter(id=status_id).select_related("account").prefetch_related("tags", "mentions").first()
+    if status is None:
+        return  # deleted since
+    keys = stream_keys(status, home_recipients(status))
+    if status.visibility == Visibility.PUBLIC:
+        keys += [events.hashtag(name) for name in earlier_tags]
+    for repost in Status.objects.filter(reblog=status).select_related("account", "reblog"):
+        keys += stream_keys(repost, home_recipients(repost))
+    events.publish(keys, "status.update", {"status_id": status.id})
+    if status.visibility == Visibility.DIRECT:
+        participants = [status.account_id, *status.mentioned_account_ids]
+        events.publish([events.direct(i) for i in participants], "conversation", {"status_id": status.id})
+
+
 def redeliver_lost(older_than_seconds: float = 30) -> list[int]:
     """IDs of statuses still undelivered some time after they were stored: their delivery job
     was lost (a crash between commit and queue). The sweep re-queues them."""
@@ -224,9 +243,10 @@ def account_statuses(
     *,
     exclude_replies: bool = False,
     exclude_reblogs: bool = False,
+    pinned: bool = False,
 ) -> list[Status]:
-    """An account's posts as a viewer may see them: with or without replies and reposts.
-    Direct messages are not part of a profile."""
+    """An account's posts as a viewer may see them: with or without replies and reposts, or only
+    those it pinned. Direct messages are not part of a profile."""
     viewer = audience.Viewer.of(viewer_account)
     if not audience.may_see_posts_of(viewer, author):
         return []
@@ -235,6 +255,8 @@ def account_statuses(
         qs = qs.filter(Q(in_reply_to_account__isnull=True) | Q(in_reply_to_account=author))
     if exclude_reblogs:
         qs = qs.filter(reblog__isnull=True)
+    if pinned:
+        qs = qs.filter(pins__account=author)
     return _read(viewer, qs, page)
 
 

@@ -16,6 +16,11 @@ def deliver_status(status_id: int) -> int:
 
 
 @task(retries=3, retry_delay=5)
+def announce_edit(status_id: int, earlier_tags: list[str]) -> None:
+    services.announce_edit(status_id, earlier_tags)
+
+
+@task(retries=3, retry_delay=5)
 def remove_from_homes(status_ids: list[int]) -> None:
     services.remove_from_homes(status_ids)
 
