@@ -123,7 +123,7 @@ STATUS = closed(
         "reblog": nullable(ref("Status")),
         "poll": NULL,
         "card": NULL,
-        "edited_at": NULL,
+        "edited_at": {**nullable(DATETIME), "description": "When it was last edited; null if never."},
         "application": NULL,
         "filtered": NOTHING,
         # What the viewer did to it: sent only when a user token is.
@@ -183,6 +183,20 @@ SCHEMAS = {
     ),
     "Status": STATUS,
     "DeletedStatus": extended(STATUS, {"text": {**STRING, "description": "The post as written, to redraft it."}}),
+    "StatusEdit": closed(
+        {
+            "content": HTML,
+            "spoiler_text": STRING,
+            "sensitive": BOOLEAN,
+            "created_at": {**DATETIME, "description": "When this version was posted."},
+            "account": ref("Account"),
+            "media_attachments": NOTHING,
+            "emojis": NOTHING,
+        }
+    ),
+    "StatusSource": closed(
+        {"id": ID, "text": {**STRING, "description": "The post as written, not as HTML."}, "spoiler_text": STRING}
+    ),
     "Context": closed({"ancestors": array(ref("Status")), "descendants": array(ref("Status"))}),
     "Relationship": closed(
         {
@@ -512,7 +526,7 @@ def _operations() -> dict:
                 query("exclude_replies", BOOLEAN, "Leave out replies to other accounts."),
                 query("exclude_reblogs", BOOLEAN, "Leave out reposts."),
                 query("tagged", STRING, "Only posts with this hashtag."),
-                query("pinned", BOOLEAN, "Only pinned posts (there are none yet)."),
+                query("pinned", BOOLEAN, "Only the posts the account pinned."),
                 query("only_media", BOOLEAN, "Only posts with media (there are none yet)."),
             ],
             paged=True,
@@ -592,8 +606,41 @@ def _operations() -> dict:
         ),
         statuses.detail: {
             "GET": op("A status", status),
+            "PUT": op(
+                "Edit one's own status: its visibility, and whom a direct message reaches, stay",
+                status,
+                request=body(
+                    {
+                        "status": {
+                            **STRING,
+                            "description": "The new text, by the same rules as a post's. Media and polls are "
+                            "refused (422).",
+                        },
+                        "sensitive": {
+                            **BOOLEAN,
+                            "description": "Kept as it was when neither this nor `spoiler_text` is sent.",
+                        },
+                        "spoiler_text": {
+                            **STRING,
+                            "maxLength": statuses_rules.MAX_SPOILER,
+                            "description": "Kept as it was when not sent.",
+                        },
+                        "language": {
+                            **STRING,
+                            "pattern": f"^{statuses_rules.LANGUAGE_CODE.pattern}$",
+                            "description": "Kept as it was when not sent.",
+                        },
+                    }
+                ),
+                errors=(403, 422),
+                token_required=True,
+            ),
             "DELETE": op("Delete one's own status", ref("DeletedStatus"), errors=(403,), token_required=True),
         },
+        statuses.history: op(
+            "Every version of a status, oldest first, the current one last", array(ref("StatusEdit"))
+        ),
+        statuses.source: op("A status as its author wrote it, to edit it", ref("StatusSource")),
         statuses.context: op("The thread around a status", ref("Context")),
         statuses.reblog: op("Repost a status: answers the repost", status, errors=(403,)),
         statuses.unreblog: op("Undo a repost: answers the original", status),
@@ -601,6 +648,12 @@ def _operations() -> dict:
         statuses.unfavourite: op("Undo a like", status),
         statuses.bookmark: op("Bookmark a status", status),
         statuses.unbookmark: op("Remove a bookmark", status),
+        statuses.pin: op(
+            f"Pin one's own status to one's profile (at most {statuses_rules.MAX_PINS}; not a repost or a "
+            "direct message)",
+            status,
+        ),
+        statuses.unpin: op("Unpin a status", status),
         statuses.favourited_by: op("Who liked a status", accounts_page, params=paging(40), paged=True),
         statuses.reblogged_by: op("Who reposted a status", accounts_page, params=paging(40), paged=True),
         # timelines

@@ -1,8 +1,8 @@
-"""One function per Mastodon entity: the JSON shape of accounts, statuses, relationships,
-notifications, conversations and markers, shared by the REST API, streaming and (later) widgets.
-What does not depend on the viewer comes from the JSON cache (chirvir/core/cache.py: a status's
-JSON as posted, an account's profile), the counts from the rows as loaded, and the viewer's own
-flags from a `Seen` loaded once per response."""
+"""One function per Mastodon entity: the JSON shape of accounts, statuses (with their versions and
+source), relationships, notifications, conversations and markers, shared by the REST API,
+streaming and (later) widgets. What does not depend on the viewer comes from the JSON cache
+(chirvir/core/cache.py: a status's JSON as last written, an account's profile), the counts from
+the rows as loaded, and the viewer's own flags from a `Seen` loaded once per response."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -18,7 +18,7 @@ from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
 from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
-from chirvir.statuses.models import Status
+from chirvir.statuses.models import Status, StatusEdit
 from chirvir.statuses.services import marks_of
 
 MISSING_AVATAR = "/avatars/original/missing.png"
@@ -287,6 +287,28 @@ def _fixed_part(s: Status) -> dict:
 def statuses(items, viewer: Account | None) -> list[dict]:
     render = _Render(items, viewer)
     return [render.status(s) for s in items]
+
+
+def status_edits(versions: list[StatusEdit]) -> list[dict]:
+    """The versions of one status, as Mastodon's StatusEdit."""
+    author = account(versions[0].status.account) if versions else None
+    return [
+        {
+            "content": v.content,
+            "spoiler_text": v.spoiler_text,
+            "sensitive": v.sensitive,
+            "created_at": iso(v.created_at),
+            "account": author,
+            "media_attachments": [],
+            "emojis": [],
+        }
+        for v in versions
+    ]
+
+
+def status_source(s: Status) -> dict:
+    """A status as its author wrote it, to edit it (Mastodon's StatusSource)."""
+    return {"id": str(s.id), "text": s.text, "spoiler_text": s.spoiler_text}
 
 
 def relationships(viewer: Account, targets: list[Account]) -> list[dict]:

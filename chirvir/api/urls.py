@@ -66,6 +66,7 @@ urlpatterns = [
         route(f"api/v1/statuses/{ID.format('status_id')}/{name}", getattr(statuses, name))
         for name in (
             "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "favourited_by", "reblogged_by",
+            "pin", "unpin", "history", "source",
         )
     ],
     # timelines

@@ -95,6 +95,84 @@ def test_someone_elses_post_cannot_be_deleted(as_bob, alice):
     assert refused.status_code == 403 and Status.objects.filter(id=post.id).exists()
 
 
+def test_editing_a_post_and_reading_its_history_and_source(client, as_alice, as_bob, alice, bob):
+    post = statuses.post_status(alice, "Helo @bob", visibility="unlisted")
+    form = "status=Hello%20%40bob%20%23fixed&spoiler_text=typo"
+    edited = as_alice.put(f"/api/v1/statuses/{post.id}", form, content_type="application/x-www-form-urlencoded")
+    assert edited.status_code == 200, edited.content
+    edited = edited.json()
+    assert edited["content"].startswith("<p>Hello") and edited["tags"][0]["name"] == "fixed"
+    assert (edited["spoiler_text"], edited["sensitive"], edited["visibility"]) == ("typo", True, "unlisted")
+    assert edited["edited_at"] >= edited["created_at"]
+    history = client.get(f"/api/v1/statuses/{post.id}/history").json()
+    assert [v["content"] for v in history] == [post.content, edited["content"]]
+    assert [v["created_at"] for v in history] == [edited["created_at"], edited["edited_at"]]
+    assert [(v["spoiler_text"], v["sensitive"], v["account"]["username"]) for v in history] == [
+        ("", False, "alice"), ("typo", True, "alice")
+    ]
+    source = as_bob.get(f"/api/v1/statuses/{post.id}/source").json()
+    assert source == {"id": str(post.id), "text": "Hello @bob #fixed", "spoiler_text": "typo"}
+    assert client.get(f"/api/v1/statuses/{post.id}/source").status_code == 401
+    assert post_json(as_alice, f"/api/v1/statuses/{post.id}", {"status": "Hello, all"}).status_code == 405
+    again = as_alice.put(f"/api/v1/statuses/{post.id}/", json.dumps({"status": "Hello, all"}), content_type="application/json")
+    assert again.json()["content"] == "<p>Hello, all</p>" and again.json()["spoiler_text"] == "typo"
+    assert len(client.get(f"/api/v1/statuses/{post.id}/history").json()) == 3
+
+
+def test_only_the_author_edits_and_a_refused_edit_changes_nothing(api_client, client, as_alice, as_bob, alice):
+    post = statuses.post_status(alice, "as it was")
+    secret = statuses.post_status(alice, "for followers", visibility="private")
+
+    def put(as_whom, status_id, data):
+        return as_whom.put(f"/api/v1/statuses/{status_id}", json.dumps(data), content_type="application/json")
+
+    refusals = [
+        (put(as_bob, post.id, {"status": "bob was here"}), 403),
+        (put(as_bob, secret.id, {"status": "bob was here"}), 404),
+        (put(client, post.id, {"status": "anyone"}), 401),
+        (put(api_client(alice, scopes="read"), post.id, {"status": "no scope"}), 403),
+        (put(as_alice, post.id, {"status": "ы" * 141}), 422),
+        (put(as_alice, post.id, {"status": " "}), 422),
+        (put(as_alice, post.id, {"status": "with media", "media_ids": ["1"]}), 422),
+        (put(as_alice, post.id, {"status": "poll", "poll": {"options": ["a", "b"], "expires_in": 600}}), 422),
+    ]
+    assert [response.status_code for response, _status in refusals] == [status for _response, status in refusals]
+    assert "141 characters long" in refusals[4][0].json()["error"]
+    assert refusals[5][0].json() == {"error": "Validation failed: Text can't be blank"}
+    shown = as_alice.get(f"/api/v1/statuses/{post.id}").json()
+    assert (shown["content"], shown["edited_at"]) == ("<p>as it was</p>", None)
+    assert len(client.get(f"/api/v1/statuses/{post.id}/history").json()) == 1
+    assert client.get(f"/api/v1/statuses/{secret.id}/history").status_code == 404
+
+
+def test_pins_their_limit_and_the_pinned_flag(api_client, client, as_alice, as_bob, alice, bob):
+    posts = [statuses.post_status(alice, f"post {i}") for i in range(6)]
+    for post in posts[:5]:
+        assert as_alice.post(f"/api/v1/statuses/{post.id}/pin").json()["pinned"] is True
+    refused = as_alice.post(f"/api/v1/statuses/{posts[5].id}/pin")
+    assert refused.status_code == 422
+    assert refused.json() == {"error": "Validation failed: You have already pinned the maximum number of posts"}
+    theirs = as_bob.post(f"/api/v1/statuses/{posts[0].id}/pin")
+    assert (theirs.status_code, theirs.json()) == (422, {"error": "Validation failed: Someone else's post cannot be pinned"})
+    message = statuses.post_status(alice, "d bob between us")
+    as_alice.post(f"/api/v1/statuses/{posts[4].id}/unpin")
+    direct = as_alice.post(f"/api/v1/statuses/{message.id}/pin")
+    assert direct.json() == {"error": "Validation failed: Posts that are only visible to mentioned users cannot be pinned"}
+    secret = statuses.post_status(bob, "for followers", visibility="private")
+    assert as_alice.post(f"/api/v1/statuses/{secret.id}/pin").status_code == 404
+    assert api_client(alice, scopes="write:statuses").post(f"/api/v1/statuses/{posts[5].id}/pin").status_code == 403
+
+    pinned = client.get(f"/api/v1/accounts/{alice.id}/statuses?pinned=true").json()
+    assert [s["id"] for s in pinned] == [str(p.id) for p in reversed(posts[:4])]
+    assert "pinned" not in pinned[0]
+    mine = as_alice.get(f"/api/v1/accounts/{alice.id}/statuses").json()
+    assert [s["pinned"] for s in mine] == [False, False, True, True, True, True]
+    assert "pinned" not in as_bob.get(f"/api/v1/statuses/{posts[0].id}").json()
+    assert as_alice.post(f"/api/v1/statuses/{posts[0].id}/unpin").json()["pinned"] is False
+    assert len(client.get(f"/api/v1/accounts/{alice.id}/statuses?pinned=1").json()) == 3
+    assert client.get("/api/v2/instance").json()["configuration"]["accounts"]["max_pinned_statuses"] == 5
+
+
 def test_context_reblog_favourite_and_bookmark_flags(as_alice, as_bob, alice, bob):
     root = statuses.post_status(alice, "root")
     reply = post_json(as_bob, "/api/v1/statuses", {"status": "@alice reply", "in_reply_to_id": str(root.id)}).json()

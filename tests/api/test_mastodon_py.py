@@ -60,6 +60,24 @@ def test_replies_threads_reposts_likes_and_bookmarks(alice_app, bob_app, alice):
         alice_app.status(reply.id)
 
 
+def test_edit_a_post_read_its_history_and_pin_it(alice_app, bob_app, alice):
+    post = alice_app.status_post("Helo, world", spoiler_text="greeting")
+    edited = alice_app.status_update(post.id, "Hello, world")
+    assert edited.content == "<p>Hello, world</p>" and edited.spoiler_text == "greeting"
+    assert edited.edited_at is not None and post.edited_at is None
+    history = bob_app.status_history(post.id)
+    assert [v.content for v in history] == ["<p>Helo, world</p>", "<p>Hello, world</p>"]
+    assert [v.created_at for v in history] == [post.created_at, edited.edited_at]
+    source = alice_app.status_source(post.id)
+    assert (source.id, source.text, source.spoiler_text) == (post.id, "Hello, world", "greeting")
+    with pytest.raises(MastodonAPIError):
+        bob_app.status_update(post.id, "mine now")
+    assert alice_app.status_pin(post.id).pinned is True
+    assert [s.id for s in bob_app.account_statuses(alice.id, pinned=True)] == [post.id]
+    assert alice_app.status_unpin(post.id).pinned is False
+    assert bob_app.account_statuses(alice.id, pinned=True) == []
+
+
 def test_protected_accounts_requests_and_relationships(alice_app, bob_app, alice, bob):
     bob_app.account_update_credentials(locked=True)
     assert alice_app.account_follow(bob.id).requested is True

@@ -114,4 +114,4 @@ def test_the_document_is_valid_openapi_and_lists_every_route():
     for pattern in urls.urlpatterns:
         assert any(pattern.pattern.match(example) for example in examples), pattern.pattern
     assert {"/health", "/api/v1/streaming/health", "/api/openapi.json"} <= documented.keys()
-    assert documented["/api/v1/statuses/{status_id}"] == {"get", "delete"}
+    assert documented["/api/v1/statuses/{status_id}"] == {"get", "put", "delete"}

@@ -10,7 +10,7 @@ from chirvir.api.base import api, json_response
 
 from chirvir.accounts.models import Account
 from chirvir.statuses.models import Status
-from chirvir.statuses.services import text_config
+from chirvir.statuses.services import MAX_PINS, text_config
 
 MASTODON_VERSION = "4.2.0"
 SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
@@ -108,7 +108,7 @@ def instance_v2(request):
                     "max_display_name_length": 30,
                     "max_note_length": 500,
                     "max_featured_tags": 0,
-                    "max_pinned_statuses": 0,
+                    "max_pinned_statuses": MAX_PINS,
                     "max_profile_fields": 0,
                     "profile_field_name_limit": 0,
                     "profile_field_value_limit": 0,

@@ -11,17 +11,23 @@ def _one(request, status):
     return json_response(serializers.statuses([status], request.account)[0])
 
 
-@api(methods=("POST",), scopes={"POST": "write:statuses"})
-def create(request, params):
+def _text(params) -> str:
+    """The `status` of a post or an edit, which may not come with media or a poll yet."""
     if params.array("media_ids"):
         raise ApiError(422, _("Validation failed: this server does not take media attachments yet."))
     if params.get("poll") is not None:
         raise ApiError(422, _("Validation failed: this server does not take polls yet."))
-    if params.get("scheduled_at"):
-        raise ApiError(422, _("Validation failed: this server does not schedule posts yet."))
     body = params.text("status", "")
     if not (body or "").strip():
         raise ApiError(422, "Validation failed: Text can't be blank")
+    return body
+
+
+@api(methods=("POST",), scopes={"POST": "write:statuses"})
+def create(request, params):
+    if params.get("scheduled_at"):
+        raise ApiError(422, _("Validation failed: this server does not schedule posts yet."))
+    body = _text(params)
     status = services.post_status(
         request.account,
         body,
@@ -35,11 +41,25 @@ def create(request, params):
     return _one(request, status)
 
 
-@api(methods=("GET", "DELETE"), scopes={"GET": "read:statuses", "DELETE": "write:statuses"}, user="optional")
+@api(
+    methods=("GET", "PUT", "DELETE"),
+    scopes={"GET": "read:statuses", "PUT": "write:statuses", "DELETE": "write:statuses"},
+    user="optional",
+)
 def detail(request, params, status_id):
+    if request.method != "GET" and request.account is None:
+        raise ApiError(401, "The access token is invalid")
+    if request.method == "PUT":
+        status = services.edit_status(
+            request.account,
+            status_id,
+            _text(params),
+            spoiler_text=params.text("spoiler_text"),
+            sensitive=None if params.get("sensitive") is None else params.boolean("sensitive"),
+            language=params.text("language"),
+        )
+        return _one(request, status)
     if request.method == "DELETE":
-        if request.account is None:
-            raise ApiError(401, "The access token is invalid")
         status = services.get_status(request.account, status_id)
         data = serializers.statuses([status], request.account)[0]  # before it is gone
         services.delete_status(request.account, status_id)
@@ -58,6 +78,16 @@ def context(request, params, status_id):
     )
 
 
+@api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
+def history(request, params, status_id):
+    return json_response(serializers.status_edits(services.history(request.account, status_id)))
+
+
+@api(methods=("GET",), scopes={"GET": "read:statuses"})
+def source(request, params, status_id):
+    return json_response(serializers.status_source(services.get_status(request.account, status_id)))
+
+
 def _action(service, scope):
     @api(methods=("POST",), scopes={"POST": scope})
     def view(request, params, status_id):
@@ -72,6 +102,8 @@ favourite = _action(services.favourite, "write:favourites")
 unfavourite = _action(services.unfavourite, "write:favourites")
 bookmark = _action(services.bookmark, "write:bookmarks")
 unbookmark = _action(services.unbookmark, "write:bookmarks")
+pin = _action(services.pin, "write:accounts")
+unpin = _action(services.unpin, "write:accounts")
 
 
 def _accounts(service):
