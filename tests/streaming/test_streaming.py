@@ -135,6 +135,43 @@ def test_a_deleted_post_is_taken_back_from_the_streams_that_showed_it(community)
         assert (name, json.loads(data)) == ("delete", int(posted.id))
 
 
+def test_an_edit_reaches_the_streams_that_showed_the_post(community):
+    alice, bob, carol, dave = (community.join(name) for name in ("alice", "bob", "carol", "dave"))
+    bob.api.account_follow(alice.id)
+    dave.api.account_follow(carol.id)  # he sees the post through carol's repost
+    edits, subscribed = queue.Queue(), queue.Queue()
+
+    class Listener(StreamListener):
+        def on_status_update(self, status):
+            edits.put(status)
+
+        def handle_heartbeat(self):
+            subscribed.put(True)
+
+    handle = bob.api.stream_user(Listener(), run_async=True)
+    try:
+        with community.websocket(dave.token, stream="user") as daves_home, community.sse("public") as public:
+            subscribed.get(timeout=community.wait)
+            daves_home.settled()
+            posted = alice.api.status_post("Helo, world")
+            repost = carol.api.status_reblog(posted.id)
+            assert is_update_of(posted)(public.next_event())
+            assert is_frame_of(repost)(daves_home.next_frame())
+            edited = alice.api.status_update(posted.id, "Hello, world")
+            heard = edits.get(timeout=community.wait)
+            frame = daves_home.next_frame()
+            name, data = public.next_event()
+    finally:
+        handle.close()
+    # Mastodon.py hands bob the post as the API now shows it to him.
+    assert heard == bob.api.status(posted.id)
+    assert heard.content == "<p>Hello, world</p>" and heard.edited_at and edited.edited_at
+    assert (frame["stream"], frame["event"]) == (["user"], "status.update")
+    shown = json.loads(frame["payload"])
+    assert (shown["id"], shown["content"]) == (str(posted.id), "<p>Hello, world</p>") and shown["edited_at"]
+    assert name == "status.update" and json.loads(data)["id"] == str(posted.id)
+
+
 def test_a_direct_message_reaches_the_direct_streams_of_its_participants_only(community):
     alice, bob, carol = (community.join(name) for name in ("alice", "bob", "carol"))
     with (
