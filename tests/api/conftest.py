@@ -49,3 +49,18 @@ def mastodon_for(live_server, settings):
         )
 
     return make
+
+
+@pytest.fixture
+def as_alice(api_client, alice):
+    return api_client(alice)
+
+
+@pytest.fixture
+def as_bob(api_client, bob):
+    return api_client(bob)
+
+
+@pytest.fixture
+def as_carol(api_client, carol):
+    return api_client(carol)

@@ -17,16 +17,6 @@ def post_json(client, path, data, **headers):
     return client.post(path, json.dumps(data), content_type="application/json", **headers)
 
 
-@pytest.fixture
-def as_alice(api_client, alice):
-    return api_client(alice)
-
-
-@pytest.fixture
-def as_bob(api_client, bob):
-    return api_client(bob)
-
-
 def test_verify_credentials_and_update_with_an_avatar(as_alice, alice, settings):
     me = as_alice.get("/api/v1/accounts/verify_credentials").json()
     assert me["id"] == str(alice.id) and me["acct"] == "alice" and me["source"]["privacy"] == "public"

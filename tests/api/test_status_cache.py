@@ -25,21 +25,6 @@ from chirvir.streaming import streams
 from tests.servers import serving
 
 
-@pytest.fixture
-def as_alice(api_client, alice):
-    return api_client(alice)
-
-
-@pytest.fixture
-def as_bob(api_client, bob):
-    return api_client(bob)
-
-
-@pytest.fixture
-def as_carol(api_client, carol):
-    return api_client(carol)
-
-
 def home(client) -> list[dict]:
     return client.get("/api/v1/timelines/home").json()
 

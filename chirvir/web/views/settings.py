@@ -15,11 +15,10 @@ from chirvir.core.errors import DomainError
 from chirvir.web.forms import EmailForm, LanguageForm, PrivacyForm, ProfileForm
 
 
-def _forms(user, bound=None, form=None):
+def _sections(user, bound=None, form=None) -> list[dict]:
+    """The page's parts in order, each with its own form; `bound` is the one just sent back."""
     forms = {
-        "profile": ProfileForm(
-            initial={f: getattr(user, f) for f in ("display_name", "note", "location", "website")}
-        ),
+        "profile": ProfileForm(initial={f: getattr(user, f) for f in ("display_name", "note", "location", "website")}),
         "privacy": PrivacyForm(initial={"locked": user.locked}),
         "language": LanguageForm(initial={"language": user.language}),
         "email": EmailForm(initial={"email": user.email}),
@@ -27,12 +26,19 @@ def _forms(user, bound=None, form=None):
     }
     if bound:
         forms[bound] = form
-    return forms
+    titles = {
+        "profile": (_("Profile"), _("Save the profile")),
+        "privacy": (_("Privacy"), _("Save")),
+        "language": (_("Language"), _("Save")),
+        "email": (_("E-mail"), _("Save")),
+        "password": (_("Password"), _("Change the password")),
+    }
+    return [{"key": key, "title": titles[key][0], "submit": titles[key][1], "form": f} for key, f in forms.items()]
 
 
 @login_required
 def settings_page(request):
-    return render(request, "web/settings.html", {"forms": _forms(request.user)})
+    return render(request, "web/settings.html", {"sections": _sections(request.user)})
 
 
 SECTIONS = {
@@ -67,4 +73,4 @@ def save(request, section):
                     translation.activate(user.language or translation.get_language())
                 messages.success(request, _("Your settings are saved."))
                 return redirect("web:settings")
-    return render(request, "web/settings.html", {"forms": _forms(user, section, form)}, status=422)
+    return render(request, "web/settings.html", {"sections": _sections(user, section, form)}, status=422)
