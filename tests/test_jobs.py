@@ -1,7 +1,9 @@
 """Delivery through the job queue: marked undelivered with the post, delivered after commit,
 re-queued by the sweep when a crash lost the job, and idempotent."""
 
-from django.db import transaction
+import psycopg
+import pytest
+from django.db import connection, transaction
 
 from chirvir.accounts import services as accounts
 from chirvir.statuses import services as statuses
@@ -68,3 +70,33 @@ def test_one_delivery_job_takes_the_posts_waiting_after_it(alice, bob, monkeypat
     assert timelines.deliver_status(posts[0].id) == 3
     assert not Status.objects.filter(delivered_at__isnull=True).exists()
     assert FeedEntry.objects.filter(account_id=bob.id).count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time")
+def test_on_postgresql_overlapping_batches_deliver_each_post_once(alice, bob, monkeypatch):
+    accounts.follow(bob, alice)
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # jobs not yet run
+    first, second = (statuses.post_status(alice, f"post {i}") for i in range(2))
+    monkeypatch.undo()
+    announced = []
+    monkeypatch.setattr(timelines.events, "publish_all", lambda items: announced.extend(list(items)))
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
+    ) as other_worker:
+        # Another worker's batch holds the second post while this one delivers; waiting on its
+        # lock would be a failure too (and without a timeout, a hang).
+        other_worker.execute("SELECT id FROM statuses_status WHERE id = %s FOR UPDATE", [second.id])
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        try:
+            assert timelines.deliver_status(first.id) == 1
+        finally:
+            other_worker.commit()
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+    assert [payload["status_id"] for _keys, _name, payload in announced] == [first.id]
+    assert timelines.deliver_status(second.id) == 1
+    assert timelines.deliver_status(second.id) == 0
+    assert [payload["status_id"] for _keys, _name, payload in announced] == [first.id, second.id]
+    assert FeedEntry.objects.filter(account_id=bob.id).count() == 2

@@ -11,7 +11,7 @@ Who gets a status in their home feed: its author, and the followers of its autho
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -87,11 +87,18 @@ def deliver_status(status_id: int) -> int:
     updates = [(status.id, stream_keys(status, recipients)) for status, (_, recipients) in zip(batch, pushes)]
     store = feed_store()
     with transaction.atomic():
-        for entry, recipients in pushes:
-            store.push(entry, recipients)
-        waiting.filter(id__in=[s.id for s in batch]).update(delivered_at=timezone.now())
-        events.publish_all((keys, "update", {"status_id": posted_id}) for posted_id, keys in updates)
-    return len(batch)
+        mine = {s.id for s in batch}
+        if connection.features.has_select_for_update:
+            # PostgreSQL lets two workers' batches overlap (SQLite lets one writer in at a time):
+            # each delivers only the posts it locked first and finds still undelivered, so no
+            # post is pushed or announced twice.
+            mine = set(waiting.filter(id__in=mine).select_for_update(skip_locked=True).values_list("id", flat=True))
+        for status, (entry, recipients) in zip(batch, pushes):
+            if status.id in mine:
+                store.push(entry, recipients)
+        waiting.filter(id__in=mine).update(delivered_at=timezone.now())
+        events.publish_all((keys, "update", {"status_id": posted_id}) for posted_id, keys in updates if posted_id in mine)
+    return len(mine)
 
 
 def announce_edit(status_id: int, earlier_tags: list[str] = ()) -> None:
