@@ -19,14 +19,7 @@ from chirvir import audience
 from chirvir.accounts.models import Account, Follow
 from chirvir.core.paging import Page, paginate
 from chirvir.events import bus as events
-from chirvir.statuses.models import (
-    Bookmark,
-    Favourite,
-    Status,
-    StatusTag,
-    Tag,
-    Visibility,
-)
+from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility
 from chirvir.timelines.feeds import Entry, feed_store
 
 # A page is read with some spare, so statuses the gate drops do not leave it short.

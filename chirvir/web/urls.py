@@ -3,14 +3,7 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import (
-    accounts,
-    auth,
-    notifications,
-    settings,
-    statuses,
-    timelines,
-)
+from chirvir.web.views import accounts, auth, notifications, settings, statuses, timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"

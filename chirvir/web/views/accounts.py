@@ -12,14 +12,7 @@ from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
 from chirvir.core.paging import Page
 from chirvir.timelines import services as timelines
-from chirvir.web.views.common import (
-    action,
-    back,
-    is_htmx,
-    not_found,
-    page_of,
-    timeline_context,
-)
+from chirvir.web.views.common import action, back, is_htmx, not_found, page_of, timeline_context
 
 TABS = ("posts", "with_replies", "likes", "followers", "following")
 
