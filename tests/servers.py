@@ -50,6 +50,13 @@ def database_of_its_own():
 @contextmanager
 def serving(data: Path, **settings: str):
     """Serve until the block ends; yields the base URL. `settings` are CHIRVIR_* variables."""
+    with served_process(data, **settings) as (base, _process):
+        yield base
+
+
+@contextmanager
+def served_process(data: Path, **settings: str):
+    """`serving`, for a test that also looks at the server's processes: yields (base URL, Popen)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT), **settings)
@@ -73,7 +80,7 @@ def serving(data: Path, **settings: str):
                     pass
                 assert time.monotonic() < deadline, "chirvir serve did not come up"
                 time.sleep(0.2)
-            yield base
+            yield base, process
         finally:
             process.send_signal(signal.SIGINT)
             try:

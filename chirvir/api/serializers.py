@@ -2,10 +2,9 @@
 source), relationships, notifications, conversations and markers, shared by the REST API,
 streaming and (later) widgets. What does not depend on the viewer comes from the JSON cache
 (chirvir/core/cache.py: a status's JSON as last written, an account's profile), the counts from
-the rows as loaded, and the viewer's own flags from a `Seen` loaded once per response."""
+the rows as loaded, and the viewer's own flags (`viewer_marks`) loaded once per response."""
 
 import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 
@@ -19,7 +18,7 @@ from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
 from chirvir.statuses.models import Status, StatusEdit
-from chirvir.statuses.services import marks_of
+from chirvir.statuses.services import viewer_marks
 
 MISSING_AVATAR = "/avatars/original/missing.png"
 MISSING_HEADER = "/headers/original/missing.png"
@@ -181,25 +180,6 @@ def credential_account(a: Account) -> dict:
     }
 
 
-@dataclass
-class Seen:
-    """What the viewer did to a set of statuses (liked, reposted, bookmarked, pinned), loaded in
-    one query for a whole page."""
-
-    viewer: Account | None
-    favourited: set[int] = field(default_factory=set)
-    reblogged: set[int] = field(default_factory=set)
-    bookmarked: set[int] = field(default_factory=set)
-    pinned: set[int] = field(default_factory=set)
-
-    @classmethod
-    def of(cls, viewer: Account | None, statuses) -> "Seen":
-        if viewer is None:
-            return cls(None)
-        ids = {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id}
-        return cls(viewer, *marks_of(viewer, ids))
-
-
 class _Render:
     """One response's statuses and accounts: the viewer's flags and the cached JSON of every
     status, original and account in it, each loaded once for all of them."""
@@ -207,7 +187,8 @@ class _Render:
     def __init__(self, items, viewer: Account | None, more_accounts=()):
         items = [s for s in items if s is not None]
         everything = [*items, *(s.reblog for s in items if s.reblog_id)]
-        self.seen = Seen.of(viewer, items)
+        self.viewer = viewer
+        self.marks = viewer_marks(viewer, items)
         self.accounts = accounts([*(s.account for s in everything), *more_accounts])
         self.fixed = _fixed(everything)
 
@@ -222,16 +203,16 @@ class _Render:
             in_reply_to_account_id=str(s.in_reply_to_account_id) if s.in_reply_to_account_id else None,
             reblog=self.status(s.reblog) if s.reblog_id else None,
         )
-        seen = self.seen
-        if seen.viewer is not None:
+        marks = self.marks
+        if self.viewer is not None:
             data.update(
-                favourited=s.id in seen.favourited,
-                reblogged=s.id in seen.reblogged,
-                bookmarked=s.id in seen.bookmarked,
+                favourited=s.id in marks.favourited,
+                reblogged=s.id in marks.reblogged,
+                bookmarked=s.id in marks.bookmarked,
                 muted=False,
             )
-            if s.account_id == seen.viewer.id:
-                data["pinned"] = s.id in seen.pinned
+            if s.account_id == self.viewer.id:
+                data["pinned"] = s.id in marks.pinned
         return data
 
 

@@ -96,7 +96,7 @@ def viewer_marks(viewer: Account | None, statuses) -> Marks:
     """The viewer's marks on these statuses and on the originals they repost."""
     if viewer is None or not viewer.is_authenticated:
         return Marks()
-    found = marks_of(viewer, {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id})
+    found = _marks_of(viewer, {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id})
     return Marks(*map(frozenset, found))
 
 
@@ -522,7 +522,7 @@ def unpin(account: Account, status_id) -> Status:
     return status
 
 
-def marks_of(account: Account, status_ids) -> tuple[set[int], set[int], set[int], set[int]]:
+def _marks_of(account: Account, status_ids) -> tuple[set[int], set[int], set[int], set[int]]:
     """Which of these statuses the account liked, reposted, bookmarked and pinned. One statement:
     every page of statuses shown to a signed-in account asks it."""
     ids = list(status_ids)

@@ -5,7 +5,6 @@ import pytest
 from mastodon import MastodonAPIError, MastodonNotFoundError
 
 
-
 @pytest.fixture
 def alice_app(mastodon_for, alice):
     return mastodon_for(alice)

@@ -5,10 +5,6 @@ processes. Mastodon.py reads the headers and throws, or waits for the next windo
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -23,8 +19,8 @@ from chirvir.accounts.models import Account
 from chirvir.api import auth
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
+from tests.servers import served_process
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long password 7"
 TOO_MANY = {"error": "Too many requests"}
 # As Mastodon's API writes its times: UTC, with milliseconds and Z.
@@ -180,56 +176,17 @@ def test_mastodon_py_in_wait_mode_waits_for_the_next_window_and_carries_on(masto
 # Across processes: the real server with two web workers
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_the_limit_holds_across_the_servers_worker_processes(tmp_path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        CHIRVIR_DATA_DIR=str(tmp_path),
-        CHIRVIR_BIND=f"127.0.0.1:{port}",
-        CHIRVIR_WEB_WORKERS="2",
-        CHIRVIR_RATE_LIMIT="10",
-        CHIRVIR_RATE_LIMIT_PERIOD="3600",
-        PYTHONPATH=str(ROOT),
-    )
-    base = f"http://127.0.0.1:{port}"
-    with open(tmp_path / "serve.log", "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not _up(base):
-                assert server.poll() is None, (tmp_path / "serve.log").read_text()
-                assert time.monotonic() < deadline, "chirvir serve did not come up"
-                time.sleep(0.2)
-            # Twelve callers at once from one address, each on a connection of its own, so that
-            # both worker processes take some.
-            with ThreadPoolExecutor(12) as pool:
-                answers = list(pool.map(lambda _: httpx.get(f"{base}/api/v1/instance", timeout=10), range(12)))
-            assert sorted(a.status_code for a in answers) == [200] * 10 + [429] * 2
-            assert sorted(limit(a)[1] for a in answers) == [0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-            assert len(_counting_processes(server.pid, tmp_path / "ratelimit.sqlite3")) == 2
-        finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/health", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
+    settings = dict(CHIRVIR_WEB_WORKERS="2", CHIRVIR_RATE_LIMIT="10", CHIRVIR_RATE_LIMIT_PERIOD="3600")
+    with served_process(tmp_path, **settings) as (base, server):
+        # Twelve callers at once from one address, each on a connection of its own, so that
+        # both worker processes take some.
+        with ThreadPoolExecutor(12) as pool:
+            answers = list(pool.map(lambda _: httpx.get(f"{base}/api/v1/instance", timeout=10), range(12)))
+        assert sorted(a.status_code for a in answers) == [200] * 10 + [429] * 2
+        assert sorted(limit(a)[1] for a in answers) == [0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+        assert len(_counting_processes(server.pid, tmp_path / "ratelimit.sqlite3")) == 2
 
 
 def _counting_processes(root: int, counters: Path) -> set[int]:
