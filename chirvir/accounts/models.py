@@ -27,7 +27,7 @@ class Account(AbstractUser):
     website = models.URLField(max_length=200, blank=True, default="")
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     header = models.ImageField(upload_to="headers/", blank=True)
-    # "Protected" in the seeds' words, "locked" in Mastodon's: posts reach approved followers only.
+    # "Protected" in Twitter's words, "locked" in Mastodon's: posts reach approved followers only.
     locked = models.BooleanField(default=False)
     language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
 

@@ -31,10 +31,6 @@ def id_at(timestamp: float) -> int:
     return int(timestamp * 1000) << SEQUENCE_BITS
 
 
-def timestamp_of(id_: int) -> float:
-    return (id_ >> SEQUENCE_BITS) / 1000
-
-
 class IdField(models.BigIntegerField):
     """A primary key filled with `next_id()` when a row is first saved (or bulk-created), not
     when the object is made: making an object must not touch the database."""

@@ -1,7 +1,7 @@
 """Mastodon's paging by ID: newest first; max_id/since_id bound a page, min_id asks for the
-page just above an ID (oldest first when fetched, returned newest first). Interfaces clamp a
-requested limit to MAX_LIMIT; services may read wider pages for themselves."""
+page just above an ID (oldest first when fetched, returned newest first)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from chirvir.core.errors import Invalid
 
 DEFAULT_LIMIT = 20
-MAX_LIMIT = 40
 
 
 @dataclass(frozen=True)
@@ -23,20 +22,6 @@ class Page:
         if self.limit < 1:
             raise Invalid(_("The limit must be a positive number."))
 
-    def contains(self, id_: int) -> bool:
-        return (
-            (self.max_id is None or id_ < self.max_id)
-            and (self.since_id is None or id_ > self.since_id)
-            and (self.min_id is None or id_ > self.min_id)
-        )
-
-    def take(self, ids_desc: list[int]) -> list[int]:
-        """The page's IDs out of candidates sorted newest first."""
-        inside = [i for i in ids_desc if self.contains(i)]
-        if self.min_id is not None:
-            return inside[-self.limit :]
-        return inside[: self.limit]
-
 
 def paginate(queryset, page: Page, field: str = "id") -> list:
     """One page of a queryset ordered by an ID-valued field, newest first."""
@@ -49,3 +34,16 @@ def paginate(queryset, page: Page, field: str = "id") -> list:
         rows.reverse()
         return rows
     return list(queryset.order_by(f"-{field}")[: page.limit])
+
+
+def read_kept(queryset, page: Page, keep: Callable[[object], bool]) -> list:
+    """One page of the rows that `keep` accepts: reads on past the rows it drops (those the
+    audience gate hides) until the page is full or the rows run out."""
+    result = []
+    cursor = page
+    while True:
+        rows = paginate(queryset, cursor)
+        result += [row for row in rows if keep(row)]
+        if len(result) >= page.limit or len(rows) < page.limit or page.min_id is not None:
+            return result[: page.limit]
+        cursor = Page(max_id=rows[-1].id, since_id=page.since_id, limit=page.limit)

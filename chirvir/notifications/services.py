@@ -10,7 +10,7 @@ from chirvir import audience
 from chirvir.accounts.models import Account, Block, Mute
 from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import parse_id
-from chirvir.core.paging import Page, paginate
+from chirvir.core.paging import Page, read_kept
 from chirvir.events import bus as events
 from chirvir.notifications.models import Marker, Notification
 from chirvir.statuses.models import Status
@@ -57,22 +57,7 @@ def list_notifications(account: Account, page: Page = Page(), *, types=None, exc
         .select_related("from_account", "status__account", "status__reblog__account")
         .prefetch_related("status__mentions", "status__reblog__mentions")
     )
-    result = []
-    max_id = page.max_id
-    # Filtering may drop rows, so read on until the page is full or the rows run out.
-    while len(result) < page.limit:
-        batch = list(_page(qs, page, max_id))
-        if not batch:
-            break
-        result += [n for n in batch if n.status is None or audience.can_see(viewer, n.status)]
-        if len(batch) < page.limit or page.min_id is not None:
-            break
-        max_id = batch[-1].id
-    return result[: page.limit]
-
-
-def _page(qs, page: Page, max_id):
-    return paginate(qs, Page(max_id=max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit))
+    return read_kept(qs, page, lambda n: n.status is None or audience.can_see(viewer, n.status))
 
 
 def get_notification(account: Account, notification_id: int) -> Notification:

@@ -1,4 +1,4 @@
-"""The live streaming side (Starlette), kept apart from Django as DESIGN decision 1 says: Mastodon's
+"""The live streaming side (Starlette), kept apart from Django (docs/decisions.md says why): Mastodon's
 streaming API over SSE (`/api/v1/streaming/<stream>`) and a multiplexed WebSocket
 (`/api/v1/streaming`), fed by the event bus through this process's hub (hub.py), each event
 gated and rendered for its subscriber (streams.py). `chirvir streaming` serves it alone."""

@@ -1,4 +1,4 @@
-"""DESIGN decision 8 as a reader notices it: statuses come out of the JSON cache, yet every change
+"""The JSON cache (docs/decisions.md) as a reader notices it: statuses come out of the JSON cache, yet every change
 shows on the next read (a like, a repost, a reply, a deletion, a new name, avatar or bio, a
 follow), and the audience gate still decides on every read who sees what. Reads run in process
 through Django's client, and on a real `chirvir serve`, where a change made through one process

@@ -14,8 +14,6 @@ from chirvir.core.paging import Page
 from chirvir.timelines import services as timelines
 from chirvir.web.views.common import action, back, is_htmx, not_found, page_of, timeline_context
 
-TABS = ("posts", "with_replies", "likes", "followers", "following")
-
 
 def _account_or_none(username):
     try:
