@@ -60,7 +60,7 @@ def seed(data_dir: Path, accounts: int, posts: int, readers: int, seed_: int) ->
     from chirvir.accounts.models import Account
     from chirvir.api import auth
     from chirvir.statuses.services import post_status
-    from chirvir.timelines.services import deliver_status
+    from chirvir.timelines.delivery import deliver_status
 
     rng = random.Random(seed_)
     people = list(Account.objects.all()[:accounts])

@@ -17,7 +17,7 @@ from chirvir.core.errors import DomainError, NotFound
 from chirvir.notifications import services as notifications
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status, Tag
-from chirvir.timelines import services as timelines
+from chirvir.timelines import reads as timelines
 from chirvir.timelines.models import Feed, FeedEntry
 
 PEOPLE = 4

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from chirvir.accounts import services as accounts
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
-from chirvir.timelines import services as timelines
+from chirvir.timelines import delivery as timelines
 from chirvir.timelines import tasks
 from chirvir.timelines.models import FeedEntry
 

@@ -19,7 +19,7 @@ from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
-from chirvir.timelines.tasks import merge_into_home, unmerge_from_home
+from chirvir.timelines.tasks import merge_job, unmerge_job
 
 USERNAME = regex.compile(r"[A-Za-z0-9_]{1,30}")
 MAX_DISPLAY_NAME = 30
@@ -162,7 +162,7 @@ def _add_follow(follower: Account, target: Account, reblogs: bool, notify_posts:
     follow = Follow.objects.create(account=follower, target_account=target, show_reblogs=reblogs, notify=notify_posts)
     Account.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)
     Account.objects.filter(pk=target.pk).update(followers_count=F("followers_count") + 1)
-    transaction.on_commit(lambda: merge_into_home(follower.id, target.id))
+    transaction.on_commit(lambda: merge_job(follower.id, target.id))
     return follow
 
 
@@ -171,7 +171,7 @@ def _remove_follow(follower: Account, target: Account) -> bool:
     if deleted:
         Account.objects.filter(pk=follower.pk).update(following_count=F("following_count") - 1)
         Account.objects.filter(pk=target.pk).update(followers_count=F("followers_count") - 1)
-        transaction.on_commit(lambda: unmerge_from_home(follower.id, target.id))
+        transaction.on_commit(lambda: unmerge_job(follower.id, target.id))
     return bool(deleted)
 
 
@@ -241,7 +241,7 @@ def block(account: Account, target: Account) -> Block:
         FollowRequest.objects.filter(account=a, target_account=b).delete()
         if not _remove_follow(a, b):
             # Not following, yet a reposted post of the other may sit in the home feed.
-                transaction.on_commit(lambda a=a, b=b: unmerge_from_home(a.id, b.id))
+                transaction.on_commit(lambda a=a, b=b: unmerge_job(a.id, b.id))
     return block_
 
 

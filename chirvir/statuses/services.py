@@ -1,6 +1,6 @@
 """Use cases of statuses: post and edit (every rule of a post's text lives here), delete, repost,
 like, bookmark, pin, and reading a thread or a post's history. Delivery to timelines, and the news
-of an edit to live streams, follow as jobs after commit."""
+of a post, an edit or a deletion to live streams, follow as jobs after commit."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +20,6 @@ from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
-from chirvir.events import bus as events
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.statuses.models import (
@@ -36,10 +35,9 @@ from chirvir.statuses.models import (
     Tag,
     Visibility,
 )
-from chirvir.timelines.services import home_recipients, stream_keys
-from chirvir.timelines.tasks import announce_edit, deliver_status, remove_from_homes
+from chirvir.timelines.tasks import delete_announcement_job, delivery_job, edit_announcement_job, feed_removal_job
 
-# The seeds' SMS convention, honoured everywhere: "d alice see you at 6" is a direct message.
+# Twitter's SMS convention, honoured everywhere: "d alice see you at 6" is a direct message.
 DIRECT_PREFIX = regex.compile(r"^[dD]\s+@?([A-Za-z0-9_]{1,30})\s+(\S.*)$", regex.DOTALL)
 LANGUAGE_CODE = regex.compile(r"[a-z]{2,3}")
 MAX_SPOILER = 500
@@ -227,7 +225,7 @@ def post_status(
                 # Unique per author and key: of two requests racing with one key, the second fails here
                 # and everything it wrote is rolled back.
                 IdempotencyKey.objects.create(account=author, key=idempotency_key, status=status)
-            transaction.on_commit(lambda: deliver_status(status.id))
+            transaction.on_commit(lambda: delivery_job(status.id))
     except IntegrityError:
         # Another request with the same key won the race; its post is the answer.
         earlier = idempotency_key and _post_for_key(author, idempotency_key)
@@ -267,8 +265,6 @@ def _join_conversation(status: Status, author: Account, recipients: list[Account
         ac.unread = account.pk != author.pk
         ac.save(update_fields=["last_status", "unread"])
         ac.participants.add(*[a for a in everyone if a.pk != account.pk])
-    # Each participant's direct stream shows the conversation as it now stands (chirvir/events).
-    events.publish([events.direct(a.pk) for a in everyone], "conversation", {"status_id": status.id})
 
 
 def edit_status(
@@ -336,7 +332,7 @@ def edit_status(
             notify(account, NotificationType.MENTION, actor, edited)
         for repost in Status.objects.filter(reblog=edited).select_related("account"):
             notify(repost.account, NotificationType.UPDATE, actor, edited)
-        transaction.on_commit(lambda: announce_edit(edited.id, earlier_tags))
+        transaction.on_commit(lambda: edit_announcement_job(edited.id, earlier_tags))
     return edited
 
 
@@ -389,14 +385,26 @@ def delete_status(actor: Account, status_id: int) -> Status:
         conversations = list(
             AccountConversation.objects.filter(last_status=status).values_list("id", flat=True)
         )
-        # Every live stream that could have shown them hears they are gone (chirvir/events); the
-        # streams are worked out while the rows still exist.
-        for gone in [status, *Status.objects.filter(reblog=status).select_related("account", "reblog")]:
-            events.publish(stream_keys(gone, home_recipients(gone)), "delete", {"status_id": gone.id})
+        # Every live stream that may have shown them hears they are gone: delivery works the
+        # streams out from what is remembered here of each, once the rows are gone.
+        gone = [_remembered(s) for s in [status, *Status.objects.filter(reblog=status).select_related("reblog")]]
         status.delete()
         _refresh_conversations(conversations)
-        transaction.on_commit(lambda: remove_from_homes(removed))
+        transaction.on_commit(lambda: feed_removal_job(removed))
+        transaction.on_commit(lambda: delete_announcement_job(gone))
     return status
+
+
+def _remembered(status: Status) -> dict:
+    """What delivery needs of a deleted status to tell the streams that showed it."""
+    return {
+        "status_id": status.id,
+        "account_id": status.account_id,
+        "visibility": status.visibility,
+        "reblog_account_id": status.reblog.account_id if status.reblog_id else None,
+        "in_reply_to_account_id": status.in_reply_to_account_id,
+        "tags": [tag.name for tag in status.tags.all()],
+    }
 
 
 def _uncount(status: Status) -> None:
@@ -437,7 +445,7 @@ def reblog(account: Account, status_id: int) -> Status:
             Status.objects.filter(pk=original.pk).update(reblogs_count=F("reblogs_count") + 1)
             Account.objects.filter(pk=account.pk).update(statuses_count=F("statuses_count") + 1)
             notify(original.account, NotificationType.REBLOG, account, original)
-            transaction.on_commit(lambda: deliver_status(repost.id))
+            transaction.on_commit(lambda: delivery_job(repost.id))
     except IntegrityError:  # the same repost made a moment ago
         return Status.objects.get(account=account, reblog=original)
     return repost

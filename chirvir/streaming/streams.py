@@ -25,7 +25,7 @@ from chirvir.events.bus import Event
 from chirvir.notifications.services import list_notifications
 from chirvir.statuses.models import Tag
 from chirvir.statuses.services import get_status, list_conversations
-from chirvir.timelines.services import not_muted
+from chirvir.timelines.reads import not_muted
 
 # The scope each stream needs, as Mastodon's streaming server asks: `read` covers them all.
 SCOPES = {

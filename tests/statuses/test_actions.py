@@ -5,7 +5,7 @@ from chirvir.core.errors import NotAllowed, NotFound
 from chirvir.notifications.models import Notification
 from chirvir.statuses import services
 from chirvir.statuses.models import AccountConversation, Bookmark, Favourite, Status, Visibility
-from chirvir.timelines import services as timelines
+from chirvir.timelines import reads as timelines
 from tests.conftest import fresh
 
 

@@ -9,7 +9,7 @@ from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.notifications.models import Notification
 from chirvir.statuses import services
 from chirvir.statuses.models import Status, StatusEdit, Visibility
-from chirvir.timelines import services as timelines
+from chirvir.timelines import reads as timelines
 
 
 def test_an_edit_changes_the_text_and_history_shows_both_versions(alice):

@@ -7,7 +7,7 @@ from chirvir.accounts import services as accounts
 from chirvir.core.errors import Invalid, NotFound
 from chirvir.statuses import services
 from chirvir.statuses.models import StatusPin, Visibility
-from chirvir.timelines import services as timelines
+from chirvir.timelines import reads as timelines
 
 
 def pinned(viewer, author) -> list[str]:

@@ -2,7 +2,8 @@ from chirvir.accounts import services as accounts
 from chirvir.core.paging import Page
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Visibility
-from chirvir.timelines import services as timelines
+from chirvir.timelines import delivery
+from chirvir.timelines import reads as timelines
 from chirvir.timelines.feeds import feed_store
 from chirvir.timelines.models import Feed, FeedEntry
 
@@ -34,11 +35,11 @@ def test_own_posts_show_in_ones_home_before_delivery(alice, bob):
     timelines.home(alice), timelines.home(bob)
     post = statuses.post_status(alice, "just now")
     # As if the delivery job had not run yet: out of every feed, still marked undelivered.
-    timelines.remove_from_homes([post.id])
+    delivery.remove_from_homes([post.id])
     type(post).objects.filter(id=post.id).update(delivered_at=None)
     assert home_texts(alice) == ["just now"]
     assert home_texts(bob) == []  # others see it once it is delivered
-    timelines.deliver_status(post.id)
+    delivery.deliver_status(post.id)
     assert home_texts(bob) == ["just now"]
 
 

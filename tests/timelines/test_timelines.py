@@ -2,7 +2,7 @@ from chirvir.accounts import services as accounts
 from chirvir.core.paging import Page
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Visibility
-from chirvir.timelines import services as timelines
+from chirvir.timelines import reads as timelines
 
 
 def texts(found):

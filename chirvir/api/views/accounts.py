@@ -6,7 +6,7 @@ from chirvir.api import serializers
 from chirvir.api.base import api, json_response, link_header
 from chirvir.core.ids import parse_id
 from chirvir.statuses.models import Tag
-from chirvir.timelines import services as timelines
+from chirvir.timelines import reads as timelines
 
 
 def _accounts_page(request, pairs):

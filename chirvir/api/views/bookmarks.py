@@ -2,7 +2,7 @@
 
 from chirvir.api import serializers
 from chirvir.api.base import api, json_response, link_header
-from chirvir.timelines import services
+from chirvir.timelines import reads
 
 
 def _rows(request, rows):
@@ -13,9 +13,9 @@ def _rows(request, rows):
 
 @api(methods=("GET",), scopes={"GET": "read:bookmarks"})
 def bookmarks(request, params):
-    return _rows(request, services.bookmarks(request.account, params.page()))
+    return _rows(request, reads.bookmarks(request.account, params.page()))
 
 
 @api(methods=("GET",), scopes={"GET": "read:favourites"})
 def favourites(request, params):
-    return _rows(request, services.favourites(request.account, params.page()))
+    return _rows(request, reads.favourites(request.account, params.page()))

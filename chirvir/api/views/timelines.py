@@ -2,7 +2,7 @@
 
 from chirvir.api import serializers
 from chirvir.api.base import api, json_response, link_header
-from chirvir.timelines import services
+from chirvir.timelines import reads
 
 
 def _page(request, found):
@@ -11,18 +11,18 @@ def _page(request, found):
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"})
 def home(request, params):
-    return _page(request, services.home(request.account, params.page()))
+    return _page(request, reads.home(request.account, params.page()))
 
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
 def public(request, params):
     if params.boolean("remote") or params.boolean("only_media"):
         return json_response([])  # every account is local, and there is no media yet
-    return _page(request, services.public(request.account, params.page()))
+    return _page(request, reads.public(request.account, params.page()))
 
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
 def tag(request, params, hashtag):
     if params.boolean("remote") or params.boolean("only_media"):
         return json_response([])
-    return _page(request, services.hashtag(request.account, hashtag, params.page()))
+    return _page(request, reads.hashtag(request.account, hashtag, params.page()))

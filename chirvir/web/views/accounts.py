@@ -11,7 +11,7 @@ from chirvir import audience
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
 from chirvir.core.paging import Page
-from chirvir.timelines import services as timelines
+from chirvir.timelines import reads as timelines
 from chirvir.web.views.common import action, back, is_htmx, not_found, page_of, timeline_context
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
-from chirvir.timelines import services as timelines
+from chirvir.timelines import reads as timelines
 from chirvir.web.forms import ComposeForm
 from chirvir.web.views.common import page_of, timeline_context
 

@@ -1,0 +1,242 @@
+"""Where a post goes: into home feeds (fan-out on write) and onto the live streams that may show
+it, when it is posted, edited or deleted, and when a follow or a block changes a feed. Jobs in
+timelines/tasks.py run this after the use case's transaction commits; timelines/reads.py reads.
+
+Who gets a status in their home feed: its author, and the followers of its author, except
+- nobody but the author for a direct message (it lives in conversations instead);
+- nobody but the author when the author has more than CHIRVIR_FANOUT_LIMIT followers: readers
+  merge such accounts' posts in when they read;
+- a reply to someone else reaches only followers who also follow that someone (as Twitter's
+  @replies reached only those who follow both);
+- a repost skips followers who asked not to see the reposts of its author.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from chirvir import audience
+from chirvir.accounts.models import Account, Follow
+from chirvir.events import bus as events
+from chirvir.statuses.models import Status, Visibility
+from chirvir.timelines.feeds import Entry, feed_store
+
+MERGED_ON_FOLLOW = 40
+DELIVERY_BATCH = 64
+DELIVERY_FIELDS = (
+    "account_id", "visibility", "reblog_id", "in_reply_to_account_id", "delivered_at",
+    "account__followers_count", "reblog__account_id",
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """What decides where a status goes, read from its row, or for a deleted status from what
+    its deletion remembered of it."""
+
+    status_id: int
+    author_id: int
+    visibility: str
+    reblog_author_id: int | None
+    in_reply_to_account_id: int | None
+    tags: tuple[str, ...]
+    author_followers: int
+
+    @classmethod
+    def of(cls, status: Status) -> "Route":
+        return cls(
+            status_id=status.id,
+            author_id=status.account_id,
+            visibility=status.visibility,
+            reblog_author_id=status.reblog.account_id if status.reblog_id else None,
+            in_reply_to_account_id=status.in_reply_to_account_id,
+            tags=tuple(tag.name for tag in status.tags.all()),
+            author_followers=status.account.followers_count,
+        )
+
+
+def _entry(status: Status) -> Entry:
+    origin = status.reblog.account_id if status.reblog_id else status.account_id
+    return Entry(status_id=status.id, author_id=status.account_id, origin_author_id=origin)
+
+
+def home_recipients(route: Route) -> list[int]:
+    """The accounts whose home feeds get this status on write (see the module's rules)."""
+    if route.visibility == Visibility.DIRECT or route.author_followers > settings.FANOUT_LIMIT:
+        return [route.author_id]
+    follows = Follow.objects.filter(target_account_id=route.author_id)
+    if route.reblog_author_id is not None:
+        follows = follows.filter(show_reblogs=True).exclude(account_id=route.reblog_author_id)
+    if route.in_reply_to_account_id and route.in_reply_to_account_id != route.author_id:
+        also_following = Follow.objects.filter(target_account_id=route.in_reply_to_account_id).values("account_id")
+        follows = follows.filter(Q(account_id__in=also_following) | Q(account_id=route.in_reply_to_account_id))
+    return [route.author_id, *follows.values_list("account_id", flat=True)]
+
+
+def stream_keys(route: Route, recipients: list[int]) -> list[str]:
+    """The live streams that may show a status (chirvir/events): its home recipients' and, for a
+    public post that is not a repost, the public stream and those of its hashtags, as Mastodon's
+    public timelines take them. Each subscriber of a stream is then shown only what the audience
+    gate lets it see (a protected account's public post reaches its followers there)."""
+    keys = [events.home(account_id) for account_id in recipients]
+    if route.visibility == Visibility.PUBLIC and route.reblog_author_id is None:
+        keys += [events.PUBLIC, *(events.hashtag(name) for name in route.tags)]
+    return keys
+
+
+def _conversation_keys(status: Status) -> list[str]:
+    """The direct streams of a direct message's participants: its author and the mentioned
+    accounts that may see it."""
+    mentioned = Account.objects.filter(id__in=status.mentioned_account_ids)
+    readers = [a.id for a in mentioned if audience.can_see(audience.Viewer.of(a), status)]
+    return [events.direct(account_id) for account_id in [status.account_id, *readers]]
+
+
+def deliver_status(status_id: int) -> int:
+    """Push a stored status into its recipients' home feeds and mark it delivered, together
+    with the statuses waiting after it (up to DELIVERY_BATCH): one write for many posts touches
+    each feed page once. Recipients are read before any write, so the database's write lock is
+    held only for the rows themselves. Safe to run again, or beside another worker: a delivered
+    or deleted status is left alone, and pushing twice adds nothing. Returns how many it
+    delivered."""
+    waiting = Status.objects.filter(delivered_at__isnull=True)
+    if not waiting.filter(id=status_id).exists():
+        return 0  # delivered with an earlier batch, or deleted: the common case, kept cheap
+    # Only the columns delivery reads: this is the hot path of every post.
+    batch = list(
+        waiting.filter(id__gte=status_id)
+        .select_related("account", "reblog")
+        .only(*DELIVERY_FIELDS)
+        .prefetch_related("tags")
+        .order_by("id")[:DELIVERY_BATCH]
+    )
+    if not batch:
+        return 0
+    pushes = [(_entry(status), home_recipients(route := Route.of(status)), route) for status in batch]
+    # Live streams hear of each post once its feeds have it; like the recipients, their keys are
+    # read before the write lock. A direct message also shows in its participants' conversations.
+    updates = [(status.id, stream_keys(route, recipients)) for status, (_, recipients, route) in zip(batch, pushes)]
+    direct = [s.id for s in batch if s.visibility == Visibility.DIRECT]
+    conversations = [(s.id, _conversation_keys(s)) for s in Status.objects.filter(id__in=direct).gated()] if direct else []
+    store = feed_store()
+    with transaction.atomic():
+        mine = {s.id for s in batch}
+        if connection.features.has_select_for_update:
+            # PostgreSQL lets two workers' batches overlap (SQLite lets one writer in at a time):
+            # each delivers only the posts it locked first and finds still undelivered, so no
+            # post is pushed or announced twice.
+            mine = set(waiting.filter(id__in=mine).select_for_update(skip_locked=True).values_list("id", flat=True))
+        for status, (entry, recipients, _) in zip(batch, pushes):
+            if status.id in mine:
+                store.push(entry, recipients)
+        waiting.filter(id__in=mine).update(delivered_at=timezone.now())
+        # A direct message's conversation first, as its participants' apps list it before the
+        # message reaches the author's home.
+        news = [(keys, "conversation", posted_id) for posted_id, keys in conversations]
+        news += [(keys, "update", posted_id) for posted_id, keys in updates]
+        events.publish_all((keys, name, {"status_id": posted_id}) for keys, name, posted_id in news if posted_id in mine)
+    return len(mine)
+
+
+def announce_edit(status_id: int, earlier_tags: list[str] = ()) -> None:
+    """Tell the live streams that show an edited status, as delivery told them of it, that it
+    changed (Mastodon's `status.update`): its home recipients' and, for a public post, the public
+    stream and those of its hashtags, now and before the edit; the homes its reposts reached;
+    and for a direct message, its participants' conversations."""
+    status = Status.objects.filter(id=status_id).select_related("account").prefetch_related("tags", "mentions").first()
+    if status is None:
+        return  # deleted since
+    route = Route.of(status)
+    keys = stream_keys(route, home_recipients(route))
+    if events.PUBLIC in keys:
+        keys += [events.hashtag(name) for name in earlier_tags]
+    for repost in Status.objects.filter(reblog=status).select_related("account", "reblog").prefetch_related("tags"):
+        keys += stream_keys(repost_route := Route.of(repost), home_recipients(repost_route))
+    events.publish(keys, "status.update", {"status_id": status.id})
+    if status.visibility == Visibility.DIRECT:
+        events.publish(_conversation_keys(status), "conversation", {"status_id": status.id})
+
+
+def announce_delete(gone: list[dict]) -> None:
+    """Tell the live streams that may have shown deleted statuses that they are gone: the same
+    streams their delivery went to, worked out from what the deletion remembered of each
+    (status_id, account_id, visibility, reblog_account_id, in_reply_to_account_id, tags)."""
+    authors = {a.id: a for a in Account.objects.filter(id__in={g["account_id"] for g in gone})}
+    for g in gone:
+        author = authors.get(g["account_id"])
+        if author is None:
+            continue
+        route = Route(
+            status_id=g["status_id"],
+            author_id=author.id,
+            visibility=g["visibility"],
+            reblog_author_id=g["reblog_account_id"],
+            in_reply_to_account_id=g["in_reply_to_account_id"],
+            tags=tuple(g["tags"]),
+            author_followers=author.followers_count,
+        )
+        # The author goes with the news: a stream shows it only to those who may read the
+        # author's posts, as it showed the post itself.
+        payload = {"status_id": route.status_id, "account_id": author.id}
+        events.publish(stream_keys(route, home_recipients(route)), "delete", payload)
+
+
+def redeliver_lost(older_than_seconds: float = 30) -> list[int]:
+    """IDs of statuses still undelivered some time after they were stored: their delivery job
+    was lost (a crash between commit and queue). The sweep re-queues them."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    return list(Status.objects.filter(delivered_at__isnull=True, created_at__lt=cutoff).values_list("id", flat=True)[:1000])
+
+
+def remove_from_homes(status_ids: list[int]) -> None:
+    feed_store().remove_statuses(status_ids)
+
+
+def unmerge_from_home(owner_id: int, author_id: int) -> None:
+    """After an unfollow or a block: the author's posts and reposts of them leave the feed."""
+    feed_store().remove_author(owner_id, author_id)
+
+
+def merge_into_home(owner_id: int, author_id: int) -> None:
+    """After a follow: the author's recent posts join the feed, as if delivered then."""
+    store = feed_store()
+    follow = Follow.objects.filter(account_id=owner_id, target_account_id=author_id).select_related("account").first()
+    if follow is None or not store.exists(owner_id):
+        return  # unfollowed since, or the feed will be rebuilt whole when first read
+    for status in _deliverable(follow.account, posts_of(follow), MERGED_ON_FOLLOW):
+        store.push(_entry(status), [owner_id])
+
+
+def posts_of(follow: Follow):
+    """What of the followed account's posts its follower's home takes."""
+    qs = Status.objects.filter(account_id=follow.target_account_id).exclude(reblog__account_id=follow.account_id)
+    return qs if follow.show_reblogs else qs.filter(reblog__isnull=True)
+
+
+def _deliverable(owner: Account, qs, limit: int) -> list[Status]:
+    """What delivery would have pushed to this owner out of the newest `limit` of some statuses."""
+    viewer = audience.Viewer.of(owner)
+    statuses = qs.exclude(visibility=Visibility.DIRECT).gated().order_by("-id")[:limit]
+    following = viewer.following | {owner.id}
+    return [
+        s
+        for s in statuses
+        if audience.can_see(viewer, s)
+        and (s.in_reply_to_account_id is None or s.in_reply_to_account_id in following)
+    ]
+
+
+def rebuild_home(owner: Account) -> None:
+    """Make a missing home feed again from the follow graph: the newest posts of the owner and
+    of the followed accounts that are fanned out on write, as delivery would have pushed them."""
+    follows = Follow.objects.filter(account=owner, target_account__followers_count__lte=settings.FANOUT_LIMIT)
+    quiet = follows.filter(show_reblogs=False).values_list("target_account_id", flat=True)
+    candidates = (
+        Status.objects.filter(account_id__in=[owner.id, *follows.values_list("target_account_id", flat=True)])
+        .exclude(reblog__account_id=owner.id)
+        .exclude(reblog__isnull=False, account_id__in=list(quiet))
+    )
+    feed_store().replace(owner.id, [_entry(s) for s in _deliverable(owner, candidates, settings.FEED_LENGTH)])

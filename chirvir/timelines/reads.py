@@ -1,0 +1,138 @@
+"""Timeline reads: home (its feed, with the posts of very large accounts merged in), an
+account's posts, public, hashtag, mentions, likes and bookmarks, each one filtered through the
+audience gate. Where posts go on write is timelines/delivery.py."""
+
+from django.conf import settings
+from django.db.models import Q
+
+from chirvir import audience
+from chirvir.accounts.models import Account, Follow
+from chirvir.core.paging import Page, paginate, read_kept
+from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility
+from chirvir.timelines.delivery import posts_of, rebuild_home
+from chirvir.timelines.feeds import feed_store
+
+# A page is read with some spare, so statuses the gate drops do not leave it short.
+OVERFETCH = 2
+
+
+def _hydrate(ids: list[int]) -> list[Status]:
+    by_id = {
+        s.id: s
+        for s in Status.objects.filter(id__in=ids).gated().select_related("in_reply_to_account")
+    }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def not_muted(viewer: audience.Viewer, status: Status) -> bool:
+    """Neither the status nor the original it reposts is by an account the viewer muted."""
+    return status.account_id not in viewer.muting and (
+        status.reblog is None or status.reblog.account_id not in viewer.muting
+    )
+
+
+def home(account: Account, page: Page = Page()) -> list[Status]:
+    """The account's home timeline: its feed, with the posts of followed accounts too large to
+    fan out merged in, through the audience gate, without muted accounts."""
+    store = feed_store()
+    if not store.exists(account.id):
+        rebuild_home(account)
+    viewer = audience.Viewer.of(account)
+    wide = Page(page.max_id, page.since_id, page.min_id, page.limit * OVERFETCH)
+    ids = set(store.read(account.id, wide))
+    for follow in Follow.objects.filter(account=account, target_account__followers_count__gt=settings.FANOUT_LIMIT):
+        merged = posts_of(follow).exclude(visibility=Visibility.DIRECT)
+        merged = merged.filter(Q(in_reply_to_account_id__isnull=True) | Q(in_reply_to_account_id__in=viewer.following | {account.id}))
+        ids.update(s.id for s in paginate(merged.only("id"), wide))
+    # The reader's own posts still waiting for delivery show at once (a page reloaded right
+    # after posting); the partial index on undelivered posts keeps this one short read.
+    waiting = Status.objects.filter(delivered_at__isnull=True, account=account).exclude(visibility=Visibility.DIRECT)
+    ids.update(s.id for s in paginate(waiting.only("id"), wide))
+    # Nearest the cursor first: the newest, or with min_id the oldest above it. Hydrate a page's
+    # worth at a time, so the spare IDs cost nothing unless the gate drops some.
+    ordered = sorted(ids, reverse=page.min_id is None)
+    shown: list[Status] = []
+    for start in range(0, len(ordered), page.limit):
+        chunk = _hydrate(ordered[start : start + page.limit])
+        shown += [s for s in chunk if audience.can_see(viewer, s) and not_muted(viewer, s)]
+        if len(shown) >= page.limit:
+            break
+    return sorted(shown[: page.limit], key=lambda s: s.id, reverse=True)
+
+
+def _read(viewer: audience.Viewer, qs, page: Page, key=lambda row: row) -> list:
+    """One page of rows, newest first by ID, whose status (`key(row)`) the viewer may see."""
+    return read_kept(qs, page, lambda row: audience.can_see(viewer, key(row)))
+
+
+def _statuses(viewer: audience.Viewer):
+    return (
+        Status.objects.filter(audience.visible_q(viewer)).gated().select_related("in_reply_to_account")
+    )
+def account_statuses(
+    viewer_account: Account | None,
+    author: Account,
+    page: Page = Page(),
+    *,
+    exclude_replies: bool = False,
+    exclude_reblogs: bool = False,
+    pinned: bool = False,
+) -> list[Status]:
+    """An account's posts as a viewer may see them: with or without replies and reposts, or only
+    those it pinned. Direct messages are not part of a profile."""
+    viewer = audience.Viewer.of(viewer_account)
+    if not audience.may_see_posts_of(viewer, author):
+        return []
+    qs = _statuses(viewer).filter(account=author).exclude(visibility=Visibility.DIRECT)
+    if exclude_replies:
+        qs = qs.filter(Q(in_reply_to_account__isnull=True) | Q(in_reply_to_account=author))
+    if exclude_reblogs:
+        qs = qs.filter(reblog__isnull=True)
+    if pinned:
+        qs = qs.filter(pins__account=author)
+    return _read(viewer, qs, page)
+
+
+def public(viewer_account: Account | None, page: Page = Page()) -> list[Status]:
+    """Everyone's public posts (not reposts), without the viewer's muted accounts."""
+    viewer = audience.Viewer.of(viewer_account)
+    qs = _statuses(viewer).filter(visibility=Visibility.PUBLIC, reblog__isnull=True)
+    qs = qs.exclude(account_id__in=viewer.muting)
+    return _read(viewer, qs, page)
+
+
+def hashtag(viewer_account: Account | None, name: str, page: Page = Page()) -> list[Status]:
+    """Public posts carrying a hashtag, however its case was written."""
+    viewer = audience.Viewer.of(viewer_account)
+    tagged = StatusTag.objects.filter(tag__name=Tag.key(name)).values("status_id")
+    qs = _statuses(viewer).filter(id__in=tagged, visibility=Visibility.PUBLIC).exclude(account_id__in=viewer.muting)
+    return _read(viewer, qs, page)
+
+
+def mentions(account: Account, page: Page = Page()) -> list[Status]:
+    """Posts that mention the account, as far as it may see them."""
+    viewer = audience.Viewer.of(account)
+    qs = _statuses(viewer).filter(mentions__account=account)
+    return _read(viewer, qs, page)
+
+
+def favourites(account: Account, page: Page = Page()) -> list[Favourite]:
+    """The account's likes, newest like first (paged by the like's ID, as Mastodon does)."""
+    viewer = audience.Viewer.of(account)
+    qs = Favourite.objects.filter(account=account).select_related("status__account", "status__reblog__account")
+    return _read(viewer, qs.prefetch_related("status__mentions"), page, key=lambda f: f.status)
+
+
+def bookmarks(account: Account, page: Page = Page()) -> list[Bookmark]:
+    viewer = audience.Viewer.of(account)
+    qs = Bookmark.objects.filter(account=account).select_related("status__account", "status__reblog__account")
+    return _read(viewer, qs.prefetch_related("status__mentions"), page, key=lambda b: b.status)
+
+
+def liked_by(viewer_account: Account | None, author: Account, page: Page = Page()) -> list[Favourite]:
+    """An account's likes as another viewer may see them: only liked posts the viewer may see."""
+    viewer = audience.Viewer.of(viewer_account)
+    if not audience.may_see_posts_of(viewer, author):
+        return []
+    qs = Favourite.objects.filter(account=author).select_related("status__account", "status__reblog__account")
+    return _read(viewer, qs.prefetch_related("status__mentions"), page, key=lambda f: f.status)
