@@ -180,6 +180,13 @@ def _conversation(account: Account, payload: dict) -> dict | None:
     return serializers.conversations(found, account)[0] if found else None
 
 
+def _may_have_seen(account: Account | None, payload: dict) -> bool:
+    """Whether the subscriber may have been shown a status that is now deleted: whether they may
+    read its author's posts (a protected account's, only its followers)."""
+    author = Account.objects.filter(id=payload.get("account_id")).first()
+    return author is not None and audience.may_see_posts_of(audience.Viewer.of(account), author)
+
+
 RENDER = {"update": _status, "status.update": _status, "notification": _notification, "conversation": _conversation}
 
 
@@ -187,6 +194,7 @@ async def render(account: Account | None, event: Event) -> str | None:
     """An event's payload as Mastodon sends it to this subscriber: the entity's JSON, or for a
     deletion the bare status ID; None when the subscriber may not see it."""
     if event.name == "delete":
-        return str(event.payload["status_id"])
+        shown = await in_thread(_may_have_seen, account, event.payload)
+        return str(event.payload["status_id"]) if shown else None
     found = await in_thread(RENDER[event.name], account, event.payload)
     return None if found is None else orjson.dumps(found).decode()

@@ -135,6 +135,30 @@ def test_a_deleted_post_is_taken_back_from_the_streams_that_showed_it(community)
         assert (name, json.loads(data)) == ("delete", int(posted.id))
 
 
+def test_deleting_a_protected_accounts_post_tells_only_those_who_could_see_it(community):
+    dave, fiona, carol, alice = (community.join(name) for name in ("dave", "fiona", "carol", "alice"))
+    dave.api.account_update_credentials(locked=True)
+    fiona.api.account_follow(dave.id)
+    dave.api.follow_request_authorize(fiona.id)
+    with (
+        community.sse("public", fiona.token) as follower,
+        community.sse("public", carol.token) as stranger,
+        community.sse("public/local") as anonymous,
+        community.sse("hashtag", tag="quiet") as tagged,
+    ):
+        protected = dave.api.status_post("public, but my account is protected #quiet", visibility="public")
+        assert ids([follower.next_event()]) == [str(protected.id)]
+        dave.api.status_delete(protected.id)
+        assert follower.next_event() == ("delete", str(protected.id))
+        witness = alice.api.status_post("for everyone #quiet")
+        # The others never saw the post and never hear its ID: the first thing each of them gets
+        # is the witness, posted after the deletion.
+        for reader in (stranger, anonymous, tagged):
+            seen = reader.events_until(is_update_of(witness))
+            assert [name for name, _data in seen] == ["update"]
+            assert ids(seen) == [str(witness.id)]
+
+
 def test_an_edit_reaches_the_streams_that_showed_the_post(community):
     alice, bob, carol, dave = (community.join(name) for name in ("alice", "bob", "carol", "dave"))
     bob.api.account_follow(alice.id)
