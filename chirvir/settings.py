@@ -36,11 +36,24 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _flag("CHIRVIR_DEBUG", False)
 BIND = os.environ.get("CHIRVIR_BIND", "127.0.0.1:8000")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CHIRVIR_ALLOWED_HOSTS", "*").split(",")]
-# The address people and apps reach this instance at; links in posts and API documents use it.
+# The address people and apps reach this instance at; links in posts, API documents and mails use
+# it, never the Host a request names (which anyone may set).
 SITE_URL = os.environ.get("CHIRVIR_URL", f"http://{BIND}").rstrip("/")
 # The bare host[:port], as Mastodon clients key their configuration on it.
 DOMAIN = SITE_URL.split("://", 1)[-1]
+
+
+def _site_hosts() -> list[str]:
+    """The Host names a request may carry when CHIRVIR_ALLOWED_HOSTS names none: SITE_URL's own,
+    and on loopback its other spellings too (the same machine by another name)."""
+    host = urlsplit(SITE_URL).hostname or ""
+    loopback = ["localhost", "127.0.0.1", "[::1]"]
+    host = f"[{host}]" if ":" in host else host
+    return loopback if host in loopback else [host]
+
+
+_allowed_hosts = os.environ.get("CHIRVIR_ALLOWED_HOSTS", "").strip()
+ALLOWED_HOSTS = [h.strip() for h in _allowed_hosts.split(",")] if _allowed_hosts else _site_hosts()
 INSTANCE_TITLE = os.environ.get("CHIRVIR_TITLE", "Chirvir")
 CONTACT_EMAIL = os.environ.get("CHIRVIR_CONTACT_EMAIL", "")
 VERSION = "0.1.0"
