@@ -54,6 +54,13 @@ def _site_hosts() -> list[str]:
 
 _allowed_hosts = os.environ.get("CHIRVIR_ALLOWED_HOSTS", "").strip()
 ALLOWED_HOSTS = [h.strip() for h in _allowed_hosts.split(",")] if _allowed_hosts else _site_hosts()
+# A request's body may be this large (the biggest upload): over it, 413 before Django runs. The
+# web server reads the body whole first, and the headers, each within REQUEST_TIMEOUT seconds
+# (the body a second more for each 64 KiB that arrives), else 408: a slow client holds no thread.
+MAX_REQUEST_BODY = int(float(os.environ.get("CHIRVIR_MAX_BODY_MB", "40")) * 1024 * 1024)
+REQUEST_TIMEOUT = float(os.environ.get("CHIRVIR_REQUEST_TIMEOUT", "10"))
+# What Django itself holds in memory apart from uploaded files (JSON, a form's fields) needs less.
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_REQUEST_BODY)
 INSTANCE_TITLE = os.environ.get("CHIRVIR_TITLE", "Chirvir")
 CONTACT_EMAIL = os.environ.get("CHIRVIR_CONTACT_EMAIL", "")
 VERSION = "0.1.0"
