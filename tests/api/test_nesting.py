@@ -58,7 +58,8 @@ def test_the_nesting_mastodons_api_uses_still_reads(as_alice):
         {"client_name": "Nested", "redirect_uris[]": ["urn:ietf:wg:oauth:2.0:oob"], "scopes[]": ["read", "write"]},
     )
     assert app.status_code == 200 and app.json()["scopes"] == ["read", "write"]
-    poll = as_alice.post("/api/v1/statuses", {"status": "Which?", "poll[options][]": ["a", "b"], "poll[expires_in]": "60"})
+    form = {"status": "Which?", "poll[options][]": ["a", "b"], "poll[expires_in]": "60"}
+    poll = as_alice.post("/api/v1/statuses", form)
     assert poll.status_code == 422 and "polls" in poll.json()["error"]
     poll = as_alice.post(
         "/api/v1/statuses",
