@@ -119,3 +119,16 @@ def test_only_the_sites_own_host_is_answered(site):
     port = site.rsplit(":", 1)[1]
     assert httpx.get(f"{site}/public", headers={"Host": f"localhost:{port}"}).status_code == 200
     assert httpx.get(f"{site}/public").status_code == 200
+
+
+def test_headers_sent_a_line_at_a_time_are_cut_off_at_the_deadline(site):
+    host, port = site.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=TIMEOUT + 10)  # Granian's default is 30 s
+    try:
+        sock.sendall(f"GET /health HTTP/1.1\r\nHost: {host}:{port}\r\n".encode())  # and never the blank line
+        try:
+            sock.recv(4096)  # an answer or the end of the connection; a TimeoutError fails the test
+        except ConnectionResetError:
+            pass
+    finally:
+        sock.close()
