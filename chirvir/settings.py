@@ -36,11 +36,31 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _flag("CHIRVIR_DEBUG", False)
 BIND = os.environ.get("CHIRVIR_BIND", "127.0.0.1:8000")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CHIRVIR_ALLOWED_HOSTS", "*").split(",")]
-# The address people and apps reach this instance at; links in posts and API documents use it.
+# The address people and apps reach this instance at; links in posts, API documents and mails use
+# it, never the Host a request names (which anyone may set).
 SITE_URL = os.environ.get("CHIRVIR_URL", f"http://{BIND}").rstrip("/")
 # The bare host[:port], as Mastodon clients key their configuration on it.
 DOMAIN = SITE_URL.split("://", 1)[-1]
+
+
+def _site_hosts() -> list[str]:
+    """The Host names a request may carry when CHIRVIR_ALLOWED_HOSTS names none: SITE_URL's own,
+    and on loopback its other spellings too (the same machine by another name)."""
+    host = urlsplit(SITE_URL).hostname or ""
+    loopback = ["localhost", "127.0.0.1", "[::1]"]
+    host = f"[{host}]" if ":" in host else host
+    return loopback if host in loopback else [host]
+
+
+_allowed_hosts = os.environ.get("CHIRVIR_ALLOWED_HOSTS", "").strip()
+ALLOWED_HOSTS = [h.strip() for h in _allowed_hosts.split(",")] if _allowed_hosts else _site_hosts()
+# A request's body may be this large (the biggest upload): over it, 413 before Django runs. The
+# web server reads the body whole first, and the headers, each within REQUEST_TIMEOUT seconds
+# (the body a second more for each 64 KiB that arrives), else 408: a slow client holds no thread.
+MAX_REQUEST_BODY = int(float(os.environ.get("CHIRVIR_MAX_BODY_MB", "40")) * 1024 * 1024)
+REQUEST_TIMEOUT = float(os.environ.get("CHIRVIR_REQUEST_TIMEOUT", "10"))
+# What Django itself holds in memory apart from uploaded files (JSON, a form's fields) needs less.
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_REQUEST_BODY)
 INSTANCE_TITLE = os.environ.get("CHIRVIR_TITLE", "Chirvir")
 CONTACT_EMAIL = os.environ.get("CHIRVIR_CONTACT_EMAIL", "")
 VERSION = "0.1.0"

@@ -50,6 +50,11 @@ def _key_parts(key: str) -> list[str]:
     return [match.group(1), *re.findall(r"\[([^\[\]]*)\]", match.group(2))]
 
 
+# How many objects and arrays may hold one another in a request's parameters. Mastodon's deepest
+# (`poll[options][]`, `alerts[follow]` in a push subscription) are three; no client sends more.
+MAX_DEPTH = 16
+
+
 def _nest(pairs) -> dict:
     """Rails-style form keys into nested values: `a[]=1&a[]=2` is a list, `a[b][c]=1` a dict."""
     result: dict = {}
@@ -90,9 +95,7 @@ class Params:
         elif content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
             body = self._form(request, content_type)
         self.data = {**_nest(_items(request.GET)), **body}
-        if _holds_nul(self.data):
-            # No text we store may hold one (PostgreSQL refuses it), and no client means one.
-            raise ApiError(400, _("The request holds a NUL character, which no parameter may contain."))
+        _check(self.data)
 
     def _form(self, request, content_type) -> dict:
         try:
@@ -179,14 +182,21 @@ class Params:
         return cursor
 
 
-def _holds_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+def _check(data: dict) -> None:
+    """Refuse parameters nested deeper than MAX_DEPTH or holding a NUL anywhere. A loop over a
+    stack, not recursion: a JSON body may nest a thousand levels, past Python's recursion limit."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                # No text we store may hold one (PostgreSQL refuses it), and no client means one.
+                raise ApiError(400, _("The request holds a NUL character, which no parameter may contain."))
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise ApiError(400, _("The parameters are nested too deeply."))
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
 
 
 def _items(querydict):

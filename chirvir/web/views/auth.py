@@ -59,8 +59,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "web/email/password_reset.txt"
     subject_template_name = "web/email/password_reset_subject.txt"
     success_url = reverse_lazy("web:password_reset_done")
-    # The message is written in the language of the page the person asked from.
-    extra_email_context = {"site_title": settings.INSTANCE_TITLE}
+
+    # The message is written in the language of the page the person asked from. Its link starts
+    # with SITE_URL, not the request's Host: a forged Host would send the holder a working link
+    # to the forger's site.
+    @property
+    def extra_email_context(self):
+        return {"site_title": settings.INSTANCE_TITLE, "site_url": settings.SITE_URL}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -25,5 +25,9 @@ class Command(BaseCommand):
         host, port = split_bind(bind)
         target, interface = ("chirvir.wsgi:application", "wsgi") if wsgi else ("chirvir.asgi:application", "asgi")
         argv = [sys.executable, "-m", "granian", "--interface", interface, "--host", host, "--port", port]
+        # A client that has not sent its headers within the request timeout is dropped (Granian
+        # takes milliseconds, at most a minute); the body's deadline is chirvir/asgi.py's.
+        header_timeout = min(max(int(settings.REQUEST_TIMEOUT * 1000), 1), 60_000)
+        argv += ["--http1-header-read-timeout", str(header_timeout)]
         argv += ["--workers", str(workers), "--log-level", "warning", target]
         os.execv(sys.executable, argv)
