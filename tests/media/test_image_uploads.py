@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.client import encode_multipart
 from PIL import ExifTags, Image, PngImagePlugin
 
+from chirvir.accounts import services as accounts
 from tests.conftest import fresh
 
 MULTIPART = "multipart/form-data; boundary=BoUnDaRy"
@@ -202,3 +203,13 @@ def _named(name: str, data: bytes) -> io.BytesIO:
     file = io.BytesIO(data)
     file.name = name
     return file
+
+
+def test_the_form_says_why_in_the_accounts_language(alice):
+    accounts.update_profile(alice, language="kk")
+    browser = Client()
+    browser.force_login(alice)
+    whole = jpeg((200, 200))
+    refused = browser.post("/settings/profile", {"avatar": _named("me.jpg", whole[: len(whole) // 2])})
+    assert refused.status_code == 422
+    assert "Профиль суреті: файл бүлінген немесе толық емес." in refused.content.decode()
