@@ -22,8 +22,9 @@ MAX_PIXELS = 33_177_600
 # Formats accepted, as Pillow detects them from the bytes alone (never the file's name or the
 # client's content type).
 ACCEPTED = ("JPEG", "PNG", "GIF", "WEBP")
-# What each is written as. GIF becomes PNG: the first frame only, losslessly.
-WRITTEN_AS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
+# What each is written as. GIF becomes PNG: the first frame only, losslessly. Pillow names a
+# camera's JPEG that carries more pictures after the first (a phone's depth map) MPO.
+WRITTEN_AS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # The only files /media/ serves, and the type each is served as.
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
@@ -81,8 +82,6 @@ def encode(upload, use: Use) -> Encoded:
             # A hostile or cut-off file fails inside a decoder, with whatever error that decoder
             # raises (OSError "truncated", ValueError, EOFError, zlib's...): all mean the same here.
             raise Invalid(_("%(field)s is damaged or incomplete.") % {"field": field}) from e
-    if written_as == "JPEG":
-        picture = picture.convert("RGB")
     out = io.BytesIO()
     options = {"JPEG": {"quality": 88, "progressive": True}, "WEBP": {"quality": 88}, "PNG": {}}[written_as]
     picture.save(out, written_as, **options)
@@ -99,9 +98,9 @@ def _too_large(field) -> str:
 def _redraw(image: Image.Image, use: Use) -> Image.Image:
     """The pixels alone, turned upright and fitted to the use's box: a new image that carries
     nothing of the file but its picture."""
-    if image.format == "JPEG":
-        # Decode at a reduced scale where the JPEG allows it: a large photo never fills memory.
-        image.draft("RGB", (max(use.box),) * 2)
+    # A JPEG decodes at a reduced scale where it can (other formats ignore this): a large photo
+    # never fills memory.
+    image.draft("RGB", (max(use.box),) * 2)
     image.load()
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info

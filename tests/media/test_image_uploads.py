@@ -154,6 +154,16 @@ def test_a_photo_is_served_upright_with_no_gps_or_other_exif(as_alice):
     assert not image.getexif() and b"Exif" not in body and b"Chirvir Camera" not in body
 
 
+def test_a_phone_photo_with_a_second_picture_inside_is_served_as_a_jpeg(as_alice):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (40, 20))])
+    me = upload(as_alice, header=("IMG_0001.JPG", out.getvalue())).json()
+    response, body = served(as_alice, me["header"])
+    assert_served_as_image_only(response, "image/jpeg")
+    written = Image.open(io.BytesIO(body))
+    assert written.format == "JPEG" and getattr(written, "n_frames", 1) == 1
+
+
 def test_avatars_and_headers_are_shrunk_to_mastodons_sizes(as_alice):
     me = upload(as_alice, avatar=("big.jpg", jpeg((1200, 800))), header=("wide.jpg", jpeg((3000, 1500)))).json()
     assert Image.open(io.BytesIO(served(as_alice, me["avatar"])[1])).size == (400, 400)
