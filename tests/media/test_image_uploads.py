@@ -10,16 +10,19 @@ import re
 import struct
 import zlib
 
+import httpx
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.client import encode_multipart
+from mastodon import Mastodon
 from PIL import ExifTags, Image, PngImagePlugin
 
 from chirvir.accounts import services as accounts
 from tests.conftest import fresh
+from tests.servers import serving
 
 MULTIPART = "multipart/form-data; boundary=BoUnDaRy"
 SCRIPT = b"=alert(document.domain);"
@@ -90,9 +93,9 @@ def served(client, url):
 
 def assert_served_as_image_only(response, content_type):
     assert response.status_code == 200
-    assert response["Content-Type"] == content_type
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == POLICY
+    assert response.headers["Content-Type"] == content_type
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == POLICY
 
 
 def test_a_script_named_pic_js_and_a_page_named_cat_html_become_pictures(as_alice):
@@ -231,3 +234,28 @@ def test_apps_are_told_the_limit_uploads_keep(as_alice):
     side = math.isqrt(media["image_matrix_limit"]) + 1  # a square just past what apps are told
     response = upload(as_alice, avatar=("big.png", png_bomb(side, side)))
     assert response.status_code == 422 and "too large" in response.json()["error"]
+
+
+@pytest.mark.slow
+def test_a_real_server_serves_the_attackers_upload_as_a_picture_only(tmp_path):
+    """The attack as it was made: against `chirvir serve`, over HTTP, with the file names chosen."""
+    with serving(tmp_path, CHIRVIR_RATE_LIMIT="0") as base:
+        client_id, client_secret = Mastodon.create_app("Attacker", api_base_url=base)
+        token = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base).create_account(
+            "mallory", "a long password 7", "mallory@example.com", agreement=True
+        )
+        polyglot, page = gif_that_is_also_javascript(), png_that_is_also_a_page()
+        me = httpx.patch(
+            f"{base}/api/v1/accounts/update_credentials",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"avatar": ("pic.js", polyglot, "text/javascript"), "header": ("cat.html", page, "text/html")},
+        ).json()
+        for url, uploaded in ((me["avatar"], polyglot), (me["header"], page)):
+            served = httpx.get(url)
+            assert_served_as_image_only(served, "image/png")
+            assert served.content != uploaded and Image.open(io.BytesIO(served.content)).format == "PNG"
+        # A script that reached the media folder some other way is not served either.
+        (tmp_path / "media" / "avatars" / "pic.js").write_bytes(polyglot)
+        for name in ("avatars/pic.js", "anything.html"):
+            missing = httpx.get(f"{base}/media/{name}")
+            assert missing.status_code == 404 and missing.headers["Content-Type"] == "text/plain; charset=utf-8"
