@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "chirvir.timelines",
     "chirvir.notifications",
     "chirvir.events",
+    "chirvir.media",
     "chirvir.api",
     "chirvir.web",
 ]

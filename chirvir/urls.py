@@ -6,17 +6,17 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
-from django.views.static import serve
 
 from chirvir.api.base import error_response
 from chirvir.api.views import instance
+from chirvir.media import views as media
 
 MISSING = settings.BASE_DIR / "core" / "static" / "chirvir" / "missing.png"
 
 urlpatterns = [
     path("health", instance.health),
     path("", include("chirvir.api.urls")),
-    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.+)$", media.serve),
     # The picture of an account that has none, at the address Mastodon apps expect.
     re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),
     path("admin/", admin.site.urls),

@@ -11,12 +11,12 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
+from chirvir.media import images
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.timelines.tasks import merge_job, unmerge_job
@@ -25,7 +25,6 @@ USERNAME = regex.compile(r"[A-Za-z0-9_]{1,30}")
 MAX_DISPLAY_NAME = 30
 MAX_NOTE = 500
 MAX_LOCATION = 30
-MAX_IMAGE_BYTES = 8 * 1024 * 1024
 # Characters that change how text around them is drawn without being seen: a name holding
 # them can pass for another (bidi overrides turn "gnp.exe" round, zero-width ones hide).
 _INVISIBLE = regex.compile(r"[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]")
@@ -54,17 +53,6 @@ def _clean_line(value: str, field: str, limit: int) -> str:
     if len(value) > limit:
         raise Invalid(_("%(field)s is at most %(limit)d characters.") % {"field": field, "limit": limit})
     return value
-
-
-def _check_image(upload, field: str):
-    if upload.size > MAX_IMAGE_BYTES:
-        raise Invalid(_("%(field)s must be smaller than 8 MB.") % {"field": field})
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as e:
-        raise Invalid(_("%(field)s must be a PNG, JPEG, GIF or WebP image.") % {"field": field}) from e
-    upload.seek(0)
 
 
 def register(
@@ -100,7 +88,8 @@ def register(
 
 def update_profile(account: Account, **changes) -> Account:
     """Change any of display_name, note, location, website, avatar, header, locked, language, email.
-    Unlocking an account approves the follow requests that wait on it."""
+    Unlocking an account approves the follow requests that wait on it. An avatar or header is
+    stored as chirvir.media.images writes it again, and the file it replaces is removed."""
     fields = []
     if "display_name" in changes:
         account.display_name = _clean_line(changes["display_name"], _("Display name"), MAX_DISPLAY_NAME)
@@ -140,11 +129,13 @@ def update_profile(account: Account, **changes) -> Account:
             raise Invalid(_("Chirvir is not translated into %(language)s.") % {"language": language})
         account.language = language
         fields.append("language")
-    images = [(f, changes[f]) for f in ("avatar", "header") if changes.get(f) is not None]
-    for image_field, upload in images:  # check both before storing either
-        _check_image(upload, _("The avatar") if image_field == "avatar" else _("The header"))
-    for image_field, upload in images:
-        getattr(account, image_field).save(upload.name, upload, save=False)
+    uses = {"avatar": images.AVATAR, "header": images.HEADER}
+    # Both are encoded (and so checked) before either is stored.
+    encoded = {f: images.encode(changes[f], uses[f]) for f in uses if changes.get(f) is not None}
+    replaced = []
+    for image_field, image in encoded.items():
+        replaced.append(getattr(account, image_field).name)
+        setattr(account, image_field, images.store(image))
         fields.append(image_field)
     unlocking = "locked" in changes and account.locked and not changes["locked"]
     if "locked" in changes:
@@ -152,6 +143,7 @@ def update_profile(account: Account, **changes) -> Account:
         fields.append("locked")
     with transaction.atomic():
         account.save(update_fields=fields)
+        transaction.on_commit(lambda: images.remove(*replaced))  # the files they replace
         if unlocking:
             for request in FollowRequest.objects.filter(target_account=account).select_related("account"):
                 approve_follow_request(account, request.account)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from chirvir.media import images
 from chirvir.statuses.models import Visibility
 
 VISIBILITIES = [
@@ -71,8 +72,13 @@ class ProfileForm(forms.Form):
     )
     location = forms.CharField(label=_("Location"), required=False, max_length=30, widget=forms.TextInput(attrs={"dir": "auto"}))
     website = forms.CharField(label=_("Website"), required=False, max_length=200, widget=forms.URLInput(attrs={"dir": "ltr"}))
-    avatar = forms.ImageField(label=_("Picture"), required=False)
-    header = forms.ImageField(label=_("Header image"), required=False)
+    # Plain file fields: whether a file is an image, and which, is the image module's rule alone.
+    avatar = forms.FileField(
+        label=_("Picture"), required=False, widget=forms.FileInput(attrs={"accept": images.ACCEPT})
+    )
+    header = forms.FileField(
+        label=_("Header image"), required=False, widget=forms.FileInput(attrs={"accept": images.ACCEPT})
+    )
 
 
 class PrivacyForm(forms.Form):

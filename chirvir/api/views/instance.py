@@ -9,14 +9,15 @@ from django.views.decorators.http import require_GET
 from chirvir.api.base import api, json_response
 
 from chirvir.accounts.models import Account
+from chirvir.media import images
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 
 MASTODON_VERSION = "4.2.0"
 SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MEDIA = {
-    "image_size_limit": 8 * 1024 * 1024,
-    "image_matrix_limit": 16_777_216,
+    "image_size_limit": images.MAX_BYTES,
+    "image_matrix_limit": images.MAX_PIXELS,
     "video_size_limit": 0,
     "video_frame_rate_limit": 0,
     "video_matrix_limit": 0,
