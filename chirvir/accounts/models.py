@@ -80,6 +80,14 @@ class FollowRequest(_Relation):
 
 
 class Block(_Relation):
+    @classmethod
+    def between(cls, a, b) -> bool:
+        """Whether either of two accounts blocks the other: then neither sees, follows or hears
+        of the other."""
+        return cls.objects.filter(
+            models.Q(account=a, target_account=b) | models.Q(account=b, target_account=a)
+        ).exists()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="block_unique")]
         indexes = [models.Index(fields=["target_account", "account"], name="block_by_target")]

@@ -167,19 +167,13 @@ def _remove_follow(follower: Account, target: Account) -> bool:
     return bool(deleted)
 
 
-def is_blocked_between(a: Account, b: Account) -> bool:
-    return Block.objects.filter(account=a, target_account=b).exists() or Block.objects.filter(
-        account=b, target_account=a
-    ).exists()
-
-
 @transaction.atomic
 def follow(follower: Account, target: Account, *, reblogs: bool = True, notify_posts: bool = False):
     """Follow an account, or ask to when it is protected. Following again only updates the
     options. Returns the Follow or the FollowRequest."""
     if follower.pk == target.pk:
         raise Invalid(_("You can't follow yourself."))
-    if not target.is_active or is_blocked_between(follower, target):
+    if not target.is_active or Block.between(follower, target):
         raise NotAllowed(_("You can't follow this account."))
     existing = Follow.objects.filter(account=follower, target_account=target).first()
     if existing:

@@ -2,7 +2,7 @@
 read markers of the home timeline and the notifications."""
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +21,7 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
     between them, they muted its notifications, or the status is not one they may see."""
     if recipient.pk == from_account.pk or not recipient.is_active:
         return None
-    if Block.objects.filter(
-        Q(account=recipient, target_account=from_account) | Q(account=from_account, target_account=recipient)
-    ).exists():
+    if Block.between(recipient, from_account):
         return None
     if Mute.objects.filter(account=recipient, target_account=from_account, hide_notifications=True).exists():
         return None
