@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "chirvir.timelines",
     "chirvir.notifications",
     "chirvir.events",
+    "chirvir.oauth",
     "chirvir.api",
     "chirvir.web",
 ]
@@ -237,14 +238,14 @@ LOGGING = {
     "loggers": {"huey": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
 
-# OAuth 2 as Mastodon apps speak it, on django-oauth-toolkit: chirvir/api/auth.py holds the scopes
-# and bends DOT's validator to them. Tokens last a century (Mastodon's never expire) and are kept
+# OAuth 2 as Mastodon apps speak it, on django-oauth-toolkit: chirvir/oauth/ holds the scopes and
+# bends DOT's validator to them. Tokens last a century (Mastodon's never expire) and are kept
 # only as hashes; a code lives ten minutes, as in Mastodon; PKCE is optional, and S256 only.
 OAUTH2_PROVIDER = {
-    "SCOPES_BACKEND_CLASS": "chirvir.api.auth.Scopes",
-    "OAUTH2_VALIDATOR_CLASS": "chirvir.api.auth.Validator",
-    "OAUTH2_BACKEND_CLASS": "chirvir.api.auth.OAuthCore",
-    "ACCESS_TOKEN_GENERATOR": "chirvir.api.auth.new_token",
+    "SCOPES_BACKEND_CLASS": "chirvir.oauth.provider.Scopes",
+    "OAUTH2_VALIDATOR_CLASS": "chirvir.oauth.provider.Validator",
+    "OAUTH2_BACKEND_CLASS": "chirvir.oauth.provider.OAuthCore",
+    "ACCESS_TOKEN_GENERATOR": "chirvir.oauth.services.new_token",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
     "PKCE_REQUIRED": False,

@@ -22,6 +22,7 @@ from starlette.routing import Route, WebSocketRoute  # noqa: E402
 from starlette.websockets import WebSocket  # noqa: E402
 
 from chirvir.api.base import TRUE  # noqa: E402
+from chirvir.oauth.services import token_of  # noqa: E402
 from chirvir.streaming import streams  # noqa: E402
 from chirvir.streaming.hub import Subscription, hub  # noqa: E402
 from chirvir.streaming.streams import Refused  # noqa: E402
@@ -57,7 +58,7 @@ async def sse(request):
     if name.startswith("public") and request.query_params.get("only_media", "").lower() in TRUE:
         name += ":media"
     try:
-        token = streams.token_of(request.headers, request.query_params)
+        token = token_of(request.headers, request.query_params)
         if token is None and request.cookies:
             credentials = await streams.in_thread(streams.session_credentials, request.cookies, request.headers)
         else:
@@ -188,7 +189,7 @@ class Socket:
 
 
 async def websocket(websocket: WebSocket):
-    token = streams.token_of(websocket.headers, websocket.query_params, websocket=True)
+    token = token_of(websocket.headers, websocket.query_params, websocket=True)
     try:
         credentials = await streams.in_thread(streams.authenticate, token)
     except Refused as refused:

@@ -10,3 +10,7 @@ class AppProfile(models.Model):
     )
     scopes = models.TextField(default="read")  # space-separated, as registered
     website = models.URLField(max_length=2000, blank=True, default="")
+
+    class Meta:
+        # Made by the API app before OAuth had an app of its own; the rows stayed where they were.
+        db_table = "api_appprofile"

@@ -1,67 +1,32 @@
-"""Who is calling the API, and with which rights: Mastodon's OAuth scopes, bearer tokens and apps,
-on django-oauth-toolkit (DOT). Its validator and scope backend are bent here to Mastodon's rules."""
+"""OAuth's use cases: register a client app, issue, find and revoke tokens, and tell who is
+calling (a bearer token, or a signed-in browser's session) as Credentials. The API and the
+streaming interfaces both authenticate here, and map Unauthorized to their own answers."""
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-import orjson
+from django.conf import settings
+from django.contrib.auth import get_user
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application, RefreshToken, set_token_value
-from oauth2_provider.oauth2_backends import OAuthLibCore
-from oauth2_provider.oauth2_validators import OAuth2Validator
-from oauth2_provider.scopes import BaseScopes
 from oauth2_provider.settings import oauth2_settings
 
 from chirvir.accounts.models import Account
-from chirvir.api.base import ApiError
-from chirvir.api.models import AppProfile
-from chirvir.core.errors import Invalid
+from chirvir.core.errors import Invalid, Unauthorized
+from chirvir.oauth.models import AppProfile
+from chirvir.oauth.scopes import covers, parse_scopes
 
-SCOPES = {
-    "read": gettext_lazy("Read all your account's data"),
-    "read:accounts": gettext_lazy("See account information"),
-    "read:blocks": gettext_lazy("See whom you block"),
-    "read:bookmarks": gettext_lazy("See your bookmarks"),
-    "read:favourites": gettext_lazy("See the posts you like"),
-    "read:filters": gettext_lazy("See your filters"),
-    "read:follows": gettext_lazy("See whom you follow"),
-    "read:lists": gettext_lazy("See your lists"),
-    "read:mutes": gettext_lazy("See whom you mute"),
-    "read:notifications": gettext_lazy("See your notifications"),
-    "read:search": gettext_lazy("Search on your behalf"),
-    "read:statuses": gettext_lazy("See all posts"),
-    "write": gettext_lazy("Change all your account's data"),
-    "write:accounts": gettext_lazy("Change your profile"),
-    "write:blocks": gettext_lazy("Block accounts"),
-    "write:bookmarks": gettext_lazy("Bookmark posts"),
-    "write:conversations": gettext_lazy("Mute and delete conversations"),
-    "write:favourites": gettext_lazy("Like posts"),
-    "write:filters": gettext_lazy("Create filters"),
-    "write:follows": gettext_lazy("Follow and unfollow people"),
-    "write:lists": gettext_lazy("Create and change lists"),
-    "write:media": gettext_lazy("Upload pictures"),
-    "write:mutes": gettext_lazy("Mute people and conversations"),
-    "write:notifications": gettext_lazy("Clear your notifications"),
-    "write:reports": gettext_lazy("Report other people"),
-    "write:statuses": gettext_lazy("Publish and delete posts"),
-    "follow": gettext_lazy("Follow, block and mute people, and see whom you follow, block and mute"),
-    "push": gettext_lazy("Receive your push notifications"),
-    "profile": gettext_lazy("See only your profile"),
-    "admin:read": gettext_lazy("Read all data on the server"),
-    "admin:write": gettext_lazy("Change all data on the server"),
-}
-FOLLOW = frozenset(f"{mode}:{what}" for mode in ("read", "write") for what in ("blocks", "follows", "mutes"))
-GRANT_TYPES = frozenset({"authorization_code", "password", "client_credentials", "refresh_token"})
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 INVALID = "The access token is invalid"
 REVOKED = "The access token was revoked"
@@ -71,19 +36,32 @@ REVOKED = "The access token was revoked"
 class Credentials:
     account: "Account | None"  # None for an app token (client_credentials)
     scopes: frozenset[str]
-    application: Application
+    application: Application | None  # None for a browser's session
+
+
+def token_of(headers, query, *, websocket: bool = False) -> str | None:
+    """The token a client sent, where Mastodon looks for it: `Authorization: Bearer`, else the
+    legacy `?access_token=`, else (WebSocket only, as browsers send it) Sec-WebSocket-Protocol.
+    `headers` and `query` are any case-insensitive mapping and query dict (Django's or Starlette's)."""
+    kind, _space, raw = headers.get("authorization", "").partition(" ")
+    if kind.lower() == "bearer":
+        return raw.strip()
+    if "access_token" in query:
+        return query["access_token"]
+    if websocket and headers.get("sec-websocket-protocol"):
+        return headers["sec-websocket-protocol"].strip()
+    return None
 
 
 def authenticate(request) -> Credentials | None:
-    """The caller's token, from `Authorization: Bearer` or the legacy `?access_token=`; None
-    when none is sent. An unknown token, or one of a suspended account, is invalid."""
-    header = request.headers.get("Authorization", "")
-    kind, _space, raw = header.partition(" ")
-    if kind.lower() == "bearer":
-        raw = raw.strip()
-    elif "access_token" in request.GET:
-        raw = request.GET["access_token"]
-    else:
+    """The caller of a Django request, by its token (token_of); None when none is sent."""
+    return authenticate_token(token_of(request.headers, request.GET))
+
+
+def authenticate_token(raw: str | None) -> Credentials | None:
+    """The credentials of a raw token; None for no token. Unauthorized for an unknown token, one
+    of a suspended account, or a revoked one (told apart, as Mastodon tells them)."""
+    if raw is None:
         return None
     token = (
         AccessToken.objects.select_related("user", "application")
@@ -91,25 +69,27 @@ def authenticate(request) -> Credentials | None:
         .first()
     )
     if token is None or token.application is None or (token.user is not None and not token.user.is_active):
-        raise ApiError(401, INVALID)
+        raise Unauthorized(INVALID)
     if token.is_expired():
-        raise ApiError(401, REVOKED)
+        raise Unauthorized(REVOKED)
     return Credentials(account=token.user, scopes=frozenset(token.scope.split()), application=token.application)
 
 
-def _covers(granted: frozenset[str], scope: str) -> bool:
-    if scope in granted:
-        return True
-    if scope in FOLLOW and "follow" in granted:
-        return True
-    # "read" covers "read:statuses", "admin:read" covers "admin:read:accounts"; "profile" only itself.
-    parent, _colon, _rest = scope.rpartition(":")
-    return bool(parent) and parent != "admin" and parent in granted
+def authenticate_session(session_key: str | None) -> Credentials | None:
+    """A signed-in browser on our own pages, by its Django session key: read-only credentials
+    of its account, or None when the session is unknown, signed out, or the account's suspended."""
+    if not session_key:
+        return None
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    user = get_user(SimpleNamespace(session=store))
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return Credentials(account=user, scopes=frozenset({"read"}), application=None)
 
 
 def allows(credentials: Credentials, scope: str) -> bool:
-    """Whether the token grants `scope`; "a|b" asks for either."""
-    return any(_covers(credentials.scopes, wanted) for wanted in scope.split("|"))
+    """Whether the credentials grant `scope`; "a|b" asks for either."""
+    return any(covers(credentials.scopes, wanted) for wanted in scope.split("|"))
 
 
 def new_token(request=None) -> str:
@@ -177,17 +157,6 @@ def application_website(application) -> str | None:
     return (profile.website if profile else "") or None
 
 
-def parse_scopes(scopes: str) -> list[str]:
-    """Known scopes, in the order given, without repeats; Invalid names the first unknown one."""
-    result = []
-    for scope in scopes.split():
-        if scope not in SCOPES:
-            raise Invalid(_("Scopes include an unknown scope: %(scope)s") % {"scope": scope})
-        if scope not in result:
-            result.append(scope)
-    return result
-
-
 def _redirect_uris(text: str) -> list[str]:
     uris = text.split()
     if not uris:
@@ -244,49 +213,3 @@ def authenticate_client(client_id: str | None, client_secret: str | None):
     if application and check_password(client_secret or "", application.client_secret):
         return application
     return None
-
-
-class Scopes(BaseScopes):
-    """DOT's scope backend: Mastodon's scopes; an app may ask for those it registered, or parts of them."""
-
-    def get_all_scopes(self):
-        return SCOPES
-
-    def get_available_scopes(self, application=None, request=None, *args, **kwargs):
-        registered = frozenset(application_scopes(application) if application else SCOPES)
-        return [scope for scope in SCOPES if _covers(registered, scope)]
-
-    def get_default_scopes(self, application=None, request=None, *args, **kwargs):
-        return ["read"]
-
-
-class Validator(OAuth2Validator):
-    """DOT's validator: every Mastodon app may use every grant (DOT records one per app), the code
-    flow is the only redirect flow, and a password log-in may give the e-mail address."""
-
-    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
-        return grant_type in GRANT_TYPES
-
-    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
-        return response_type == "code"
-
-    def validate_user(self, username, password, client, request, *args, **kwargs):
-        return super().validate_user(login_name(username), password, client, request, *args, **kwargs)
-
-
-class OAuthCore(OAuthLibCore):
-    """DOT's request reader, which also reads JSON bodies: toot sends JSON to /oauth/token."""
-
-    def extract_body(self, request):
-        if request.content_type != "application/json" or not request.body:
-            return super().extract_body(request)
-        data = orjson.loads(request.body)  # the token view has checked that it parses
-        items = []
-        for key, value in data.items() if isinstance(data, dict) else ():
-            if isinstance(value, list):
-                value = " ".join(str(v) for v in value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            if isinstance(value, (str, int, float)):
-                items.append((key, str(value)))
-        return items
