@@ -54,6 +54,9 @@ FEED_LENGTH = int(os.environ.get("CHIRVIR_FEED_LENGTH", "800"))
 WEB_WORKERS = int(os.environ.get("CHIRVIR_WEB_WORKERS", "2"))
 # Seconds between heartbeats on an idle stream (Mastodon's are 15 s apart).
 STREAMING_HEARTBEAT = float(os.environ.get("CHIRVIR_STREAMING_HEARTBEAT", "15"))
+# Seconds between checks that each open stream's token or session still lets it in: revocations
+# through the services close streams at once; this catches those that bypass them (a deleted row).
+STREAMING_RECHECK = float(os.environ.get("CHIRVIR_STREAMING_RECHECK", "60"))
 JOB_WORKERS = int(os.environ.get("CHIRVIR_JOB_WORKERS", "2"))
 
 INSTALLED_APPS = [

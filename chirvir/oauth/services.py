@@ -1,10 +1,14 @@
 """OAuth's use cases: register a client app, issue, find and revoke tokens, and tell who is
 calling (a bearer token, or a signed-in browser's session) as Credentials. The API and the
-streaming interfaces both authenticate here, and map Unauthorized to their own answers."""
+streaming interfaces both authenticate here, and map Unauthorized to their own answers.
+
+Every end of a sign-in (a token revoked, an account suspended, a browser logged out) is
+announced on the event bus, so that live streams opened with it close in every process."""
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import import_module
 from types import SimpleNamespace
@@ -24,6 +28,7 @@ from oauth2_provider.settings import oauth2_settings
 
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, Unauthorized
+from chirvir.events import bus as events
 from chirvir.oauth.models import AppProfile
 from chirvir.oauth.scopes import covers, parse_scopes
 
@@ -37,6 +42,9 @@ class Credentials:
     account: "Account | None"  # None for an app token (client_credentials)
     scopes: frozenset[str]
     application: Application | None  # None for a browser's session
+    # What they came from, so that a live stream can hear that they ended, and check again.
+    token_id: int | None = None
+    session_key: str | None = field(default=None, repr=False)
 
 
 def token_of(headers, query, *, websocket: bool = False) -> str | None:
@@ -68,11 +76,21 @@ def authenticate_token(raw: str | None) -> Credentials | None:
         .filter(token_checksum=hashlib.sha256(raw.encode()).hexdigest())
         .first()
     )
+    refusal = _refusal(token)
+    if refusal:
+        raise Unauthorized(refusal)
+    return Credentials(
+        account=token.user, scopes=frozenset(token.scope.split()), application=token.application, token_id=token.pk
+    )
+
+
+def _refusal(token: AccessToken | None) -> str | None:
+    """Why this token lets nobody in, or None when it does."""
     if token is None or token.application is None or (token.user is not None and not token.user.is_active):
-        raise Unauthorized(INVALID)
+        return INVALID
     if token.is_expired():
-        raise Unauthorized(REVOKED)
-    return Credentials(account=token.user, scopes=frozenset(token.scope.split()), application=token.application)
+        return REVOKED
+    return None
 
 
 def authenticate_session(session_key: str | None) -> Credentials | None:
@@ -84,7 +102,56 @@ def authenticate_session(session_key: str | None) -> Credentials | None:
     user = get_user(SimpleNamespace(session=store))
     if not user.is_authenticated or not user.is_active:
         return None
-    return Credentials(account=user, scopes=frozenset({"read"}), application=None)
+    return Credentials(account=user, scopes=frozenset({"read"}), application=None, session_key=session_key)
+
+
+def lapsed(held: Iterable[Credentials]) -> list[Credentials]:
+    """Those of these credentials that no longer let anyone in: their token was revoked or
+    deleted, their account suspended, their session ended or its password changed. Live
+    streams ask this now and then, for the ends that bypassed the services below."""
+    held = list(held)
+    token_ids = {c.token_id for c in held if c.token_id is not None}
+    tokens = AccessToken.objects.select_related("user", "application").filter(pk__in=token_ids)
+    usable = {token.pk for token in tokens if _refusal(token) is None}
+    gone = []
+    for credentials in held:
+        if credentials.token_id is not None:
+            if credentials.token_id not in usable:
+                gone.append(credentials)
+        elif credentials.session_key is not None:
+            now = authenticate_session(credentials.session_key)
+            if now is None or now.account != credentials.account:
+                gone.append(credentials)
+    return gone
+
+
+def ended(credentials: Credentials, announcement: dict) -> bool:
+    """Whether an end announced on the bus (events.ENDED) is that of these credentials."""
+    return (
+        (credentials.token_id is not None and credentials.token_id in announcement.get("tokens", ()))
+        or (credentials.account is not None and credentials.account.pk == announcement.get("account"))
+        or (credentials.session_key is not None and _digest(credentials.session_key) == announcement.get("session"))
+    )
+
+
+def _announce_end(announcement: dict) -> None:
+    events.publish([events.ENDED], events.ENDED, announcement)
+
+
+def _digest(session_key: str) -> str:
+    # The bus is a table many processes read: it carries no session key, which is a password.
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def end_sign_ins(account) -> None:
+    """An account suspended: close every live connection its tokens and browsers opened. Its
+    tokens stay, refused while it is inactive (as an account waiting for approval holds one)."""
+    _announce_end({"account": account.pk})
+
+
+def signed_out(session_key: str) -> None:
+    """A browser logged out: close the live connections its session opened."""
+    _announce_end({"session": _digest(session_key)})
 
 
 def allows(credentials: Credentials, scope: str) -> bool:
@@ -110,8 +177,9 @@ def issue_token(application, account, scopes: str = "read write follow push") ->
 
 @transaction.atomic
 def revoke(token) -> None:
-    """Revoke an access or refresh token and its partner. Tokens live a century (settings), so an
-    access token kept with its expiry set to now is one we know was revoked, and its holder is told so."""
+    """Revoke an access or refresh token and its partner, and close the live streams opened with
+    it. Tokens live a century (settings), so an access token kept with its expiry set to now is
+    one we know was revoked, and its holder is told so."""
     now = timezone.now()
     if isinstance(token, RefreshToken):
         RefreshToken.objects.filter(pk=token.pk, revoked__isnull=True).update(revoked=now)
@@ -120,6 +188,7 @@ def revoke(token) -> None:
             return
     AccessToken.objects.filter(pk=token.pk, expires__gt=now).update(expires=now)
     RefreshToken.objects.filter(access_token=token, revoked__isnull=True).update(revoked=now)
+    _announce_end({"tokens": [token.pk]})
 
 
 def find_token(raw: str):
