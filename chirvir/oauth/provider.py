@@ -2,12 +2,13 @@
 reader, named in settings.OAUTH2_PROVIDER."""
 
 import orjson
+from oauth2_provider.models import Grant
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
 
 from chirvir.oauth.scopes import SCOPES, covers
-from chirvir.oauth.services import application_scopes, login_name
+from chirvir.oauth.services import application_scopes, login_name, remember_code, revoke_code_tokens
 
 GRANT_TYPES = frozenset({"authorization_code", "password", "client_credentials", "refresh_token"})
 
@@ -28,7 +29,8 @@ class Scopes(BaseScopes):
 
 class Validator(OAuth2Validator):
     """DOT's validator: every Mastodon app may use every grant (DOT records one per app), the code
-    flow is the only redirect flow, and a password log-in may give the e-mail address."""
+    flow is the only redirect flow, a password log-in may give the e-mail address, and a code
+    presented twice revokes the tokens it gave."""
 
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
         return grant_type in GRANT_TYPES
@@ -38,6 +40,23 @@ class Validator(OAuth2Validator):
 
     def validate_user(self, username, password, client, request, *args, **kwargs):
         return super().validate_user(login_name(username), password, client, request, *args, **kwargs)
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        if super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return True
+        # DOT deletes a code when it is exchanged, so one it no longer knows may be a replay.
+        revoke_code_tokens(client, code)
+        return False
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        if request.grant_type != "authorization_code":
+            return super().save_bearer_token(token, request, *args, **kwargs)
+        # The code's Grant is still there: oauthlib deletes it after the token is saved.
+        grant = Grant.objects.filter(code=request.code, application=request.client).first()
+        result = super().save_bearer_token(token, request, *args, **kwargs)
+        if grant is not None:
+            remember_code(request.client, request.code, token["access_token"], grant.expires)
+        return result
 
 
 class OAuthCore(OAuthLibCore):

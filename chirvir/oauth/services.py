@@ -29,7 +29,7 @@ from oauth2_provider.settings import oauth2_settings
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, Unauthorized
 from chirvir.events import bus as events
-from chirvir.oauth.models import AppProfile
+from chirvir.oauth.models import AppProfile, UsedCode
 from chirvir.oauth.scopes import covers, parse_scopes
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -180,15 +180,59 @@ def revoke(token) -> None:
     """Revoke an access or refresh token and its partner, and close the live streams opened with
     it. Tokens live a century (settings), so an access token kept with its expiry set to now is
     one we know was revoked, and its holder is told so."""
-    now = timezone.now()
     if isinstance(token, RefreshToken):
-        RefreshToken.objects.filter(pk=token.pk, revoked__isnull=True).update(revoked=now)
+        RefreshToken.objects.filter(pk=token.pk, revoked__isnull=True).update(revoked=timezone.now())
         token = token.access_token
         if token is None:
             return
-    AccessToken.objects.filter(pk=token.pk, expires__gt=now).update(expires=now)
-    RefreshToken.objects.filter(access_token=token, revoked__isnull=True).update(revoked=now)
-    _announce_end({"tokens": [token.pk]})
+    _revoke_access_tokens([token.pk])
+
+
+def _revoke_access_tokens(ids: list[int]) -> None:
+    now = timezone.now()
+    AccessToken.objects.filter(pk__in=ids, expires__gt=now).update(expires=now)
+    RefreshToken.objects.filter(access_token_id__in=ids, revoked__isnull=True).update(revoked=now)
+    _announce_end({"tokens": ids})
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def remember_code(application, code: str, raw_token: str, code_expires) -> None:
+    """The token endpoint gave this token for this authorization code: remember which, until the
+    code would have expired, in case the code comes again (see revoke_code_tokens)."""
+    now = timezone.now()
+    UsedCode.objects.filter(expires__lte=now).delete()  # a few rows at most, each ten minutes
+    token = AccessToken.objects.filter(token_checksum=hashlib.sha256(raw_token.encode()).hexdigest()).first()
+    if token is None:
+        return
+    refresh = RefreshToken.objects.filter(access_token=token).first()
+    UsedCode.objects.create(
+        code_hash=_code_hash(code),
+        application=application,
+        access_token_id=token.pk,
+        token_family=refresh.token_family if refresh else None,
+        expires=code_expires,
+    )
+
+
+@transaction.atomic
+def revoke_code_tokens(application, code: str) -> None:
+    """An authorization code presented again, after it was exchanged: someone else may hold it,
+    so revoke every token it gave, and those its refresh token gave since (RFC 6749 4.1.2)."""
+    used = UsedCode.objects.filter(code_hash=_code_hash(code), application=application, expires__gt=timezone.now())
+    ids, families = set(), set()
+    for row in used:
+        ids.add(row.access_token_id)
+        if row.token_family:
+            families.add(row.token_family)
+    if families:
+        family = RefreshToken.objects.filter(token_family__in=families)
+        ids |= {token_id for token_id in family.values_list("access_token_id", flat=True) if token_id}
+        family.filter(revoked__isnull=True).update(revoked=timezone.now())
+    if ids:
+        _revoke_access_tokens(sorted(ids))
 
 
 def find_token(raw: str):
