@@ -58,7 +58,7 @@ def seed(data_dir: Path, accounts: int, posts: int, readers: int, seed_: int) ->
     """The community of the delivery benchmark, some posts in every home, and reader tokens."""
     shape = build(data_dir, accounts, 50, 0.7, seed_)
     from chirvir.accounts.models import Account
-    from chirvir.api import auth
+    from chirvir.oauth import services as auth
     from chirvir.statuses.services import post_status
     from chirvir.timelines.delivery import deliver_status
 

@@ -74,6 +74,9 @@ FEED_LENGTH = int(os.environ.get("CHIRVIR_FEED_LENGTH", "800"))
 WEB_WORKERS = int(os.environ.get("CHIRVIR_WEB_WORKERS", "2"))
 # Seconds between heartbeats on an idle stream (Mastodon's are 15 s apart).
 STREAMING_HEARTBEAT = float(os.environ.get("CHIRVIR_STREAMING_HEARTBEAT", "15"))
+# Seconds between checks that each open stream's token or session still lets it in: revocations
+# through the services close streams at once; this catches those that bypass them (a deleted row).
+STREAMING_RECHECK = float(os.environ.get("CHIRVIR_STREAMING_RECHECK", "60"))
 JOB_WORKERS = int(os.environ.get("CHIRVIR_JOB_WORKERS", "2"))
 
 INSTALLED_APPS = [
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
     "chirvir.notifications",
     "chirvir.events",
     "chirvir.media",
+    "chirvir.oauth",
     "chirvir.api",
     "chirvir.web",
 ]
@@ -258,14 +262,14 @@ LOGGING = {
     "loggers": {"huey": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
 
-# OAuth 2 as Mastodon apps speak it, on django-oauth-toolkit: chirvir/api/auth.py holds the scopes
-# and bends DOT's validator to them. Tokens last a century (Mastodon's never expire) and are kept
+# OAuth 2 as Mastodon apps speak it, on django-oauth-toolkit: chirvir/oauth/ holds the scopes and
+# bends DOT's validator to them. Tokens last a century (Mastodon's never expire) and are kept
 # only as hashes; a code lives ten minutes, as in Mastodon; PKCE is optional, and S256 only.
 OAUTH2_PROVIDER = {
-    "SCOPES_BACKEND_CLASS": "chirvir.api.auth.Scopes",
-    "OAUTH2_VALIDATOR_CLASS": "chirvir.api.auth.Validator",
-    "OAUTH2_BACKEND_CLASS": "chirvir.api.auth.OAuthCore",
-    "ACCESS_TOKEN_GENERATOR": "chirvir.api.auth.new_token",
+    "SCOPES_BACKEND_CLASS": "chirvir.oauth.provider.Scopes",
+    "OAUTH2_VALIDATOR_CLASS": "chirvir.oauth.provider.Validator",
+    "OAUTH2_BACKEND_CLASS": "chirvir.oauth.provider.OAuthCore",
+    "ACCESS_TOKEN_GENERATOR": "chirvir.oauth.services.new_token",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
     "PKCE_REQUIRED": False,

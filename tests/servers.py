@@ -20,6 +20,7 @@ import psycopg
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
+_databases: dict[Path, str] = {}  # data directory -> the database URL of the server serving it
 
 
 def free_port() -> int:
@@ -64,6 +65,7 @@ def served_process(data: Path, **settings: str):
     with database_of_its_own() as database_url, open(log_path, "w") as log:
         if database_url:
             env["DATABASE_URL"] = database_url
+            _databases[data] = database_url
 
         process = subprocess.Popen(
             [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -88,3 +90,17 @@ def served_process(data: Path, **settings: str):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            _databases.pop(data, None)
+
+
+def manage(data: Path, *args: str) -> str:
+    """Run `chirvir <args>` (a management command, `shell -c ...`) on the database of the server
+    serving `data`, as its operator would; returns what it printed."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(CHIRVIR_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
+    if data in _databases:
+        env["DATABASE_URL"] = _databases[data]
+    command = [sys.executable, "-m", "chirvir.cli", *args]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout

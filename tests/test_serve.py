@@ -111,7 +111,7 @@ def test_posting_through_the_served_api_reaches_the_home_timeline(served):
     base, env, _ = served
     token = chirvir(
         env, "shell", "--no-imports", "-c",
-        "from chirvir.accounts.services import register; from chirvir.api import auth; "
+        "from chirvir.accounts.services import register; from chirvir.oauth import services as auth; "
         "app, _, _ = auth.create_application('test'); "
         "print(auth.issue_token(app, register('poster', 'a long password 7'), 'read write'))",
     ).strip()

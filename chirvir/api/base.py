@@ -14,9 +14,10 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from chirvir.core.errors import DomainError, Invalid, NotAllowed, NotFound
+from chirvir.core.errors import DomainError, Invalid, NotAllowed, NotFound, Unauthorized
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
+from chirvir.oauth import services as oauth
 
 TRUE = {"1", "true", "t", "on", "yes"}
 FALSE = {"0", "false", "f", "off", "no", ""}
@@ -217,7 +218,7 @@ def link_header(request, items, cursor=lambda item: item.id) -> dict:
     return {"Link": f'<{next_url}>; rel="next", <{prev_url}>; rel="prev"'}
 
 
-DOMAIN_STATUS = {Invalid: 422, NotFound: 404, NotAllowed: 403}
+DOMAIN_STATUS = {Invalid: 422, NotFound: 404, NotAllowed: 403, Unauthorized: 401}
 
 
 def api(*, methods: tuple[str, ...], scopes: dict[str, str] | None = None, user: str = "required"):
@@ -228,8 +229,6 @@ def api(*, methods: tuple[str, ...], scopes: dict[str, str] | None = None, user:
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            from chirvir.api import auth
-
             if request.method == "OPTIONS":
                 return HttpResponse(status=204)
             if request.method not in methods:
@@ -237,13 +236,13 @@ def api(*, methods: tuple[str, ...], scopes: dict[str, str] | None = None, user:
                 return json_response({"error": message}, status=405, headers={"Allow": ", ".join(methods)})
             try:
                 # The rate limiter may have looked the token up already (chirvir/api/ratelimit.py).
-                credentials = request.credentials if hasattr(request, "credentials") else auth.authenticate(request)
+                credentials = request.credentials if hasattr(request, "credentials") else oauth.authenticate(request)
                 needed = (scopes or {}).get(request.method)
                 if credentials is None:
                     if user != "optional":
                         raise ApiError(401, "The access token is invalid")
                 else:
-                    if needed and not auth.allows(credentials, needed):
+                    if needed and not oauth.allows(credentials, needed):
                         raise ApiError(403, "This action is outside the authorized scopes")
                     if user == "required" and credentials.account is None:
                         raise ApiError(422, "This method requires an authenticated user")

@@ -8,11 +8,14 @@ from django.conf import settings
 from django.urls import URLResolver, get_resolver
 
 from chirvir.accounts import services as accounts_rules
-from chirvir.api import auth, ratelimit
+from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
 from chirvir.api.views import oauth, registration, statuses, timelines
 from chirvir.notifications.models import Marker, NotificationType
+from chirvir.oauth import services as oauth_services
+from chirvir.oauth.provider import GRANT_TYPES
+from chirvir.oauth.scopes import SCOPES
 from chirvir.statuses import services as statuses_rules
 from chirvir.statuses.models import Visibility
 
@@ -141,7 +144,7 @@ APPLICATION = closed(
         "id": ID,
         "name": STRING,
         "website": nullable(STRING),
-        "scopes": array(enum(auth.SCOPES)),
+        "scopes": array(enum(SCOPES)),
         "redirect_uris": array(STRING),
         "redirect_uri": {**STRING, "description": "The redirect URIs, one a line (deprecated)."},
         "vapid_key": STRING,
@@ -359,10 +362,10 @@ SCHEMAS = {
             "token_endpoint": URL,
             "revocation_endpoint": URL,
             "app_registration_endpoint": URL,
-            "scopes_supported": array(enum(auth.SCOPES)),
+            "scopes_supported": array(enum(SCOPES)),
             "response_types_supported": array(STRING),
             "response_modes_supported": array(STRING),
-            "grant_types_supported": array(enum(sorted(auth.GRANT_TYPES))),
+            "grant_types_supported": array(enum(sorted(GRANT_TYPES))),
             "code_challenge_methods_supported": array(STRING),
             "token_endpoint_auth_methods_supported": array(STRING),
         }
@@ -704,7 +707,7 @@ def _operations() -> dict:
                 {
                     "client_name": {**STRING, "minLength": 1, "maxLength": 60},
                     "redirect_uris": {
-                        "description": f"Absolute URIs without a fragment, or `{auth.OOB}` (show the code instead of "
+                        "description": f"Absolute URIs without a fragment, or `{oauth_services.OOB}` (show the code instead of "
                         "redirecting); several are separated by white space, or (JSON) sent as a list.",
                         "anyOf": [URL, array(URL)],
                     },
@@ -784,7 +787,7 @@ def _operations() -> dict:
                 ref("Token"),
                 request=body(
                     {
-                        "grant_type": enum(sorted(auth.GRANT_TYPES)),
+                        "grant_type": enum(sorted(GRANT_TYPES)),
                         "client_id": STRING,
                         "client_secret": STRING,
                         "code": STRING,
@@ -874,7 +877,7 @@ def _rate_limit(required: bool = False) -> dict:
 
 
 def _scopes_description() -> str:
-    scopes = "; ".join(f"`{name}`: {description}" for name, description in auth.SCOPES.items())
+    scopes = "; ".join(f"`{name}`: {description}" for name, description in SCOPES.items())
     return (
         "An OAuth 2 access token from /oauth/token, as `Authorization: Bearer …` (or `?access_token=`). "
         "An operation lists the scopes that let a token through; `read` and `write` hold every `read:…` and "
@@ -964,12 +967,13 @@ def _security(scope: str | None, user: str | None, client: bool) -> list[dict]:
         return [{}, {"client": []}]
     if user is None:
         return []
-    granting = [{"bearer": [name]} for name in auth.SCOPES if scope and _grants(name, scope)] or [{"bearer": []}]
+    granting = [{"bearer": [name]} for name in SCOPES if scope and _grants(name, scope)] or [{"bearer": []}]
     return [{}, *granting] if user == "optional" else granting
 
 
 def _grants(held: str, scope: str) -> bool:
-    return auth.allows(auth.Credentials(account=None, scopes=frozenset({held}), application=None), scope)
+    holder = oauth_services.Credentials(account=None, scopes=frozenset({held}), application=None)
+    return oauth_services.allows(holder, scope)
 
 
 @api(methods=("GET",), user="optional")

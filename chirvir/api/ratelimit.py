@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 
-from chirvir.api import auth
-from chirvir.api.base import ApiError, error_response
+from chirvir.api.base import error_response
 from chirvir.api.counters import counters
 from chirvir.api.serializers import iso
+from chirvir.core.errors import Unauthorized
+from chirvir.oauth import services as oauth
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def _caller(request) -> str:
     """Whom the general limit counts. The token found here is kept on the request, so the view
     does not look it up again; a token the view will refuse counts as no token."""
     try:
-        credentials = auth.authenticate(request)
-    except ApiError:
+        credentials = oauth.authenticate(request)
+    except Unauthorized:
         return f"address {client_address(request)}"
     request.credentials = credentials
     if credentials is None:

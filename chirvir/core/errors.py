@@ -21,3 +21,7 @@ class NotFound(DomainError):
 
 class NotAllowed(DomainError):
     """The actor may see the thing but not do this to it."""
+
+
+class Unauthorized(DomainError):
+    """The caller's credentials are missing, unknown, or no longer valid (a revoked token)."""

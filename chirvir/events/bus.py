@@ -31,6 +31,10 @@ MAX_GAPS = 1000
 # The keys events go out under, one per audience a stream listens to. Every account is local,
 # so public:local and hashtag:local streams listen to the same keys as public and hashtag.
 PUBLIC = "public"
+# Sign-ins that ended (a token revoked, an account suspended, a browser logged out): each
+# streaming process closes the connections that opened with them. Its payload names which
+# (chirvir/oauth/services.py); it goes to no stream.
+ENDED = "ended"
 
 
 def home(account_id: int) -> str:

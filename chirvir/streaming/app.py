@@ -1,7 +1,8 @@
 """The live streaming side (Starlette), kept apart from Django (docs/decisions.md says why): Mastodon's
 streaming API over SSE (`/api/v1/streaming/<stream>`) and a multiplexed WebSocket
 (`/api/v1/streaming`), fed by the event bus through this process's hub (hub.py), each event
-gated and rendered for its subscriber (streams.py). `chirvir streaming` serves it alone."""
+gated and rendered for its subscriber (streams.py). A connection whose token or session stops
+letting it in is closed. `chirvir streaming` serves it alone."""
 
 import asyncio
 import logging
@@ -22,13 +23,16 @@ from starlette.routing import Route, WebSocketRoute  # noqa: E402
 from starlette.websockets import WebSocket  # noqa: E402
 
 from chirvir.api.base import TRUE  # noqa: E402
+from chirvir.oauth.services import token_of  # noqa: E402
 from chirvir.streaming import streams  # noqa: E402
-from chirvir.streaming.hub import Subscription, hub  # noqa: E402
+from chirvir.streaming.hub import END, Connection, Subscription, hub  # noqa: E402
 from chirvir.streaming.streams import Refused  # noqa: E402
 
 logger = logging.getLogger(__name__)
 # Mastodon's 15 seconds keep proxies from closing an idle stream; tests ask for less.
 HEARTBEAT_SECONDS = settings.STREAMING_HEARTBEAT
+# The WebSocket close code and reason for a connection whose token or session ended.
+ENDED = (1008, "The access token or session is no longer valid")
 SSE_STREAMS = {
     "user": "user",
     "user/notification": "user:notification",
@@ -57,7 +61,7 @@ async def sse(request):
     if name.startswith("public") and request.query_params.get("only_media", "").lower() in TRUE:
         name += ":media"
     try:
-        token = streams.token_of(request.headers, request.query_params)
+        token = token_of(request.headers, request.query_params)
         if token is None and request.cookies:
             credentials = await streams.in_thread(streams.session_credentials, request.cookies, request.headers)
         else:
@@ -65,30 +69,36 @@ async def sse(request):
         stream = streams.open_stream(credentials, name, request.query_params)
     except Refused as refused:
         return _error(refused)
-    account = credentials.account if credentials else None
-    lines = _sse_lines(account, stream)
+    lines = _sse_lines(credentials, stream)
     return StreamingResponse(lines, media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
-async def _sse_lines(account, stream):
+async def _sse_lines(credentials, stream):
     """Mastodon's wire format: `:)` once subscribed, a `:thump` comment when idle, and each event
-    as `event:` and `data:` lines (JSON on one line, a bare ID for deletions) and a blank line."""
-    inbox = asyncio.Queue()
-    subscription = Subscription(stream.name, stream.keys, inbox)
+    as `event:` and `data:` lines (JSON on one line, a bare ID for deletions) and a blank line.
+    The response ends when the credentials do."""
+    account = credentials.account if credentials else None
+    connection = Connection(credentials, asyncio.Queue())
+    subscription = Subscription(stream.name, stream.keys, connection.inbox)
+    await hub.connect(connection)
     await hub.add(subscription)
     try:
         yield ":)\n"
         while True:
             try:
-                _subscription, event = await asyncio.wait_for(inbox.get(), HEARTBEAT_SECONDS)
+                item = await asyncio.wait_for(connection.inbox.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
                 yield ":thump\n"
                 continue
+            if item is END:
+                return
+            _subscription, event = item
             payload = await _render(account, event)
             if payload is not None:
                 yield f"event: {event.name}\ndata: {payload}\n\n"
     finally:
         hub.remove(subscription)
+        hub.disconnect(connection)
 
 
 async def _render(account, event) -> str | None:
@@ -115,20 +125,31 @@ class Socket:
         self.websocket = websocket
         self.credentials = credentials
         self.account = credentials.account if credentials else None
-        self.inbox = asyncio.Queue()
+        self.connection = Connection(credentials, asyncio.Queue())
+        self.inbox = self.connection.inbox
         self.subscriptions: dict[tuple, Subscription] = {}
 
     async def run(self) -> None:
+        """Until the client leaves, or its credentials end (the sender returns), which closes it."""
+        await hub.connect(self.connection)
         sender = asyncio.create_task(self._send())
+        tasks = [sender]
         try:
             if self.websocket.query_params.get("stream"):
                 await self.subscribe(self.websocket.query_params["stream"], self.websocket.query_params)
-            await self._receive()
+            tasks.append(asyncio.create_task(self._receive()))
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            hub.disconnect(self.connection)
             for subscription in self.subscriptions.values():
                 hub.remove(subscription)
-            sender.cancel()
-            await asyncio.gather(sender, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        # Closed once the receiver has stopped: under Granian, a close sent while another task
+        # awaits receive() hung until the client sent something.
+        if sender.done() and not sender.cancelled() and sender.exception() is None:
+            await self.websocket.close(*ENDED)
 
     async def _receive(self) -> None:
         while True:
@@ -177,6 +198,8 @@ class Socket:
     async def _send(self) -> None:
         while True:
             item = await self.inbox.get()
+            if item is END:
+                return
             if isinstance(item, dict):  # an error, for the client's last command
                 await self.websocket.send_text(orjson.dumps(item).decode())
                 continue
@@ -188,7 +211,7 @@ class Socket:
 
 
 async def websocket(websocket: WebSocket):
-    token = streams.token_of(websocket.headers, websocket.query_params, websocket=True)
+    token = token_of(websocket.headers, websocket.query_params, websocket=True)
     try:
         credentials = await streams.in_thread(streams.authenticate, token)
     except Refused as refused:

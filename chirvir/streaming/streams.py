@@ -1,28 +1,27 @@
-"""Mastodon's streams on the streaming side: who may open which stream (by the API's tokens and
+"""Mastodon's streams on the streaming side: who may open which stream (by OAuth's tokens and
 scopes) and which bus keys it listens to, and what an event looks like to one subscriber (through
 the audience gate and the API's one serializer per entity). What reads the database here runs in
 a worker thread (`in_thread`), off the event loop."""
 
 from dataclasses import dataclass
-from importlib import import_module
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
-from django.contrib.auth import get_user
 from django.db import close_old_connections
 from starlette.concurrency import run_in_threadpool
 
 from chirvir import audience
 from chirvir.accounts.models import Account
-from chirvir.api import auth, serializers
-from chirvir.api.base import ApiError
-from chirvir.core.errors import NotFound
+# The one serializer per entity lives with the API for now: a status's JSON has one home.
+from chirvir.api import serializers
+from chirvir.core.errors import NotFound, Unauthorized
 from chirvir.core.paging import Page
 from chirvir.events import bus as events
 from chirvir.events.bus import Event
 from chirvir.notifications.services import list_notifications
+from chirvir.oauth import services as oauth
+from chirvir.oauth.services import Credentials
 from chirvir.statuses.models import Tag
 from chirvir.statuses.services import get_status, list_conversations
 from chirvir.timelines.reads import not_muted
@@ -73,40 +72,21 @@ async def in_thread(work, *args):
     return await run_in_threadpool(run)
 
 
-def token_of(headers, query, *, websocket: bool = False) -> str | None:
-    """The token a client sent, where Mastodon looks for it: `Authorization: Bearer`, else
-    `?access_token=`, else (WebSocket only) the Sec-WebSocket-Protocol header."""
-    kind, _space, raw = headers.get("authorization", "").partition(" ")
-    if kind.lower() == "bearer":
-        return raw.strip()
-    if "access_token" in query:
-        return query["access_token"]
-    if websocket and headers.get("sec-websocket-protocol"):
-        return headers["sec-websocket-protocol"].strip()
-    return None
-
-
-def authenticate(token: str | None) -> auth.Credentials | None:
-    """The token's credentials by the API's own rules (chirvir/api/auth.py); None for no token."""
-    if token is None:
-        return None
+def authenticate(token: str | None) -> Credentials | None:
+    """The token's credentials (chirvir/oauth); None for no token."""
     try:
-        return auth.authenticate(SimpleNamespace(headers={"Authorization": f"Bearer {token}"}, GET={}))
-    except ApiError as e:
-        raise Refused(e.status, e.message) from e
+        return oauth.authenticate_token(token)
+    except Unauthorized as e:
+        raise Refused(401, e.message) from e
 
 
-def session_credentials(cookies, headers) -> auth.Credentials | None:
+def session_credentials(cookies, headers) -> Credentials | None:
     """A signed-in browser on our own pages, by its Django session cookie: the pages' live
     updates need no token. Only from our own origin, so another site cannot listen in."""
-    key = cookies.get(settings.SESSION_COOKIE_NAME)
     origin = headers.get("origin")
-    if not key or (origin and urlsplit(origin).netloc != headers.get("host")):
+    if origin and urlsplit(origin).netloc != headers.get("host"):
         return None
-    user = get_user(SimpleNamespace(session=import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)))
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return auth.Credentials(account=user, scopes=frozenset({"read"}), application=None)
+    return oauth.authenticate_session(cookies.get(settings.SESSION_COOKIE_NAME))
 
 
 def _param(params, name: str) -> str | None:
@@ -116,12 +96,12 @@ def _param(params, name: str) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def open_stream(credentials: auth.Credentials | None, name, params) -> Stream:
+def open_stream(credentials: Credentials | None, name, params) -> Stream:
     """The stream `name` (with its `tag` or `list` in params) for these credentials. Public and
     hashtag streams need no token; a token that is sent must hold the stream's scope."""
     if not isinstance(name, str) or name not in SCOPES:
         raise Refused(400, "Unknown stream type")
-    if credentials is not None and not auth.allows(credentials, SCOPES[name]):
+    if credentials is not None and not oauth.allows(credentials, SCOPES[name]):
         raise Refused(401, "Access token does not have the required scopes")
     if name in {"hashtag", "hashtag:local"}:
         tag = _param(params, "tag")
@@ -147,7 +127,7 @@ def open_stream(credentials: auth.Credentials | None, name, params) -> Stream:
     else:
         # The user stream carries notifications only for a token that may read them.
         keys = {events.home(account.id)}
-        if auth.allows(credentials, "read:notifications"):
+        if oauth.allows(credentials, "read:notifications"):
             keys.add(events.notifications(account.id))
     return Stream((name,), frozenset(keys))
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from mastodon import Mastodon
 
-from chirvir.api import auth
+from chirvir.oauth import services as auth
 
 DEFAULT_SCOPES = "read write follow push"
 

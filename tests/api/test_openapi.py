@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 from chirvir.accounts import services as accounts
-from chirvir.api import auth, openapi, urls
+from chirvir.api import openapi, urls
 from chirvir.api.counters import counters
 from chirvir.asgi import application
 from chirvir.notifications.models import Notification
+from chirvir.oauth import services as auth
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import AccountConversation
 

@@ -16,7 +16,7 @@ from django.test import Client
 from mastodon import MastodonRatelimitError
 
 from chirvir.accounts.models import Account
-from chirvir.api import auth
+from chirvir.oauth import services as auth
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
 from tests.servers import served_process

@@ -9,13 +9,15 @@ import json
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 from mastodon import Mastodon
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.servers import serving
+from tests.servers import manage, serving
 
 PASSWORD = "a long password 7"
 WAIT = 5.0  # seconds a test waits for anything the server should send at once
@@ -35,8 +37,8 @@ class Community:
 
     wait = WAIT
 
-    def __init__(self, base: str):
-        self.base = base
+    def __init__(self, base: str, data: Path):
+        self.base, self.data = base, data
         self.ws_base = base.replace("http://", "ws://") + "/api/v1/streaming"
         self.client_id, self.client_secret = Mastodon.create_app("Streaming tests", api_base_url=base)
 
@@ -50,6 +52,30 @@ class Community:
         """Another token of the person's, with only these scopes (a password log-in)."""
         api = Mastodon(client_id=self.client_id, client_secret=self.client_secret, api_base_url=self.base)
         return api.log_in(person.username, PASSWORD, scopes=scopes, allow_http=True)
+
+    def operator(self, code: str) -> None:
+        """Python run in `chirvir shell` on the server's database, as its operator would."""
+        manage(self.data, "shell", "--no-imports", "-c", code)
+
+    def revoke(self, token: str) -> None:
+        """POST /oauth/revoke, by the app the token was issued through."""
+        form = {"client_id": self.client_id, "client_secret": self.client_secret, "token": token}
+        response = httpx.post(f"{self.base}/oauth/revoke", data=form, timeout=WAIT)
+        assert (response.status_code, response.json()) == (200, {})
+
+    def browser(self, person: Person) -> httpx.Client:
+        """A browser signed in on the web pages (the log-in form), with its session cookie."""
+        browser = httpx.Client(base_url=self.base, timeout=WAIT)
+        browser.get("/login")
+        form = {"username": person.username, "password": PASSWORD, "csrfmiddlewaretoken": browser.cookies["csrftoken"]}
+        assert browser.post("/login", data=form).status_code == 302
+        return browser
+
+    @contextmanager
+    def browser_sse(self, browser: httpx.Client, path: str):
+        """An SSE stream the pages' live updates open: the browser's session cookie, no token."""
+        with browser.stream("GET", f"/api/v1/streaming/{path}") as response:
+            yield EventStream(response)
 
     @contextmanager
     def sse(self, path: str, token: str | None = None, **params):
@@ -103,6 +129,17 @@ class EventStream:
                 return line
         raise AssertionError("no comment came")
 
+    def ends(self, timeout: float = WAIT) -> list[str]:
+        """Read until the server ends the stream; returns the lines other than heartbeats read
+        meanwhile."""
+        deadline = time.monotonic() + timeout
+        lines = []
+        for line in self._lines:
+            if line and not line.startswith(":"):
+                lines.append(line)
+            assert time.monotonic() < deadline, "the stream stayed open"
+        return lines
+
     def events_until(self, last, timeout: float = WAIT) -> list[tuple[str, str]]:
         """Events up to and including the first for which `last(event)` holds."""
         seen = [self.next_event(timeout)]
@@ -121,6 +158,17 @@ class Socket:
     def next_frame(self, timeout: float = WAIT) -> dict:
         return json.loads(self.ws.recv(timeout=timeout))
 
+    def closes(self, timeout: float = WAIT) -> tuple[int, list[dict]]:
+        """Read until the server closes the socket; returns its close code and the frames read
+        meanwhile."""
+        deadline = time.monotonic() + timeout
+        frames = []
+        while True:
+            try:
+                frames.append(json.loads(self.ws.recv(timeout=max(deadline - time.monotonic(), 0.01))))
+            except ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else None, frames
+
     def settled(self) -> None:
         """Wait until the server has handled every message sent so far: it answers them in
         order, and an unknown stream is answered with an error."""
@@ -128,12 +176,20 @@ class Socket:
         assert self.next_frame() == {"error": "Unknown stream type", "status": 400}
 
 
-@pytest.fixture(scope="module")
-def community(tmp_path_factory):
-    data = tmp_path_factory.mktemp("streaming")
+@contextmanager
+def served_community(data: Path, **settings: str):
     with serving(
         data,
         CHIRVIR_STREAMING_HEARTBEAT="0.3",  # a test sees a heartbeat without waiting 15 s
         CHIRVIR_RATE_LIMIT="0",  # everyone joins from one address, more than 5 sign-ups allow
+        **settings,
     ) as base:
-        yield Community(base)
+        yield Community(base, data)
+
+
+@pytest.fixture(scope="module")
+def community(tmp_path_factory):
+    # Streams recheck their credentials only every 60 s (the default): anything a test sees
+    # close sooner was closed by the event the service announced.
+    with served_community(tmp_path_factory.mktemp("streaming")) as community:
+        yield community

@@ -293,3 +293,75 @@ def test_idle_streams_keep_their_connection_alive(community):
     with community.websocket() as socket:
         # A WebSocket's heartbeat is the protocol's ping, answered by the server.
         assert socket.ws.ping().wait(community.wait)
+
+
+# Streams end with the sign-in that opened them
+
+
+def test_revoking_a_token_closes_the_streams_it_opened(community):
+    alice, bob, carol = (community.join(name) for name in ("alice", "bob", "carol"))
+    bob.api.account_follow(alice.id)
+    carol.api.account_follow(alice.id)
+    with (
+        community.websocket(bob.token, stream="user") as socket,
+        community.sse("user", bob.token) as stream,
+        community.sse("user", carol.token) as witness,
+    ):
+        socket.settled()
+        before = alice.api.status_post("for my followers", visibility="private")
+        assert is_frame_of(before)(socket.next_frame()) and is_update_of(before)(stream.next_event())
+        assert is_update_of(before)(witness.next_event())
+        community.revoke(bob.token)
+        assert socket.closes() == (1008, [])
+        assert stream.ends() == []
+        # Posted once both are closed: it reaches the other follower, and nothing of bob's.
+        after = alice.api.status_post("still for my followers", visibility="private")
+        assert is_update_of(after)(witness.next_event())
+    with community.sse("user", bob.token) as again:
+        assert (again.status_code, again.body()) == (401, {"error": "The access token was revoked"})
+
+
+def test_suspending_an_account_closes_the_streams_of_all_its_tokens(community):
+    alice, bob, carol = (community.join(name) for name in ("alice", "bob", "carol"))
+    bob.api.account_follow(alice.id)
+    carol.api.account_follow(alice.id)
+    other_token = community.token(bob, ["read"])
+    with (
+        community.websocket(bob.token, stream="user") as socket,
+        community.sse("user", other_token) as stream,
+        community.sse("user", carol.token) as witness,
+    ):
+        socket.settled()
+        before = alice.api.status_post("for my followers", visibility="private")
+        assert is_frame_of(before)(socket.next_frame()) and is_update_of(before)(stream.next_event())
+        assert is_update_of(before)(witness.next_event())
+        # As an operator suspends an account today: `chirvir shell` (or the admin) unticks "active".
+        community.operator(
+            "from chirvir.accounts.models import Account; "
+            f"bob = Account.objects.get(username='{bob.username}'); bob.is_active = False; bob.save()"
+        )
+        assert socket.closes() == (1008, [])
+        assert stream.ends() == []
+        after = alice.api.status_post("still for my followers", visibility="private")
+        assert is_update_of(after)(witness.next_event())
+    for token in (bob.token, other_token):
+        with community.sse("user", token) as again:
+            assert (again.status_code, again.body()) == (401, {"error": "The access token is invalid"})
+
+
+def test_logging_out_of_the_web_closes_that_browsers_live_updates(community):
+    alice, bob = community.join("alice"), community.join("bob")
+    bob.api.account_follow(alice.id)
+    leaving, staying = community.browser(bob), community.browser(bob)
+    with (
+        community.browser_sse(leaving, "user") as stream,
+        community.browser_sse(staying, "user") as other_browser,
+    ):
+        before = alice.api.status_post("for my followers", visibility="private")
+        assert is_update_of(before)(stream.next_event()) and is_update_of(before)(other_browser.next_event())
+        logged_out = leaving.post("/logout", headers={"X-CSRFToken": leaving.cookies["csrftoken"]})
+        assert logged_out.status_code == 302
+        assert stream.ends() == []
+        # The browser still signed in keeps its stream.
+        after = alice.api.status_post("still for my followers", visibility="private")
+        assert is_update_of(after)(other_browser.next_event())

@@ -1,8 +1,8 @@
 """Mastodon's apps endpoints: register a client app, and tell an app what it is."""
 
-from chirvir.api import auth
 from chirvir.api.base import ApiError, api, json_response
 from chirvir.core.errors import Invalid
+from chirvir.oauth import services as oauth
 
 
 def application_json(application) -> dict:
@@ -10,8 +10,8 @@ def application_json(application) -> dict:
     return {
         "id": str(application.id),
         "name": application.name,
-        "website": auth.application_website(application),
-        "scopes": auth.application_scopes(application),
+        "website": oauth.application_website(application),
+        "scopes": oauth.application_scopes(application),
         "redirect_uris": uris,
         "redirect_uri": "\n".join(uris),
         "vapid_key": "",
@@ -21,7 +21,7 @@ def application_json(application) -> dict:
 @api(methods=("POST",), user="optional")
 def create(request, params):
     try:
-        application, client_id, client_secret = auth.create_application(
+        application, client_id, client_secret = oauth.create_application(
             params.text("client_name") or "",
             # A string of URIs split by new lines or spaces, or (JSON) a list of them.
             " ".join(params.array("redirect_uris")),

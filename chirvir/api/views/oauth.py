@@ -24,8 +24,10 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2 import InvalidRequestError
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
-from chirvir.api import auth
 from chirvir.api.base import ApiError, Params, json_response
+from chirvir.oauth import services
+from chirvir.oauth.provider import GRANT_TYPES
+from chirvir.oauth.scopes import SCOPES
 
 # Mastodon's (Doorkeeper's) words, for errors that oauthlib leaves without a description.
 DESCRIPTIONS = {
@@ -63,7 +65,7 @@ class LogInForm(AuthenticationForm):
 
     def clean(self):
         if self.cleaned_data.get("username"):
-            self.cleaned_data["username"] = auth.login_name(self.cleaned_data["username"])
+            self.cleaned_data["username"] = services.login_name(self.cleaned_data["username"])
         return super().clean()
 
 
@@ -111,8 +113,8 @@ def _authorize(request):
         return _send_back(request, error.in_uri(error.redirect_uri), None)
     context = {
         "application": application,
-        "website": auth.application_website(application),
-        "scopes": [(scope, auth.SCOPES.get(scope, scope)) for scope in scopes],
+        "website": services.application_website(application),
+        "scopes": [(scope, SCOPES.get(scope, scope)) for scope in scopes],
         "form": form,
     }
     return _page(request, "oauth/authorize.html", context)
@@ -133,7 +135,7 @@ def _fatal_message(error) -> str:
 
 def _send_back(request, uri: str, application) -> HttpResponse:
     """To the app's redirect URI; the out-of-band URI means showing the code for the person to copy."""
-    if not uri.startswith(auth.OOB):
+    if not uri.startswith(services.OOB):
         # Not HttpResponseRedirect: it allows only http(s), and apps register their own schemes.
         return HttpResponse(status=302, headers={"Location": uri})
     query = parse_qs(urlsplit(uri).query)
@@ -184,16 +186,16 @@ def revoke(request):
         raw = params.text("token")
     except ApiError as e:
         return oauth_error("invalid_request", 400, e.message)
-    application = auth.authenticate_client(client_id, client_secret)
+    application = services.authenticate_client(client_id, client_secret)
     if application is None:
         return oauth_error("invalid_client", 401)
     if not raw:
         return oauth_error("invalid_request", 400, "param is missing or the value is empty: token")
-    found = auth.find_token(raw)
+    found = services.find_token(raw)
     if found is not None:
         if found.application_id != application.id:
             return oauth_error("unauthorized_client", 403, "You are not authorized to revoke this token")
-        auth.revoke(found)
+        services.revoke(found)
     return json_response({})
 
 
@@ -221,10 +223,10 @@ def server_metadata(request):
             "token_endpoint": f"{site}/oauth/token",
             "revocation_endpoint": f"{site}/oauth/revoke",
             "app_registration_endpoint": f"{site}/api/v1/apps",
-            "scopes_supported": list(auth.SCOPES),
+            "scopes_supported": list(SCOPES),
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
-            "grant_types_supported": sorted(auth.GRANT_TYPES),
+            "grant_types_supported": sorted(GRANT_TYPES),
             "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         }

@@ -10,9 +10,10 @@ from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
 
 from chirvir.accounts import services as accounts
-from chirvir.api import auth
 from chirvir.api.base import ApiError, api, json_response
 from chirvir.core.errors import Invalid
+from chirvir.oauth import services as oauth
+from chirvir.oauth.scopes import SCOPES
 
 
 @api(methods=("POST",), scopes={"POST": "write:accounts"}, user="app")
@@ -47,8 +48,8 @@ def register(request, params):
     except Invalid as e:
         field, code = _blame(username, email, password)
         raise _validation_failed({field: (code, e.message)}) from e
-    scopes = " ".join(scope for scope in auth.SCOPES if scope in request.credentials.scopes)
-    raw = auth.issue_token(request.credentials.application, account, scopes)
+    scopes = " ".join(scope for scope in SCOPES if scope in request.credentials.scopes)
+    raw = oauth.issue_token(request.credentials.application, account, scopes)
     created_at = int(account.date_joined.timestamp())
     return json_response({"access_token": raw, "token_type": "Bearer", "scope": scopes, "created_at": created_at})
 
