@@ -12,6 +12,8 @@ from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
 
 MEGABYTE_OF_DOTS = "a." * 500_000  # 60-100 CPU-seconds to refuse before the cap
+CREDENTIALS = "/api/v1/accounts/update_credentials"
+JSON = "application/json"
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def longest_read(monkeypatch):
 
 
 def post_json(client, path, payload):
-    return client.post(path, json.dumps(payload), content_type="application/json")
+    return client.post(path, json.dumps(payload), content_type=JSON)
 
 
 def test_a_megabyte_post_is_refused_unread_with_the_length_rules_message(as_alice, longest_read):
@@ -46,7 +48,7 @@ def test_a_megabyte_post_is_refused_unread_with_the_length_rules_message(as_alic
 
 def test_an_edit_of_a_megabyte_is_refused_unread(as_alice, longest_read):
     post = post_json(as_alice, "/api/v1/statuses", {"status": "short"}).json()
-    refused = as_alice.put(f"/api/v1/statuses/{post['id']}", json.dumps({"status": MEGABYTE_OF_DOTS}), "application/json")
+    refused = as_alice.put(f"/api/v1/statuses/{post['id']}", json.dumps({"status": MEGABYTE_OF_DOTS}), JSON)
     assert refused.status_code == 422 and "1000000 characters long" in refused.json()["error"]
     assert longest_read() < 1000 and Status.objects.get().text == "short"
 
@@ -71,7 +73,7 @@ def test_a_megabyte_content_warning_is_refused_unread(as_alice, longest_read):
 )
 def test_a_long_name_or_bio_is_refused_unread(as_alice, alice, longest_read, field, message):
     long = json.dumps({field: "e\u0301" * 400_000}, ensure_ascii=False)  # 800,000 code points
-    refused = as_alice.patch("/api/v1/accounts/update_credentials", long, "application/json")
+    refused = as_alice.patch(CREDENTIALS, long, JSON)
     assert (refused.status_code, refused.json()["error"]) == (422, message)
     assert longest_read() < 1000
     alice.refresh_from_db()
@@ -84,9 +86,9 @@ def test_a_long_name_or_bio_is_refused_unread(as_alice, alice, longest_read, fie
 )
 def test_a_name_or_bio_is_measured_after_nfc(as_alice, field, limit, message):
     # Written decomposed, a name of 30 letters is 60 code points: it fits; 31 do not.
-    fits = as_alice.patch("/api/v1/accounts/update_credentials", json.dumps({field: "e\u0301" * limit}), "application/json")
+    fits = as_alice.patch(CREDENTIALS, json.dumps({field: "e\u0301" * limit}), JSON)
     assert fits.status_code == 200
-    over = as_alice.patch("/api/v1/accounts/update_credentials", json.dumps({field: "e\u0301" * (limit + 1)}), "application/json")
+    over = as_alice.patch(CREDENTIALS, json.dumps({field: "e\u0301" * (limit + 1)}), JSON)
     assert (over.status_code, over.json()["error"]) == (422, message)
 
 
