@@ -63,7 +63,10 @@ def _one_of(words: list[str]) -> str:
 
 _TLDS = (_DATA / "tlds.txt").read_text(encoding="utf-8").split()
 # A TLD ends the domain: "example.community" is not example.com. (IGNORECASE lets the
-# Kelvin sign pass for "k" here, which is harmless: IDNA maps it to "k" too.)
+# Kelvin sign pass for "k" here, which is harmless: IDNA maps it to "k" too. It is also why
+# "xn--…" may give characters back: "xn--p1ai" ends before a Kelvin sign, which the lookahead
+# lets through. That backtracking stays within one label, and over one character class the
+# regex module does it in linear time.)
 _TLD = rf"(?i:{_one_of(_TLDS)}|xn--[-0-9a-z]+)(?=[^-A-Za-z0-9@+]|$)"
 _TLD_AT = regex.compile(_TLD)
 _TLD_AFTER_DOT = regex.compile(rf"(?<=\.){_TLD}")
