@@ -32,6 +32,7 @@ HOSTILE = {
     "mixed scripts": lambda n: _repeat("a.é.日本.рус.हिन्दी.عربي.", n),
     "x_y.com.x_y.com": lambda n: "x.com." + _repeat("x_y.com.", n - 6),
     "IDN labels": lambda n: _repeat("é" * 50 + ".", n - 4) + "com ",
+    "IDN hosts": lambda n: " ".join(f"é{i}.com" for i in range(n // 6))[:n],
     "a----": lambda n: "a" + "-" * (n - 1),
     "many URLs": lambda n: _repeat("http://a.com/b ", n),
 }

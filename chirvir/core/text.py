@@ -97,6 +97,7 @@ _AFTER_HOST = regex.compile(rf"(?::[0-9]++)?(?:{_PATH})?(?:{_QUERY})?")
 # Without a protocol only ASCII domains are links: "日本語example.com" links example.com.
 _ASCII_LABEL_CHAR = rf"[-A-Za-z0-9{_LATIN_ACCENTS}]"
 _ASCII_LABEL = regex.compile(rf"{_ASCII_LABEL_CHAR}++")
+_ASCII_HOST = regex.compile(rf"{_ASCII_LABEL_CHAR}++(?:\.{_ASCII_LABEL_CHAR}++)++")
 _ASCII_TAIL = regex.compile(rf"(?r){_ASCII_LABEL_CHAR}*+")  # matched backwards from a label's end
 # t.co links take no path after the slug, so "http://t.co/abc's" ends before the "'".
 _TCO = regex.compile(rf"{_HTTP}[Tt]\.[Cc][Oo]/([A-Za-z0-9]++)(?:{_QUERY})?")
@@ -235,6 +236,8 @@ def _ascii_domains(domain: str) -> list[tuple[int, int]]:
     """The spans of the ASCII domains in a domain ("日本語example.com" holds example.com), as
     twitter-text's pattern finds them: runs of ASCII labels ending in a TLD, each starting as
     early and ending as late as it can. Each label is looked at once or twice."""
+    if _ASCII_HOST.fullmatch(domain):
+        return [(0, len(domain))]  # its TLD, which ends it, ends the whole
     labels = domain.split(".")
     starts = list(itertools.accumulate((len(label) + 1 for label in labels[:-1]), initial=0))
     last = len(labels) - 1
@@ -273,11 +276,18 @@ def _host_fits(url: str, domain: str, protocol: str | None) -> bool:
     scheme_length = len(protocol or "https://")
     if scheme_length + len(url) > _MAX_URL_LENGTH:
         return False
+    ascii_length = _punycode_length(domain)
+    return ascii_length is not None and scheme_length + len(url) - len(domain) + ascii_length <= _MAX_URL_LENGTH
+
+
+# Python's IDNA codec takes ~15 µs a character of a host that is not ASCII; a text that repeats
+# one host thousands of times pays for it once.
+@functools.lru_cache(maxsize=256)
+def _punycode_length(domain: str) -> int | None:
     try:
-        ascii_length = len(domain.encode("idna"))
+        return len(domain.encode("idna"))
     except UnicodeError:
-        return False
-    return scheme_length + len(url) - len(domain) + ascii_length <= _MAX_URL_LENGTH
+        return None
 
 
 def _hashtags(text: str) -> list[Entity]:

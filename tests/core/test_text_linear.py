@@ -10,7 +10,8 @@ import pytest
 from bench.text import HOSTILE
 from chirvir.core import text
 
-SCAN_PATTERNS = ("_URL_START", "_MORE_LABELS", "_TLD_AFTER_DOT", "_TLD_AT", "_AFTER_HOST", "_ASCII_LABEL", "_TCO")
+SCAN_PATTERNS = ("_URL_START", "_MORE_LABELS", "_TLD_AFTER_DOT", "_TLD_AT", "_AFTER_HOST", "_TCO")
+SCAN_PATTERNS += ("_ASCII_HOST", "_ASCII_LABEL")
 # Within a label, the reversed pattern reads from the label's end back to where it stops.
 REVERSED = ("_ASCII_TAIL",)
 LONG_CONFIG = text.load_config("v1", max_chars=1000)  # a cap of 177,128 code points: none is cut
