@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
+from chirvir.core import text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
@@ -46,12 +47,19 @@ def validate_username(username: str) -> str:
     return username
 
 
+def _within(value: str, field: str, limit: int) -> str:
+    """The text trimmed and in NFC; Invalid if it is longer than limit code points. Text far over
+    the limit is refused on its length alone, before NFC or any other check reads it."""
+    value = value.strip()
+    if text.too_long(value, limit) or len(value := unicodedata.normalize("NFC", value)) > limit:
+        raise Invalid(_("%(field)s is at most %(limit)d characters.") % {"field": field, "limit": limit})
+    return value
+
+
 def _clean_line(value: str, field: str, limit: int) -> str:
-    value = unicodedata.normalize("NFC", value.strip())
+    value = _within(value, field, limit)
     if _has_hidden(value, _JOINERS):
         raise Invalid(_("%(field)s can't contain invisible or direction-control characters.") % {"field": field})
-    if len(value) > limit:
-        raise Invalid(_("%(field)s is at most %(limit)d characters.") % {"field": field, "limit": limit})
     return value
 
 
@@ -95,10 +103,7 @@ def update_profile(account: Account, **changes) -> Account:
         account.display_name = _clean_line(changes["display_name"], _("Display name"), MAX_DISPLAY_NAME)
         fields.append("display_name")
     if "note" in changes:
-        note = unicodedata.normalize("NFC", changes["note"].strip())
-        if len(note) > MAX_NOTE:
-            raise Invalid(_("%(field)s is at most %(limit)d characters.") % {"field": _("Bio"), "limit": MAX_NOTE})
-        account.note = note
+        account.note = _within(changes["note"], _("Bio"), MAX_NOTE)
         fields.append("note")
     if "location" in changes:
         account.location = _clean_line(changes["location"], _("Location"), MAX_LOCATION)

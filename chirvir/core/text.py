@@ -9,8 +9,10 @@ it is quick to import and can be tested alone.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
+import itertools
 import json
 import unicodedata
 from collections.abc import Callable
@@ -61,38 +63,44 @@ def _one_of(words: list[str]) -> str:
 
 _TLDS = (_DATA / "tlds.txt").read_text(encoding="utf-8").split()
 # A TLD ends the domain: "example.community" is not example.com. (IGNORECASE lets the
-# Kelvin sign pass for "k" here, which is harmless: IDNA maps it to "k" too.)
+# Kelvin sign pass for "k" here, which is harmless: IDNA maps it to "k" too. It is also why
+# "xn--…" may give characters back: "xn--p1ai" ends before a Kelvin sign, which the lookahead
+# lets through. That backtracking stays within one label, and over one character class the
+# regex module does it in linear time.)
 _TLD = rf"(?i:{_one_of(_TLDS)}|xn--[-0-9a-z]+)(?=[^-A-Za-z0-9@+]|$)"
+_TLD_AT = regex.compile(_TLD)
+_TLD_AFTER_DOT = regex.compile(rf"(?<=\.){_TLD}")
 _NOT_IN_DOMAIN = _PUNCT + _SPACES + _INVALID + _DIRECTIONAL
-# Labels are matched atomically (a label can only end where a "." follows, so giving
-# characters back could never help), and they stop where "http://" starts.
-_LABEL_CHARS = rf"(?:[^Hh{_NOT_IN_DOMAIN}]++|[Hh](?![Tt][Tt][Pp][Ss]?://))+"
-_LABEL = rf"(?>{_LABEL_CHARS}(?:[-_]+{_LABEL_CHARS})*)"
-_DOMAIN_NAME = rf"(?>[^{_NOT_IN_DOMAIN}]+(?:-+[^{_NOT_IN_DOMAIN}]+)*)\."  # no "_" here
-# After the first label: the rest of the domain (where the first label may hold "_"
-# only as a subdomain; _urls rejects "a_b.com") or, where none follows, (*SKIP) past all
-# the labels, since no domain can start inside them either. Without the skip, text
-# without dots (Chinese, Thai) or with many ("a.a.a.a") would take quadratic time.
-_DOMAIN = (
-    rf"{_LABEL}(?:\.(?:(?:{_LABEL}\.)*{_DOMAIN_NAME})?{_TLD}"
-    rf"|(?:\.{_LABEL})*+(*SKIP)(*FAIL))"
-)
+
+# No pattern below ever gives back what it has matched (every repeat is possessive or atomic).
+# The regex module takes time quadratic in a run's length to backtrack over it, and twitter-text's
+# patterns backtrack over whole runs of labels and paths: 1 MB of "a.a.a…" took 60-100 CPU-seconds.
+# Where those patterns backtrack to find the last label that holds a TLD, the code looks at each
+# label once instead (_Run, _ascii_domains); where they backtrack to the last character a path or
+# query may end with, the patterns below take steps that each end on such a character.
+
+# A label stops where "http://" starts.
+_LABEL_CHARS = rf"(?:[^Hh{_NOT_IN_DOMAIN}]++|[Hh](?![Tt][Tt][Pp][Ss]?://))++"
+_LABEL = rf"(?>{_LABEL_CHARS}(?:[-_]++{_LABEL_CHARS})*+)"
+# Where a URL may start: its scheme, if written, and its first label.
+_URL_START = regex.compile(rf"(?<![A-Za-z0-9$#@{_AT}{_HASH}{_INVALID}])(?P<protocol>{_HTTP})?{_LABEL}")
+_MORE_LABELS = regex.compile(rf"(?:\.(?P<label>{_LABEL}))*+")
 _PATH_CHAR = rf"[-A-Za-z0-9!*';:=+,.$/%#\[\]\u2013_~|&@{_CYRILLIC}{_LATIN_ACCENTS}]"
 # A path does not end in punctuation, so "see http://example.com/a." keeps its period.
 _PATH_END = rf"[-A-Za-z0-9=_#/+{_CYRILLIC}{_LATIN_ACCENTS}]"
+_PATH_INSIDE = r"[!*';:,.$%\[\]\u2013~|&@]"  # the path characters that cannot end it
 # Balanced parentheses, nested once at most: /wiki/Primer_(film).
 _PARENS = rf"\((?:{_PATH_CHAR}++|{_PATH_CHAR}*+\({_PATH_CHAR}++\){_PATH_CHAR}*+)\)"
-_PATH = rf"/(?:(?:{_PATH_CHAR}|{_PARENS})*(?:{_PATH_END}|{_PARENS}))?"
-_QUERY = r"\?[-A-Za-z0-9!?*'@();:&=+$/%#\[\]_.,~|]*[-A-Za-z0-9_&=#/]"
-
-_URL = regex.compile(
-    rf"(?<![A-Za-z0-9$#@{_AT}{_HASH}{_INVALID}])(?P<protocol>{_HTTP})?"
-    rf"(?P<domain>{_DOMAIN})(?::[0-9]++)?(?:{_PATH})?(?:{_QUERY})?"
-)
+_PATH = rf"/(?:{_PATH_INSIDE}*+(?:{_PATH_END}|{_PARENS}))*+"
+_QUERY = r"\?(?:[!?*'@();:+$%\[\].,~|]*+[-A-Za-z0-9_&=#/])++"
+_AFTER_HOST = regex.compile(rf"(?::[0-9]++)?(?:{_PATH})?(?:{_QUERY})?")
 # Without a protocol only ASCII domains are links: "日本語example.com" links example.com.
-_ASCII_DOMAIN = regex.compile(rf"(?:[-A-Za-z0-9{_LATIN_ACCENTS}]+\.)+{_TLD}")
+_ASCII_LABEL_CHAR = rf"[-A-Za-z0-9{_LATIN_ACCENTS}]"
+_ASCII_LABEL = regex.compile(rf"{_ASCII_LABEL_CHAR}++")
+_ASCII_HOST = regex.compile(rf"{_ASCII_LABEL_CHAR}++(?:\.{_ASCII_LABEL_CHAR}++)++")
+_ASCII_TAIL = regex.compile(rf"(?r){_ASCII_LABEL_CHAR}*+")  # matched backwards from a label's end
 # t.co links take no path after the slug, so "http://t.co/abc's" ends before the "'".
-_TCO = regex.compile(rf"{_HTTP}[Tt]\.[Cc][Oo]/([A-Za-z0-9]+)(?:{_QUERY})?")
+_TCO = regex.compile(rf"{_HTTP}[Tt]\.[Cc][Oo]/([A-Za-z0-9]++)(?:{_QUERY})?")
 _MAX_TCO_SLUG = 40
 _MAX_URL_LENGTH = 4096
 
@@ -140,11 +148,23 @@ def _urls(text: str) -> list[Entity]:
         return []
     found = []
     position = 0
-    while m := _URL.search(text, position):
+    run = None
+    while m := _URL_START.search(text, position):
+        start, protocol = m.start(), m["protocol"]
+        host_start = start + len(protocol or "")
+        if not text.startswith(".", m.end()):
+            position = m.end()  # one label is no domain
+            continue
+        if run is None or not run.starts[0] <= host_start < run.end:
+            run = _Run.at(text, host_start, m.end())
+        domain_end = run.domain_end(host_start)
+        if domain_end is None:
+            position = run.end  # no domain starts further inside the run either
+            continue
+        end = _AFTER_HOST.match(text, domain_end).end()
         # As in twitter-text, a URL's last character cannot be the one before the next.
-        position = m.end() + 1
-        url, domain, protocol = m[0], m["domain"], m["protocol"]
-        start = m.start()
+        position = end + 1
+        url, domain = text[start:end], text[host_start:domain_end]
         first_label, _, after_first = domain.partition(".")
         if "_" in first_label and "." not in after_first:
             continue  # "a_b.com": "_" is for subdomains only
@@ -161,10 +181,7 @@ def _urls(text: str) -> list[Entity]:
         # Without a protocol, a domain right after "-_./" is the tail of a longer word.
         if start and text[start - 1] in "-_./":
             continue
-        pieces = [
-            Entity("url", p[0], start + p.start(), start + p.end())
-            for p in _ASCII_DOMAIN.finditer(domain)
-        ]
+        pieces = [Entity("url", domain[s:e], start + s, start + e) for s, e in _ascii_domains(domain)]
         rest = url[len(domain) :]
         if pieces and rest and pieces[-1].end == start + len(domain):
             last = pieces[-1]
@@ -173,15 +190,104 @@ def _urls(text: str) -> list[Entity]:
     return found
 
 
+def _tld_end(s: str, position: int) -> int | None:
+    m = _TLD_AT.match(s, position)
+    return m.end() if m else None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A run of labels ("a.b.c"), looked at once however many URLs start inside it."""
+
+    text: str
+    starts: list[int]  # of each label
+    end: int
+    tlds: dict[int, int]  # where a label starts with a TLD: where that TLD ends
+    best: tuple[int, int] | None  # (label, TLD end) of the last TLD after a label without "_"
+
+    @classmethod
+    def at(cls, text: str, first_start: int, first_end: int) -> "_Run":
+        more = _MORE_LABELS.match(text, first_end)
+        starts, ends = [first_start, *more.starts("label")], [first_end, *more.ends("label")]
+        # One search finds the TLDs that start a label; each ends before the "." after its label,
+        # except in the last label, whose TLD may take hyphens after it ("xn--p1ai-").
+        tlds = {m.start(): m.end() for m in _TLD_AFTER_DOT.finditer(text, first_end, starts[-1])}
+        if len(starts) > 1 and (last := _tld_end(text, starts[-1])):
+            tlds[starts[-1]] = last
+        best = None
+        for tld_start in sorted(tlds, reverse=True):
+            i = bisect.bisect_left(starts, tld_start)
+            if i >= 2 and text.find("_", starts[i - 1], ends[i - 1]) < 0:
+                best = (i, tlds[tld_start])
+                break
+        return cls(text, starts, more.end(), tlds, best)
+
+    def domain_end(self, host_start: int) -> int | None:
+        """Where the domain that starts at host_start ends, if one does: as twitter-text's pattern
+        prefers, at the last TLD of the run that follows a label without "_" (which only labels
+        before that one may hold), or else at a TLD in the label right after the first."""
+        first = bisect.bisect_right(self.starts, host_start) - 1
+        if self.best and self.best[0] >= first + 2:
+            return self.best[1]
+        return self.tlds.get(self.starts[first + 1]) if first + 1 < len(self.starts) else None
+
+
+def _ascii_domains(domain: str) -> list[tuple[int, int]]:
+    """The spans of the ASCII domains in a domain ("日本語example.com" holds example.com), as
+    twitter-text's pattern finds them: runs of ASCII labels ending in a TLD, each starting as
+    early and ending as late as it can. Each label is looked at once or twice."""
+    if _ASCII_HOST.fullmatch(domain):
+        return [(0, len(domain))]  # its TLD, which ends it, ends the whole
+    labels = domain.split(".")
+    starts = list(itertools.accumulate((len(label) + 1 for label in labels[:-1]), initial=0))
+    last = len(labels) - 1
+    # The first label after each one that is not all ASCII (a run of them can only end there).
+    not_ascii_after = [last + 1] * len(labels)
+    for i in range(last - 1, -1, -1):
+        not_ascii_after[i] = i + 1 if not _ASCII_LABEL.fullmatch(labels[i + 1]) else not_ascii_after[i + 1]
+    tld_ends = {m.start(): m.end() for m in _TLD_AFTER_DOT.finditer(domain)}
+    spans = []
+    position = 0
+    label = 0
+    while label < last:
+        label_end = starts[label] + len(labels[label])
+        first = max(position, _ASCII_TAIL.match(domain, starts[label], label_end).start())
+        if first >= label_end:
+            label += 1
+            continue
+        end = None
+        for j in range(min(not_ascii_after[label], last), label, -1):
+            if (end := tld_ends.get(starts[j])) is not None:
+                break
+        if end is None:
+            label = not_ascii_after[label]  # no run starts in the labels up to there either
+            continue
+        spans.append((first, end))
+        position, label = end, j
+    return spans
+
+
 def _host_fits(url: str, domain: str, protocol: str | None) -> bool:
-    """Whether the host is a valid IDN (labels of 1-63 characters once in punycode)
-    and the whole URL, scheme included, fits in the 4096 characters a link may have."""
-    try:
-        ascii_length = len(domain.encode("idna"))
-    except UnicodeError:
-        return False
+    """Whether the host is a valid IDN (labels of 1-63 characters once in punycode) and the
+    whole URL, scheme included, fits in the 4096 characters a link may have, both as written
+    and with its host in punycode. (As written too, since IDNA drops some characters, such as
+    the soft hyphen: a million of them would otherwise make a short host. So a URL is never
+    longer than 4096 code points, and a text of any length cannot hide in a few of them.)"""
     scheme_length = len(protocol or "https://")
-    return scheme_length + len(url) - len(domain) + ascii_length <= _MAX_URL_LENGTH
+    if scheme_length + len(url) > _MAX_URL_LENGTH:
+        return False
+    ascii_length = _punycode_length(domain)
+    return ascii_length is not None and scheme_length + len(url) - len(domain) + ascii_length <= _MAX_URL_LENGTH
+
+
+# Python's IDNA codec takes ~15 µs a character of a host that is not ASCII; a text that repeats
+# one host thousands of times pays for it once.
+@functools.lru_cache(maxsize=256)
+def _punycode_length(domain: str) -> int | None:
+    try:
+        return len(domain.encode("idna"))
+    except UnicodeError:
+        return None
 
 
 def _hashtags(text: str) -> list[Entity]:
@@ -360,6 +466,35 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# --- the cap before any of it -----------------------------------------------------
+
+# NFC composes at most four code points into one (U+1F82 is U+03B1 U+0313 U+0300 U+0345).
+_MOST_COMPOSED = 4
+# The longest emoji sequences are ten code points (a kiss with two skin tones); a grapheme
+# cluster longer than this is not one emoji, so it does not weigh as one.
+_MAX_EMOJI_LENGTH = 16
+
+
+def too_long(s: str, limit: int) -> bool:
+    """Whether s, as written, is longer than limit code points can be once in NFC, whatever it
+    holds: text far over a limit is refused on its length alone, before anything reads it."""
+    return len(s) > _MOST_COMPOSED * limit
+
+
+@functools.lru_cache(maxsize=None)
+def max_length(config: TextConfig) -> int:
+    """The most code points a text can hold after NFC and still fit config's limit: every URL
+    counts transformed_url_length but is at most 4096 code points, an emoji sequence (v3)
+    counts default_weight for at most _MAX_EMOJI_LENGTH, and any other code point weighs at
+    least the lightest weight. (24,716 for v1 at 140.) count() refuses longer text uncounted."""
+    budget = config.max_weighted_length * config.scale
+    lightest = max(1, min([config.default_weight, *(weight for _, _, weight in config.ranges)]))
+    longest = budget // lightest + budget // (config.transformed_url_length * config.scale) * _MAX_URL_LENGTH
+    if config.emoji_parsing:
+        longest += budget // config.default_weight * _MAX_EMOJI_LENGTH
+    return longest
+
+
 @dataclass(frozen=True)
 class Count:
     weighted_length: int  # in characters as the limit counts them (already divided by scale)
@@ -385,15 +520,23 @@ def _utf16_length(s: str) -> int:
 
 
 def count(text: str, config: TextConfig) -> Count:
-    """The length of a post as twitter-text's parseTweet weighs it, after NFC."""
+    """The length of a post as twitter-text's parseTweet weighs it, after NFC. Text longer than
+    max_length(config) cannot fit and is not counted: its weighted_length is its length in code
+    points as written, and its valid_range is empty, (0, -1)."""
+    longest = max_length(config)
+    if too_long(text, longest):
+        return _uncounted(text, config)
     normal = normalize(text)
+    if len(normal) > longest:
+        return _uncounted(text, config)
     scale = config.scale
     limit = config.max_weighted_length * scale
     # Spans that weigh as one unit, by where they start: URLs, and (v3) emoji sequences.
     units = {e.start: (e.end, config.transformed_url_length * scale) for e in _urls(normal)}
     if config.emoji_parsing:
         for m in _EMOJI.finditer(normal):
-            units.setdefault(m.start(), (m.end(), config.default_weight))
+            if m.end() - m.start() <= _MAX_EMOJI_LENGTH:
+                units.setdefault(m.start(), (m.end(), config.default_weight))
 
     weight = 0
     valid_end = 0  # where the part that fits and is clean ends, in code points
@@ -422,6 +565,18 @@ def count(text: str, config: TextConfig) -> Count:
         permillage=weighted_length * 1000 // config.max_weighted_length,
         display_range=(0, text_length - 1),
         valid_range=(0, _utf16_length(normal[:valid_end]) + shift - 1),
+    )
+
+
+def _uncounted(text: str, config: TextConfig) -> Count:
+    length = len(text)
+    return Count(
+        weighted_length=length,
+        max_length=config.max_weighted_length,
+        valid=False,
+        permillage=length * 1000 // config.max_weighted_length,
+        display_range=(0, _utf16_length(text) - 1),
+        valid_range=(0, -1),
     )
 
 

@@ -98,19 +98,29 @@ def viewer_marks(viewer: Account | None, statuses) -> Marks:
     return Marks(*map(frozenset, found))
 
 
+def _draft(body: str | None) -> tuple[str, str | None, text.Count]:
+    """A post's text as it is stored (NFC, trimmed, a "d alice" prefix written as a mention), the
+    recipient that prefix names, and its count. Text too long to fit whatever it holds is counted
+    as sent, which refuses it at once, before NFC or anything else reads it."""
+    config = text_config()
+    body = (body or "").strip()
+    if text.too_long(body, text.max_length(config)):
+        return body, None, text.count(body, config)
+    body, recipient = _rewrite_direct_prefix(text.normalize(body).strip())
+    return body, recipient, text.count(body, config)
+
+
 def measure(body: str) -> text.Count:
     """How long a draft is as its post would be counted: the rule the composer's counter shows."""
-    body, _recipient = _rewrite_direct_prefix(text.normalize(body or "").strip())
-    return text.count(body, text_config())
+    return _draft(body)[2]
 
 
 def _text(body: str) -> tuple[str, str | None]:
-    """A post's text as it is stored (NFC, trimmed, a "d alice" prefix written as a mention) and
-    the recipient that prefix names; Invalid if it is empty or over the limit."""
-    body, recipient = _rewrite_direct_prefix(text.normalize(body or "").strip())
+    """A post's text as it is stored and the recipient its "d alice" prefix names; Invalid if it
+    is empty or over the limit."""
+    body, recipient, counted = _draft(body)
     if not body:
         raise Invalid(_("Your post is empty."))
-    counted = measure(body)
     if not counted.valid:
         raise Invalid(
             _("Your post is %(length)d characters long; the limit is %(limit)d.")
@@ -120,7 +130,9 @@ def _text(body: str) -> tuple[str, str | None]:
 
 
 def _spoiler(spoiler_text: str | None) -> str:
-    spoiler_text = text.normalize(spoiler_text or "").strip()
+    spoiler_text = (spoiler_text or "").strip()
+    if not text.too_long(spoiler_text, MAX_SPOILER):
+        spoiler_text = text.normalize(spoiler_text).strip()
     if len(spoiler_text) > MAX_SPOILER:
         raise Invalid(_("The content warning is at most %(limit)d characters.") % {"limit": MAX_SPOILER})
     return spoiler_text

@@ -93,3 +93,44 @@ def test_permillage_and_ranges():
 def test_unknown_config_is_an_error():
     with pytest.raises(ValueError):
         text.load_config("v9")
+
+
+def test_a_url_is_at_most_4096_code_points_as_written():
+    # IDNA drops soft hyphens: this host is "example.com" in punycode, yet 5,000 characters long.
+    hidden = "https://ex" + "\u00ad" * 5000 + "ample.com"
+    assert text.extract_urls(hidden) == []
+    assert text.count(hidden, V1).weighted_length == len(hidden)
+    fits = "https://example.com/" + "a" * (4096 - 8 - 20)
+    assert text.extract_urls(fits) == [fits] and text.count(fits, V1).weighted_length == 23
+
+
+def test_only_a_grapheme_cluster_as_short_as_an_emoji_weighs_as_one():
+    v3 = text.load_config("v3")
+    assert text.count("👩🏻\u200d❤️\u200d💋\u200d👨🏼", v3).weighted_length == 2  # ten code points
+    # A thumbs-up carrying a hundred combining accents is not one emoji: each mark counts.
+    assert text.count("👍" + "\u0301" * 100, v3).weighted_length == 2 + 100
+
+
+def test_the_cap_is_the_longest_text_that_can_fit():
+    # 140 characters, or six URLs of 4,096 code points and two characters: 24,578 < 24,716.
+    assert text.max_length(V1) == 140 + 140 // 23 * 4096
+    assert text.max_length(text.load_config("v2")) == 280 + 12 * 4096
+    urls = " ".join(f"https://example.com/{i}/" + "a" * 4060 for i in range(5))
+    assert len(urls) > 20_000 and text.count(urls, V1).weighted_length == 5 * 23 + 4
+
+
+def test_text_longer_than_the_cap_is_refused_uncounted(monkeypatch):
+    scanned = []
+    monkeypatch.setattr(text, "_urls", lambda s: scanned.append(s) or [])
+    longest = text.max_length(V1)
+    over = text.count("a." * longest, V1)
+    assert (over.weighted_length, over.valid, over.valid_range) == (2 * longest, False, (0, -1))
+    # Written decomposed, NFC halves it: over the cap only once normalised, and still refused.
+    assert not text.count("e\u0301" * (longest + 1), V1).valid
+    assert scanned == []
+    assert text.count("a." * 70, V1).valid and scanned == ["a." * 70]
+
+
+def test_too_long_allows_for_what_nfc_composes():
+    assert not text.too_long("\u03b1\u0313\u0300\u0345" * 30, 30)  # 120 code points, 30 after NFC
+    assert text.too_long("a" * 121, 30)

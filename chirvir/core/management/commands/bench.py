@@ -1,6 +1,7 @@
 """`chirvir bench` (what `make bench` runs): the benchmarks in the checkout's bench/ folder, each
-in a data directory of its own, never the instance's. `chirvir bench delivery|api [options]`
-runs one of them with its options (`--help` lists them); with no name, both with defaults."""
+in a data directory of its own, never the instance's (text needs none). `chirvir bench
+delivery|api|text [options]` runs one of them with its options (`--help` lists them); with no
+name, all of them with defaults."""
 
 import subprocess
 import sys
@@ -11,11 +12,14 @@ from django.core.management.base import BaseCommand, CommandError
 import chirvir
 
 CHECKOUT = Path(chirvir.__file__).resolve().parent.parent
-BENCHMARKS = ("delivery", "api")
+BENCHMARKS = ("delivery", "api", "text")
 
 
 class Command(BaseCommand):
-    help = "Run the benchmarks: delivery (posts/s, delivery latency) and api (requests/s, latency)."
+    help = (
+        "Run the benchmarks: delivery (posts/s, delivery latency), api (requests/s, latency) and text "
+        "(count() on hostile texts of growing length)."
+    )
 
     def run_from_argv(self, argv):
         # Every argument after the benchmark's name belongs to the benchmark itself.
