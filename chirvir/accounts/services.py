@@ -2,7 +2,9 @@
 requests, block and mute. Each is one transaction; timeline work follows as a job after commit."""
 
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 from django.contrib.auth import password_validation
@@ -47,6 +49,19 @@ def validate_username(username: str) -> str:
     return username
 
 
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA time zone names an account may choose (Asia/Kolkata, Europe/Berlin...)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _time_zone(name: str) -> str:
+    name = (name or "").strip()
+    if name and name not in time_zones():
+        raise Invalid(_("%(name)s is not a time zone.") % {"name": name})
+    return name
+
+
 def _clean_line(value: str, field: str, limit: int) -> str:
     value = unicodedata.normalize("NFC", value.strip())
     if _has_hidden(value, _JOINERS):
@@ -68,11 +83,19 @@ def _check_image(upload, field: str):
 
 
 def register(
-    username: str, password: str, *, email: str = "", display_name: str = "", language: str = "", active: bool = True
+    username: str,
+    password: str,
+    *,
+    email: str = "",
+    display_name: str = "",
+    language: str = "",
+    time_zone: str = "",
+    active: bool = True,
 ) -> Account:
     """A new account. The username is unique without regard to case; the password must pass
     Django's validators (length, common passwords, likeness to the username). An inactive
-    account (registrations needing approval) cannot log in until an operator activates it."""
+    account (registrations needing approval) cannot log in until an operator activates it.
+    A time zone the sign-up guessed (the browser's) that is no known zone is left out, not refused."""
     validate_username(username)
     display_name = _clean_line(display_name, _("Display name"), MAX_DISPLAY_NAME)
     if email:
@@ -82,8 +105,9 @@ def register(
             raise Invalid(_("Enter a valid e-mail address.")) from e
         if Account.objects.filter(email__iexact=email).exists():
             raise Invalid(_("That e-mail address is already in use."))
+    time_zone = time_zone if time_zone in time_zones() else ""
     account = Account(
-        username=username, email=email, display_name=display_name, language=language, is_active=active
+        username=username, email=email, display_name=display_name, language=language, time_zone=time_zone, is_active=active
     )
     try:
         password_validation.validate_password(password, account)
@@ -99,7 +123,7 @@ def register(
 
 
 def update_profile(account: Account, **changes) -> Account:
-    """Change any of display_name, note, location, website, avatar, header, locked, language, email.
+    """Change any of display_name, note, location, website, avatar, header, locked, language, time_zone, email.
     Unlocking an account approves the follow requests that wait on it."""
     fields = []
     if "display_name" in changes:
@@ -140,6 +164,9 @@ def update_profile(account: Account, **changes) -> Account:
             raise Invalid(_("Chirvir is not translated into %(language)s.") % {"language": language})
         account.language = language
         fields.append("language")
+    if "time_zone" in changes:
+        account.time_zone = _time_zone(changes["time_zone"])
+        fields.append("time_zone")
     images = [(f, changes[f]) for f in ("avatar", "header") if changes.get(f) is not None]
     for image_field, upload in images:  # check both before storing either
         _check_image(upload, _("The avatar") if image_field == "avatar" else _("The header"))

@@ -3,9 +3,11 @@ post may be, what a username may hold) live in the services the views call."""
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from chirvir.accounts.services import time_zones
 from chirvir.statuses.models import Visibility
 
 VISIBILITIES = [
@@ -56,6 +58,8 @@ class SignupForm(forms.Form):
     password_again = forms.CharField(
         label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+    # Filled by the page's script from the browser (Intl); settings change it later.
+    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}))
 
     def clean(self):
         data = super().clean()
@@ -90,11 +94,22 @@ def language_choices() -> list[tuple[str, str]]:
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Interface language"), choices=(), required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("As my browser asks"))] + language_choices()
+        self.fields["time_zone"].choices = [("", _("Universal time (UTC)"))] + [(z, z) for z in sorted(time_zones())]
 
 
 class EmailForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}))
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form without the autofocus it puts on the old password: that field sits at the
+    foot of the settings page, and focusing it would open the page scrolled down to it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)

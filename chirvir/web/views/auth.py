@@ -31,6 +31,7 @@ def signup(request):
                 data["username"],
                 data["password"],
                 email=data["email"],
+                time_zone=data["time_zone"],
                 language=translation.get_language() if translation.get_language() in dict(settings.LANGUAGES) else "",
                 active=settings.REGISTRATIONS == "open",
             )
