@@ -113,3 +113,17 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's log-in form in our words: its error says both fields may be case-sensitive, but
+    usernames here are not, and it names the username field in a sentence of its own."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Capital letters count in the password, not in the username."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
-from chirvir.web.forms import SignupForm, language_choices
+from chirvir.web.forms import LoginForm, SignupForm, language_choices
 
 
 def signup(request):
@@ -48,6 +48,7 @@ def signup(request):
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
