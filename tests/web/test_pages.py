@@ -324,9 +324,11 @@ def test_a_message_to_an_unknown_name_is_refused_with_the_reason(signed_in, alic
 def test_a_conversation_names_its_participants(signed_in, alice, bob):
     client = signed_in(alice)
     client.post("/compose", {"to": "bob", "status": "Lunch tomorrow?"})
-    page = text_of(client.get("/messages"))
-    with_line = re.search(r'<p class="with">(.*?)</p>', page, re.S).group(1)
-    assert "With" in with_line and "Bob" in with_line and "@bob" in with_line
+    statuses.post_status(alice, "A note to myself", visibility="direct")  # through the API, say: no one named
+    lines = re.findall(r'<p class="with">(.*?)</p>', text_of(client.get("/messages")), re.S)
+    # Newest first: the note, with nobody else in it, then the message to Bob, by name and handle.
+    assert lines[0] == "Only you"
+    assert lines[1].startswith("With ") and "Bob</bdi>" in lines[1] and '<span class="handle" dir="ltr">@bob</span>' in lines[1]
 
 
 def test_a_message_sent_from_the_page_shows_in_its_conversation(signed_in, alice, bob):
