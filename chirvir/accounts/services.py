@@ -107,7 +107,12 @@ def register(
             raise Invalid(_("That e-mail address is already in use."))
     time_zone = time_zone if time_zone in time_zones() else ""
     account = Account(
-        username=username, email=email, display_name=display_name, language=language, time_zone=time_zone, is_active=active
+        username=username,
+        email=email,
+        display_name=display_name,
+        language=language,
+        time_zone=time_zone,
+        is_active=active,
     )
     try:
         password_validation.validate_password(password, account)

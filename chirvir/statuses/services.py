@@ -172,8 +172,9 @@ def post_status(
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
     it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS). Mentions notify those who may see the post;
     hashtags are recorded; a direct message reaches the accounts it mentions and joins their
-    conversation, and is refused if it names an account that does not exist. Stored in one transaction, marked undelivered; delivery is a job. The same
-    idempotency key from the same author within an hour returns the first post."""
+    conversation, and is refused if it names an account that does not exist. Stored in one
+    transaction, marked undelivered; delivery is a job. The same idempotency key from the same
+    author within an hour returns the first post."""
     idempotency_key = (idempotency_key or "")[:200]
     if idempotency_key:
         earlier = _post_for_key(author, idempotency_key)

@@ -59,7 +59,9 @@ class SignupForm(forms.Form):
         label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     # Filled by the page's script from the browser (Intl); settings change it later.
-    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}))
+    time_zone = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""})
+    )
 
     def clean(self):
         data = super().clean()

@@ -14,11 +14,13 @@ def account_language(get_response):
         if signed_in and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
-        # Set or cleared on every request: the active zone belongs to the thread, which serves others next.
         if signed_in and user.time_zone:
             timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
         else:
             timezone.deactivate()
-        return get_response(request)
+        try:
+            return get_response(request)
+        finally:  # the active zone belongs to the thread, which serves someone else next
+            timezone.deactivate()
 
     return middleware

@@ -30,7 +30,9 @@ def ago(moment, now=None) -> str:
             if age >= seconds or unit == "second":
                 # An infinite threshold keeps babel from rounding 55 minutes up to "1h".
                 whole = age // seconds * seconds
-                return dates.format_timedelta(whole, granularity=unit, threshold=math.inf, format="narrow", locale=locale)
+                return dates.format_timedelta(
+                    whole, granularity=unit, threshold=math.inf, format="narrow", locale=locale
+                )
     zone = timezone.get_current_timezone()
     skeleton = "MMMd" if timezone.localtime(moment).year == timezone.localtime(now).year else "yMMMd"
     return dates.format_skeleton(skeleton, moment, tzinfo=zone, locale=locale)
@@ -54,4 +56,6 @@ def month_year(moment) -> str:
 def time_element(moment, now=None) -> str:
     """A <time> with the moment in ISO 8601, how long ago it was, and the full date as its title."""
     local = timezone.localtime(moment)
-    return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(timespec="seconds"), full(moment), ago(moment, now))
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>', local.isoformat(timespec="seconds"), full(moment), ago(moment, now)
+    )

@@ -88,7 +88,8 @@ def _reply_form(viewer, status) -> ComposeForm:
     ]
     prefix = "".join(f"@{u} " for u in dict.fromkeys(mentions) if u.lower() != viewer.username.lower())
     visibility = status.visibility if status.visibility != Visibility.UNLISTED else Visibility.PUBLIC
-    return _replying(ComposeForm(initial={"status": prefix, "in_reply_to_id": status.id, "visibility": visibility}), status)
+    form = ComposeForm(initial={"status": prefix, "in_reply_to_id": status.id, "visibility": visibility})
+    return _replying(form, status)
 
 
 def _replying(form: ComposeForm, status) -> ComposeForm:
