@@ -157,6 +157,8 @@ def _pages_with_djangos_messages(language: str) -> list:
             "/signup", {"username": f"ravimehta{suffix}", "password": "ravimehta", "password_again": "ravimehta"}
         ),
         visitor.post("/password/reset", {"email": "not-an-address"}),
+        # A form sent without its CSRF token (a page left open past its session).
+        Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language).post("/login", {"username": "x"}),
     ]
     token = default_token_generator.make_token(person)
     link = f"/password/reset/{urlsafe_base64_encode(force_bytes(person.pk))}/{token}"
@@ -192,6 +194,7 @@ def test_djangos_messages_are_in_the_pages_language_too():
         "Your old password was entered incorrectly. Please enter it again.",
         "The two password fields didn’t match.",
         "Select a valid choice. Mars/Olympus is not one of the available choices.",
+        "This form has expired",
     ):
         assert sentence in shown
     leftovers = {}
