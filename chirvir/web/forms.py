@@ -101,7 +101,8 @@ class LanguageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("As my browser asks"))] + language_choices()
-        self.fields["time_zone"].choices = [("", _("Universal time (UTC)"))] + [(z, z) for z in sorted(time_zones())]
+        zones = [(zone, zone) for zone in sorted(time_zones())]
+        self.fields["time_zone"].choices = [("", _("Universal time (UTC)")), *zones]
 
 
 class EmailForm(forms.Form):
@@ -123,7 +124,9 @@ class LoginForm(auth_forms.AuthenticationForm):
 
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
-        "invalid_login": _("Wrong username or password. Capital letters count in the password, not in the username."),
+        "invalid_login": _(
+            "Wrong username or password. Capital letters count in the password, not in the username."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
