@@ -211,6 +211,8 @@ SECURE_COOKIES = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_AGE = 30 * 24 * 3600
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SECURE_COOKIES else []
+# A refused CSRF token gets a page in the reader's language, not Django's technical one.
+CSRF_FAILURE_VIEW = "chirvir.web.views.common.csrf_failure"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:front"

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from chirvir.core.ids import IdField
 
@@ -20,7 +21,8 @@ class Account(AbstractUser):
     """A person on Chirvir: the log-in (Django's user) and the public profile in one row."""
 
     id = IdField()
-    username = models.CharField(max_length=30, unique=True)
+    # Named for translation: Django's log-in and password messages put this name in their sentences.
+    username = models.CharField(_("username"), max_length=30, unique=True)
     display_name = models.CharField(max_length=30, blank=True, default="")
     note = models.TextField(blank=True, default="")
     location = models.CharField(max_length=30, blank=True, default="")
@@ -30,6 +32,8 @@ class Account(AbstractUser):
     # "Protected" in Twitter's words, "locked" in Mastodon's: posts reach approved followers only.
     locked = models.BooleanField(default=False)
     language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
+    # An IANA name (Asia/Kolkata) the pages show times in; empty for the site's own (UTC).
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     followers_count = models.IntegerField(default=0)
     following_count = models.IntegerField(default=0)

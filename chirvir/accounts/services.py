@@ -2,7 +2,9 @@
 requests, block and mute. Each is one transaction; timeline work follows as a job after commit."""
 
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 from django.contrib.auth import password_validation
@@ -47,6 +49,19 @@ def validate_username(username: str) -> str:
     return username
 
 
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA time zone names an account may choose (Asia/Kolkata, Europe/Berlin...)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _time_zone(name: str) -> str:
+    name = (name or "").strip()
+    if name and name not in time_zones():
+        raise Invalid(_("%(name)s is not a time zone.") % {"name": name})
+    return name
+
+
 def _within(value: str, field: str, limit: int) -> str:
     """The text trimmed and in NFC; Invalid if it is longer than limit code points. Text far over
     the limit is refused on its length alone, before NFC or any other check reads it."""
@@ -64,11 +79,19 @@ def _clean_line(value: str, field: str, limit: int) -> str:
 
 
 def register(
-    username: str, password: str, *, email: str = "", display_name: str = "", language: str = "", active: bool = True
+    username: str,
+    password: str,
+    *,
+    email: str = "",
+    display_name: str = "",
+    language: str = "",
+    time_zone: str = "",
+    active: bool = True,
 ) -> Account:
     """A new account. The username is unique without regard to case; the password must pass
     Django's validators (length, common passwords, likeness to the username). An inactive
-    account (registrations needing approval) cannot log in until an operator activates it."""
+    account (registrations needing approval) cannot log in until an operator activates it.
+    A time zone the sign-up guessed (the browser's) that is no known zone is left out, not refused."""
     validate_username(username)
     display_name = _clean_line(display_name, _("Display name"), MAX_DISPLAY_NAME)
     if email:
@@ -78,8 +101,14 @@ def register(
             raise Invalid(_("Enter a valid e-mail address.")) from e
         if Account.objects.filter(email__iexact=email).exists():
             raise Invalid(_("That e-mail address is already in use."))
+    time_zone = time_zone if time_zone in time_zones() else ""
     account = Account(
-        username=username, email=email, display_name=display_name, language=language, is_active=active
+        username=username,
+        email=email,
+        display_name=display_name,
+        language=language,
+        time_zone=time_zone,
+        is_active=active,
     )
     try:
         password_validation.validate_password(password, account)
@@ -95,9 +124,9 @@ def register(
 
 
 def update_profile(account: Account, **changes) -> Account:
-    """Change any of display_name, note, location, website, avatar, header, locked, language, email.
-    Unlocking an account approves the follow requests that wait on it. An avatar or header is
-    stored as chirvir.media.images writes it again, and the file it replaces is removed."""
+    """Change any of display_name, note, location, website, avatar, header, locked, language,
+    time_zone, email. Unlocking an account approves the follow requests that wait on it. An avatar
+    or header is stored as chirvir.media.images writes it again, and the file it replaces is removed."""
     fields = []
     if "display_name" in changes:
         account.display_name = _clean_line(changes["display_name"], _("Display name"), MAX_DISPLAY_NAME)
@@ -134,6 +163,9 @@ def update_profile(account: Account, **changes) -> Account:
             raise Invalid(_("Chirvir is not translated into %(language)s.") % {"language": language})
         account.language = language
         fields.append("language")
+    if "time_zone" in changes:
+        account.time_zone = _time_zone(changes["time_zone"])
+        fields.append("time_zone")
     uses = {"avatar": images.AVATAR, "header": images.HEADER}
     # Both are encoded (and so checked) before either is stored.
     encoded = {f: images.encode(changes[f], uses[f]) for f in uses if changes.get(f) is not None}

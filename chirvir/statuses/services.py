@@ -160,6 +160,14 @@ def _entities(body: str) -> tuple[str, dict[str, Account], set[str]]:
     return content, mentioned, hashtags
 
 
+def _check_recipients(body: str, mentioned: dict[str, Account]) -> None:
+    """A direct message reaches only the accounts it names, so a name that is no account (a typo,
+    a closed account) would send it to nobody in silence: Invalid names the first such name."""
+    for username in text.extract_mentions(body):
+        if username.lower() not in mentioned:
+            raise Invalid(_("There is no account named @%(username)s.") % {"username": username})
+
+
 def post_status(
     author: Account,
     body: str,
@@ -174,8 +182,9 @@ def post_status(
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
     it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS). Mentions notify those who may see the post;
     hashtags are recorded; a direct message reaches the accounts it mentions and joins their
-    conversation. Stored in one transaction, marked undelivered; delivery is a job. The same
-    idempotency key from the same author within an hour returns the first post."""
+    conversation, and is refused if it names an account that does not exist. Stored in one
+    transaction, marked undelivered; delivery is a job. The same idempotency key from the same
+    author within an hour returns the first post."""
     idempotency_key = (idempotency_key or "")[:200]
     if idempotency_key:
         earlier = _post_for_key(author, idempotency_key)
@@ -200,8 +209,8 @@ def post_status(
             parent = parent.reblog
 
     content, mentioned, hashtags = _entities(body)
-    if direct_recipient and direct_recipient not in mentioned:
-        raise Invalid(_("There is no account named @%(username)s.") % {"username": direct_recipient})
+    if visibility == Visibility.DIRECT:
+        _check_recipients(body, mentioned)
 
     try:
         with transaction.atomic():

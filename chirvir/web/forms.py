@@ -3,9 +3,11 @@ post may be, what a username may hold) live in the services the views call."""
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from chirvir.accounts.services import time_zones
 from chirvir.media import images
 from chirvir.statuses.models import Visibility
 
@@ -57,6 +59,10 @@ class SignupForm(forms.Form):
     password_again = forms.CharField(
         label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+    # Filled by the page's script from the browser (Intl); settings change it later.
+    time_zone = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""})
+    )
 
     def clean(self):
         data = super().clean()
@@ -96,11 +102,39 @@ def language_choices() -> list[tuple[str, str]]:
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Interface language"), choices=(), required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("As my browser asks"))] + language_choices()
+        zones = [(zone, zone) for zone in sorted(time_zones())]
+        self.fields["time_zone"].choices = [("", _("Universal time (UTC)")), *zones]
 
 
 class EmailForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}))
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form without the autofocus it puts on the old password: that field sits at the
+    foot of the settings page, and focusing it would open the page scrolled down to it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's log-in form in our words: its error says both fields may be case-sensitive, but
+    usernames here are not, and it names the username field in a sentence of its own."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Wrong username or password. Capital letters count in the password, not in the username."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")

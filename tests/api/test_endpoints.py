@@ -351,3 +351,12 @@ def test_account_search_finds_names_in_any_script_and_clamps_the_limit(as_alice,
     assert [a["username"] for a in as_alice.get("/api/v1/accounts/search?q=ai").json()] == ["aibek", "aigerim"]
     assert [a["username"] for a in as_alice.get("/api/v1/accounts/search?q=Әйгер").json()] == ["aigerim"]
     assert len(as_alice.get("/api/v1/accounts/search?q=ai&limit=-1").json()) == 1
+
+
+def test_a_direct_message_to_an_unknown_account_is_refused(as_alice, bob):
+    refused = post_json(as_alice, "/api/v1/statuses", {"status": "@nobody hi", "visibility": "direct"})
+    assert refused.status_code == 422
+    assert "There is no account named @nobody." in refused.json()["error"]
+    assert not Status.objects.exists()
+    sent = post_json(as_alice, "/api/v1/statuses", {"status": "@bob hi", "visibility": "direct"})
+    assert sent.status_code == 200 and sent.json()["mentions"][0]["username"] == "bob"

@@ -182,3 +182,14 @@ def test_an_idempotency_key_is_forgotten_after_an_hour(alice):
     first = services.post_status(alice, "once", idempotency_key="k")
     IdempotencyKey.objects.update(created_at=first.created_at.replace(year=2020))
     assert services.post_status(alice, "again later", idempotency_key="k").id != first.id
+
+
+def test_a_direct_message_naming_an_unknown_account_is_refused(alice, bob):
+    # A typo would otherwise send it to nobody, silently (with "d bob", and with visibility direct).
+    with pytest.raises(Invalid, match="no account named @bobb"):
+        services.post_status(alice, "@bobb lunch?", visibility=Visibility.DIRECT)
+    with pytest.raises(Invalid, match="no account named @nobody"):
+        services.post_status(alice, "@bob and @nobody: lunch?", visibility=Visibility.DIRECT)
+    assert not Status.objects.exists()
+    # In a public post an unknown name stays plain text, as before.
+    assert services.post_status(alice, "@nobody lunch?").visibility == Visibility.PUBLIC

@@ -310,3 +310,104 @@ def test_after_a_reply_the_box_stays_a_reply_to_the_same_post(signed_in, alice, 
     assert f'name="in_reply_to_id" value="{first.id}"' in fragment
     assert "\n@alice </textarea>" in fragment
     assert "a hike" in fragment  # the new reply, put on the page out of band
+
+
+def test_a_message_to_an_unknown_name_is_refused_with_the_reason(signed_in, alice):
+    client = signed_in(alice)
+    refused = client.post("/compose", {"to": "bobb", "status": "Lunch tomorrow?"})
+    assert refused.status_code == 422
+    assert "There is no account named @bobb." in text_of(refused)
+    assert "Lunch tomorrow?" in text_of(refused)  # the draft is kept
+    assert not Status.objects.exists()
+
+
+def test_a_conversation_names_its_participants(signed_in, alice, bob):
+    client = signed_in(alice)
+    client.post("/compose", {"to": "bob", "status": "Lunch tomorrow?"})
+    statuses.post_status(alice, "A note to myself", visibility="direct")  # through the API, say: no one named
+    lines = re.findall(r'<p class="with">(.*?)</p>', text_of(client.get("/messages")), re.S)
+    # Newest first: the note, with nobody else in it, then the message to Bob, by name and handle.
+    assert lines[0] == "Only you"
+    assert lines[1].startswith("With ") and "Bob</bdi>" in lines[1]
+    assert '<span class="handle" dir="ltr">@bob</span>' in lines[1]
+
+
+def test_a_message_sent_from_the_page_shows_in_its_conversation(signed_in, alice, bob):
+    client = signed_in(alice)
+    fragment = text_of(client.post("/compose", {"to": "bob", "status": "Lunch tomorrow?"}, HTTP_HX_REQUEST="true"))
+    # The list of conversations is swapped in whole: the message, whom it is with, and no "No messages yet".
+    assert '<ul class="conversations" id="conversations" hx-swap-oob="true">' in fragment
+    listed = fragment[fragment.index('id="conversations"'):]
+    assert "Lunch tomorrow?" in listed and "@bob" in listed
+    assert "No messages yet." not in fragment
+
+
+def test_settings_put_no_autofocus_on_a_form_down_the_page(signed_in, alice):
+    assert "autofocus" not in text_of(signed_in(alice).get("/settings"))
+
+
+def test_a_protected_account_shows_the_sites_lock_icon(signed_in, alice, bob):
+    accounts.update_profile(bob, locked=True)
+    statuses.post_status(bob, "Behind the lock")
+    accounts.follow(alice, bob)
+    accounts.approve_follow_request(bob, alice)
+    for path in ("/@bob", "/home", "/@alice/following"):
+        page = text_of(signed_in(alice).get(path))
+        assert "🔒" not in page
+        assert '<img class="lock" src="/static/web/lock.svg" alt="Protected account"' in page, path
+
+
+def test_the_reply_box_says_whom_it_answers(signed_in, alice, bob):
+    first = statuses.post_status(alice, "Who is coming to the picnic?")
+    client = signed_in(bob)
+    page = text_of(client.get(f"/@alice/{first.id}"))
+    assert '<label class="question" for="compose-text">Reply to @alice</label>' in page
+    assert "What are you doing?" not in page
+    # A refused reply still says it.
+    refused = client.post("/compose", {"status": "x" * 141, "in_reply_to_id": str(first.id)}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422 and "Reply to @alice" in text_of(refused)
+
+
+def test_a_new_account_takes_the_time_zone_its_browser_gave(client):
+    form = {"password": PASSWORD, "password_again": PASSWORD}
+    client.post("/signup", {**form, "username": "meera", "time_zone": "Asia/Kolkata"})
+    assert Account.objects.get(username="meera").time_zone == "Asia/Kolkata"
+    # A zone no one knows does not stop the sign-up: times show in UTC until it is chosen.
+    Client().post("/signup", {**form, "username": "ravi", "time_zone": "Mars/Olympus"})
+    assert Account.objects.get(username="ravi").time_zone == ""
+
+
+def test_the_time_zone_is_changed_in_settings(signed_in, alice):
+    client = signed_in(alice)
+    assert '<option value="Asia/Almaty">Asia/Almaty</option>' in text_of(client.get("/settings"))
+    assert client.post("/settings/language", {"language": "", "time_zone": "Asia/Almaty"}).status_code == 302
+    assert fresh(alice).time_zone == "Asia/Almaty"
+    assert '<option value="Asia/Almaty" selected>' in text_of(client.get("/settings"))
+    assert client.post("/settings/language", {"language": "", "time_zone": "Mars/Olympus"}).status_code == 422
+    assert fresh(alice).time_zone == "Asia/Almaty"
+
+
+def _posted_at(status, moment):
+    Status.objects.filter(id=status.id).update(created_at=moment)
+
+
+def test_times_are_relative_then_a_short_date_with_the_full_local_time_on_hover(signed_in, alice):
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    _posted_at(statuses.post_status(alice, "Five minutes ago"), now - timedelta(minutes=5, seconds=3))
+    _posted_at(statuses.post_status(alice, "Three hours ago"), now - timedelta(hours=3, minutes=10))
+    _posted_at(statuses.post_status(alice, "Long ago"), datetime(2025, 3, 4, 7, 25, tzinfo=timezone.utc))
+    accounts.update_profile(alice, time_zone="Asia/Kolkata")
+    client = signed_in(alice)
+    page = text_of(client.get("/@alice"))
+    assert ">5m</time>" in page and ">3h</time>" in page
+    # 07:25 UTC is 12:55 in Delhi: the day first in English, the zone said (CLDR puts a narrow space before "pm").
+    full = "Tuesday, 4 March 2025, 12:55\u202fpm GMT+05:30"
+    assert f'<time datetime="2025-03-04T12:55:00+05:30" title="{full}">4 Mar 2025</time>' in page
+    accounts.update_profile(alice, language="ja")
+    page = text_of(client.get("/@alice"))
+    assert ">5m</time>" in page and ">2025年3月4日</time>" in page
+    assert 'title="2025年3月4日火曜日 12:55 GMT+05:30"' in page
+    accounts.update_profile(alice, language="", time_zone="")
+    assert 'title="Tuesday, 4 March 2025, 7:25\u202fam GMT+00:00"' in text_of(client.get("/@alice"))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
-from chirvir.web.forms import SignupForm, language_choices
+from chirvir.web.forms import LoginForm, SignupForm, language_choices
 
 
 def signup(request):
@@ -31,6 +31,7 @@ def signup(request):
                 data["username"],
                 data["password"],
                 email=data["email"],
+                time_zone=data["time_zone"],
                 language=translation.get_language() if translation.get_language() in dict(settings.LANGUAGES) else "",
                 active=settings.REGISTRATIONS == "open",
             )
@@ -47,6 +48,7 @@ def signup(request):
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -69,3 +69,9 @@ def action(view):
 
 def not_found(request, message: str):
     return render(request, "web/not_found.html", {"message": message}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form whose CSRF token no longer holds (the page was open past its session, or cookies
+    were cleared): a page in the reader's language that says what to do, not Django's own."""
+    return render(request, "web/form_expired.html", status=403)

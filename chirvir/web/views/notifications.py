@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from chirvir.core.paging import Page
 from chirvir.notifications import services as notifications
 from chirvir.notifications.models import Marker
 from chirvir.statuses import services as statuses
@@ -28,9 +29,14 @@ def notification_list(request):
     )
 
 
+def conversations_context(viewer, page: Page) -> dict:
+    """The list of conversations as _conversations.html shows it."""
+    items = statuses.list_conversations(viewer, page)
+    return {"conversations": items, "marks": statuses.viewer_marks(viewer, [c.last_status for c in items])}
+
+
 @login_required
 def conversations(request):
-    page = page_of(request)
-    items = statuses.list_conversations(request.user, page)
-    form = MessageForm(initial={"to": request.GET.get("to", "")[:31]})
-    return render(request, "web/conversations.html", {"conversations": items, "form": form})
+    context = conversations_context(request.user, page_of(request))
+    context["form"] = MessageForm(initial={"to": request.GET.get("to", "")[:31]})
+    return render(request, "web/conversations.html", context)

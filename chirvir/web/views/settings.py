@@ -1,10 +1,9 @@
 """Settings, one form per part: the profile (with picture and header), privacy (a protected
-account), the interface language, e-mail and password."""
+account), the interface language and time zone, e-mail and password."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
-from chirvir.web.forms import EmailForm, LanguageForm, PrivacyForm, ProfileForm
+from chirvir.web.forms import EmailForm, LanguageForm, PasswordChangeForm, PrivacyForm, ProfileForm
 
 
 def _sections(user, bound=None, form=None) -> list[dict]:
@@ -20,7 +19,7 @@ def _sections(user, bound=None, form=None) -> list[dict]:
     forms = {
         "profile": ProfileForm(initial={f: getattr(user, f) for f in ("display_name", "note", "location", "website")}),
         "privacy": PrivacyForm(initial={"locked": user.locked}),
-        "language": LanguageForm(initial={"language": user.language}),
+        "language": LanguageForm(initial={"language": user.language, "time_zone": user.time_zone}),
         "email": EmailForm(initial={"email": user.email}),
         "password": PasswordChangeForm(user),
     }
@@ -29,7 +28,7 @@ def _sections(user, bound=None, form=None) -> list[dict]:
     titles = {
         "profile": (_("Profile"), _("Save the profile")),
         "privacy": (_("Privacy"), _("Save")),
-        "language": (_("Language"), _("Save")),
+        "language": (_("Language and time zone"), _("Save")),
         "email": (_("E-mail"), _("Save")),
         "password": (_("Password"), _("Change the password")),
     }

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chirvir.core.errors import DomainError, NotFound
+from chirvir.core.paging import Page
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Visibility
 from chirvir.web.forms import ComposeForm, MessageForm
-from chirvir.web.views.common import action, back, is_htmx, not_found
+from chirvir.web.views.common import PAGE_SIZE, action, back, is_htmx, not_found
+from chirvir.web.views.notifications import conversations_context
 
 DRAFT_LIMIT = 5000
 
@@ -41,15 +43,21 @@ def compose(request):
             status = _post(request, form)
         except DomainError as e:
             form.add_error("status", str(e))
+    if status is None and form_class is ComposeForm and form.data.get("in_reply_to_id"):
+        try:  # a refused reply keeps saying whom it answers
+            form = _replying(form, statuses.get_status(request.user, form.data["in_reply_to_id"]))
+        except DomainError:
+            pass
     if is_htmx(request):
         if status is None:
             return render(request, "web/_compose.html", {"form": form}, status=422)
+        if form_class is MessageForm:  # the message shows in its conversation, at the top of the list
+            context = conversations_context(request.user, Page(limit=PAGE_SIZE))
+            return render(request, "web/_sent.html", {"form": MessageForm(), **context})
         if status.in_reply_to_id:  # the box stays a reply to the same post, for the next one
             fresh = _reply_form(request.user, status.in_reply_to)
-        elif form_class is ComposeForm:
-            fresh = ComposeForm(initial={"visibility": form.cleaned_data.get("visibility")})
         else:
-            fresh = MessageForm()
+            fresh = ComposeForm(initial={"visibility": form.cleaned_data.get("visibility")})
         return render(request, "web/_posted.html", {"form": fresh, "s": status, "marks": statuses.viewer_marks(request.user, [status])})
     if status is None:
         return render(request, "web/compose.html", {"form": form}, status=422)
@@ -80,7 +88,16 @@ def _reply_form(viewer, status) -> ComposeForm:
     ]
     prefix = "".join(f"@{u} " for u in dict.fromkeys(mentions) if u.lower() != viewer.username.lower())
     visibility = status.visibility if status.visibility != Visibility.UNLISTED else Visibility.PUBLIC
-    return ComposeForm(initial={"status": prefix, "in_reply_to_id": status.id, "visibility": visibility})
+    form = ComposeForm(initial={"status": prefix, "in_reply_to_id": status.id, "visibility": visibility})
+    return _replying(form, status)
+
+
+def _replying(form: ComposeForm, status) -> ComposeForm:
+    # The box says whom it answers, not the question a new post is asked. The bound field too:
+    # a form that has been checked made its bound fields already, with the label they had then.
+    label = _("Reply to @%(username)s") % {"username": status.account.username}
+    form.fields["status"].label = form["status"].label = label
+    return form
 
 
 def thread(request, username, status_id):

@@ -1,6 +1,6 @@
 // Chirvir's pages work without this file; with it, the composer counts as you type (the server
-// counts, so the browser shows exactly the rule a post is held to) and the home page announces
-// new posts as they arrive on the live stream.
+// counts, so the browser shows exactly the rule a post is held to), the home page announces
+// new posts as they arrive on the live stream, and sign-up sends the browser's time zone.
 (function () {
   "use strict";
 
@@ -70,8 +70,16 @@
     });
   }
 
+  // Sign-up takes the browser's time zone, so times show in the person's own from the start.
+  function fillTimeZone(root) {
+    root.querySelectorAll("input[data-browser-time-zone]").forEach(function (input) {
+      if (!input.value && window.Intl) input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    });
+  }
+
   function setUp(root) {
     root.querySelectorAll("form[data-count-url]").forEach(setUpCounter);
+    fillTimeZone(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
