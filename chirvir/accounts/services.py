@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from chirvir import audience
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
@@ -334,6 +335,21 @@ def following(account: Account, page: Page = Page(limit=40)):
     return _paged_relations(
         Follow.objects.filter(account=account, target_account__is_active=True), page, "target_account"
     )
+
+
+def followers_seen_by(viewer: Account | None, account: Account, page: Page = Page(limit=40)):
+    """An account's followers as a viewer may list them: a protected account's only for its
+    approved followers (and itself), as its posts are."""
+    if not audience.may_see_posts_of(audience.Viewer.of(viewer), account):
+        return []
+    return followers(account, page)
+
+
+def following_seen_by(viewer: Account | None, account: Account, page: Page = Page(limit=40)):
+    """Whom an account follows, as a viewer may list them (the rule of `followers_seen_by`)."""
+    if not audience.may_see_posts_of(audience.Viewer.of(viewer), account):
+        return []
+    return following(account, page)
 
 
 def follow_requests(account: Account, page: Page = Page(limit=40)):

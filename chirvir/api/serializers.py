@@ -205,10 +205,13 @@ class _Render:
         )
         marks = self.marks
         if self.viewer is not None:
+            # A repost carries the viewer's marks on the post it reposts, as Mastodon's do: a
+            # client draws the buttons of a repost from its own flags.
+            proper = s.reblog_id or s.id
             data.update(
-                favourited=s.id in marks.favourited,
-                reblogged=s.id in marks.reblogged,
-                bookmarked=s.id in marks.bookmarked,
+                favourited=proper in marks.favourited,
+                reblogged=proper in marks.reblogged,
+                bookmarked=proper in marks.bookmarked,
                 muted=False,
             )
             if s.account_id == self.viewer.id:

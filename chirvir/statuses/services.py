@@ -606,10 +606,13 @@ def favourited_by(viewer: Account | None, status_id, page: Page = Page(limit=40)
 
 
 def reblogged_by(viewer: Account | None, status_id, page: Page = Page(limit=40)) -> list[tuple[int, Account]]:
-    """(repost ID, account) of those who reposted a status the viewer may see, newest first."""
+    """(repost ID, account) of those who reposted a status the viewer may see, newest first; only
+    the reposts the viewer may see (a protected account's reach its approved followers only)."""
+    gate = audience.Viewer.of(viewer)
     status = _visible_status(viewer, status_id)
-    rows = paginate(Status.objects.filter(reblog=status, account__is_active=True).select_related("account"), page)
-    return [(row.id, row.account) for row in rows]
+    reposts = Status.objects.filter(audience.visible_q(gate), reblog=status).select_related("account", "reblog__account")
+    rows = paginate(reposts, page)
+    return [(row.id, row.account) for row in rows if audience.can_see(gate, row)]
 
 
 def remove_conversation(account: Account, conversation_id) -> None:

@@ -5,7 +5,6 @@ from chirvir.accounts.models import Account
 from chirvir.api import serializers
 from chirvir.api.base import api, json_response, link_header
 from chirvir.core.ids import parse_id
-from chirvir.statuses.models import Tag
 from chirvir.timelines import services as timelines
 
 
@@ -56,21 +55,21 @@ def statuses(request, params, account_id):
         exclude_replies=params.boolean("exclude_replies"),
         exclude_reblogs=params.boolean("exclude_reblogs"),
         pinned=params.boolean("pinned"),
+        tagged=params.text("tagged"),
     )
-    if tagged := params.text("tagged"):
-        key = Tag.key(tagged.lstrip("#"))
-        found = [s for s in found if key in {t.name for t in s.tags.all()}]
     return json_response(serializers.statuses(found, request.account), headers=link_header(request, found))
 
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"}, user="optional")
 def followers(request, params, account_id):
-    return _accounts_page(request, services.followers(services.get_account(account_id), params.page(40)))
+    found = services.followers_seen_by(request.account, services.get_account(account_id), params.page(40))
+    return _accounts_page(request, found)
 
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"}, user="optional")
 def following(request, params, account_id):
-    return _accounts_page(request, services.following(services.get_account(account_id), params.page(40)))
+    found = services.following_seen_by(request.account, services.get_account(account_id), params.page(40))
+    return _accounts_page(request, found)
 
 
 def _relationship_action(action, scope):

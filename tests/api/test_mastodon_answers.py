@@ -1,0 +1,106 @@
+"""The Mastodon API answers as Mastodon does where clients rely on the detail: a repost's flags,
+hashtag feeds, paging that stays full, sign-up errors, fixed paths, the instance document, and
+what a protected account's reposts and follow graph show to others."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from chirvir.accounts import services as accounts
+from chirvir.api import auth
+from chirvir.statuses import services as statuses
+
+
+def post_json(client, path, data):
+    return client.post(path, json.dumps(data), content_type="application/json")
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()]
+
+
+def test_a_repost_shows_the_buttons_of_the_post_it_reposts(as_bob, alice):
+    post = statuses.post_status(alice, "worth passing on")
+    assert as_bob.post(f"/api/v1/statuses/{post.id}/favourite").status_code == 200
+    assert as_bob.post(f"/api/v1/statuses/{post.id}/bookmark").status_code == 200
+    repost = as_bob.post(f"/api/v1/statuses/{post.id}/reblog").json()
+    assert repost["reblog"]["id"] == str(post.id)
+    assert (repost["reblogged"], repost["favourited"], repost["bookmarked"]) == (True, True, True)
+    again = as_bob.get(f"/api/v1/statuses/{repost['id']}").json()
+    assert (again["reblogged"], again["favourited"], again["bookmarked"]) == (True, True, True)
+
+
+def test_a_hashtag_feed_takes_any_all_and_none(client, alice):
+    cats = statuses.post_status(alice, "#cats")
+    both = statuses.post_status(alice, "#cats #dogs")
+    dogs = statuses.post_status(alice, "#dogs")
+    birds = statuses.post_status(alice, "#birds #cats")
+    assert ids(client.get("/api/v1/timelines/tag/cats")) == [str(birds.id), str(both.id), str(cats.id)]
+    assert ids(client.get("/api/v1/timelines/tag/cats?any[]=dogs")) == [
+        str(birds.id), str(dogs.id), str(both.id), str(cats.id)
+    ]
+    assert ids(client.get("/api/v1/timelines/tag/cats?all[]=Dogs")) == [str(both.id)]
+    assert ids(client.get("/api/v1/timelines/tag/cats?none[]=dogs&none[]=birds")) == [str(cats.id)]
+    assert ids(client.get("/api/v1/timelines/tag/cats?any[]=dogs&none[]=cats")) == [str(dogs.id)]
+
+
+def test_an_account_s_tagged_posts_come_in_full_pages(client, alice):
+    tagged = [statuses.post_status(alice, f"#kazakh {i}") for i in range(3)]
+    for i in range(45):
+        statuses.post_status(alice, f"untagged {i}")
+    first = client.get(f"/api/v1/accounts/{alice.id}/statuses?tagged=Kazakh&limit=2")
+    assert ids(first) == [str(tagged[2].id), str(tagged[1].id)]
+    older = client.get(f"/api/v1/accounts/{alice.id}/statuses?tagged=%23kazakh&limit=2&max_id={tagged[1].id}")
+    assert ids(older) == [str(tagged[0].id)]
+
+
+@pytest.fixture
+def app_client():
+    application, _client_id, _secret = auth.create_application("Sign-up app", scopes="read write follow push")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {auth.issue_token(application, None, 'read write follow push')}")
+
+
+@pytest.mark.parametrize(
+    "fields, field, code, description",
+    [
+        ({"username": ""}, "username", "ERR_BLANK", "can't be blank"),
+        ({"email": ""}, "email", "ERR_BLANK", "can't be blank"),
+        ({"agreement": "false"}, "agreement", "ERR_ACCEPTED", "must be accepted"),
+        ({"username": "no spaces"}, "username", "ERR_INVALID", "is invalid"),
+        ({"username": "Alice"}, "username", "ERR_TAKEN", "has already been taken"),
+        ({"email": "not an address"}, "email", "ERR_INVALID", "is invalid"),
+        ({"password": "short"}, "password", "ERR_TOO_SHORT", "is too short (minimum is 8 characters)"),
+    ],
+)
+def test_sign_up_errors_carry_mastodons_bare_descriptions(app_client, alice, fields, field, code, description):
+    data = {"username": "erin", "email": "erin@example.com", "password": "a long passphrase 42", "agreement": True}
+    response = post_json(app_client, "/api/v1/accounts", {**data, "locale": "en", **fields})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["details"] == {field: [{"error": code, "description": description}]}
+    label = {"username": "Username", "email": "Email", "password": "Password", "agreement": "Agreement"}[field]
+    assert body["error"] == f"Validation failed: {label} {description}"
+
+
+def test_a_protected_account_s_reposts_and_graph_are_hidden_from_strangers(api_client, client, alice, bob, carol):
+    post = statuses.post_status(alice, "public news")
+    statuses.reblog(bob, post.id)
+    accounts.follow(carol, bob)
+    accounts.follow(bob, alice)
+    accounts.update_profile(bob, locked=True)  # protected after the fact: the rows stay
+    stranger = api_client(accounts.register("dana", "a long passphrase 42"))
+    for viewer in (client, stranger):
+        shown = viewer.get(f"/api/v1/statuses/{post.id}/reblogged_by")
+        assert shown.status_code == 200 and shown.json() == [] and "Link" not in shown
+        for listing in ("followers", "following"):
+            hidden = viewer.get(f"/api/v1/accounts/{bob.id}/{listing}")
+            assert hidden.status_code == 200 and hidden.json() == [] and "Link" not in hidden
+    # An approved follower sees them, as on the profile page.
+    as_carol = api_client(carol)
+    assert [a["username"] for a in as_carol.get(f"/api/v1/statuses/{post.id}/reblogged_by").json()] == ["bob"]
+    assert [a["username"] for a in as_carol.get(f"/api/v1/accounts/{bob.id}/followers").json()] == ["carol"]
+    assert [a["username"] for a in as_carol.get(f"/api/v1/accounts/{bob.id}/following").json()] == ["alice"]
+    # And the open account's lists stay open to all.
+    assert [a["username"] for a in client.get(f"/api/v1/accounts/{alice.id}/followers").json()] == ["bob"]
