@@ -352,6 +352,20 @@ def following_seen_by(viewer: Account | None, account: Account, page: Page = Pag
     return following(account, page)
 
 
+def familiar_followers(viewer: Account, targets: list[Account]) -> dict[int, list[Account]]:
+    """For each target, by ID, the accounts the viewer follows that follow it; none for a target
+    whose followers the viewer may not list (the rule of `followers_seen_by`)."""
+    gate = audience.Viewer.of(viewer)
+    listable = [t.id for t in targets if audience.may_see_posts_of(gate, t)]
+    found: dict[int, list[Account]] = {t.id: [] for t in targets}
+    rows = Follow.objects.filter(
+        target_account_id__in=listable, account_id__in=gate.following, account__is_active=True
+    ).select_related("account")
+    for row in rows.order_by("-id"):
+        found[row.target_account_id].append(row.account)
+    return found
+
+
 def follow_requests(account: Account, page: Page = Page(limit=40)):
     return _paged_relations(FollowRequest.objects.filter(target_account=account), page, "account")
 

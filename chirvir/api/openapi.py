@@ -483,6 +483,20 @@ HEALTH = op("Whether the server is up", responses={"200": answer("text/plain", "
 EMPTY_LIST = op("An empty list: Chirvir lacks the feature, and apps want a list, not an error.", NOTHING)
 
 
+def _policy(names, value: dict, asked: dict, accepting: str) -> dict:
+    """Mastodon's notification policy of a server that filters nothing: every setting `value`; a
+    change to anything but `accepting` is refused."""
+    summary = closed({name: {"const": 0} for name in notifications.NO_REQUESTS})
+    answer_ = closed({**{name: value for name in names}, "summary": summary})
+    change = op(
+        f"Set the policy: only {accepting} is taken, anything else is refused (422)",
+        answer_,
+        request=body({name: asked for name in names}),
+        errors=(422,),
+    )
+    return {"GET": op("The notification filtering policy: nothing is filtered", answer_), "PUT": change, "PATCH": change}
+
+
 def _operations() -> dict:
     """What each view takes and answers, by view."""
     status = ref("Status")
@@ -567,6 +581,11 @@ def _operations() -> dict:
                 query("limit", INTEGER, "How many: 40 by default, at most 80."),
                 query("offset", INTEGER, "How many to skip."),
             ],
+        ),
+        accounts.familiar_followers: op(
+            "For each account, those the caller follows who follow it (none where its followers are hidden)",
+            array(closed({"id": ID, "accounts": accounts_page})),
+            params=[query("id[]", array(ID), "The accounts (a bare `id` also works).")],
         ),
         accounts.blocks: op("The accounts the caller blocks", accounts_page, params=paging(40), paged=True),
         accounts.mutes: op("The accounts the caller mutes", accounts_page, params=paging(40), paged=True),
@@ -660,7 +679,16 @@ def _operations() -> dict:
         timelines.home: op("The home timeline", statuses_page, params=paging(20), paged=True),
         timelines.public: op("The public timeline", statuses_page, params=[*PUBLIC_FILTERS, *paging(20)], paged=True),
         timelines.tag: op(
-            "Public posts with a hashtag", statuses_page, params=[*PUBLIC_FILTERS, *paging(20)], paged=True
+            "Public posts with a hashtag",
+            statuses_page,
+            params=[
+                query("any[]", array(STRING), "Or any of these hashtags (the first 4)."),
+                query("all[]", array(STRING), "And all of these (the first 4)."),
+                query("none[]", array(STRING), "And none of these (the first 4)."),
+                *PUBLIC_FILTERS,
+                *paging(20),
+            ],
+            paged=True,
         ),
         # conversations, notifications, markers, bookmarks, favourites
         conversations.index: op(
@@ -679,6 +707,21 @@ def _operations() -> dict:
             ],
             paged=True,
         ),
+        notifications.unread_count: op(
+            "How many notifications came after the notifications read marker",
+            closed({"count": COUNT}),
+            params=[
+                query("limit", INTEGER, "Count up to this many: 100 by default, at most 1000."),
+                query("types[]", array(enum(NotificationType.values)), "Only these types."),
+                query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
+            ],
+        ),
+        notifications.policy_v1: _policy(notifications.POLICY_V1, {"const": False}, BOOLEAN, "false"),
+        notifications.policy_v2: _policy(
+            notifications.POLICY_V2, {"const": "accept"}, enum(["accept", "filter", "drop"]), '"accept"'
+        ),
+        notifications.requests: op("Notification requests: none, as nothing is filtered", NOTHING),
+        notifications.requests_merged: op("Whether requests are merged: always", closed({"merged": {"const": True}})),
         notifications.detail: op("A notification", ref("Notification")),
         notifications.dismiss: op("Dismiss a notification", ref("Empty")),
         notifications.clear: op("Dismiss every notification", ref("Empty")),

@@ -104,3 +104,46 @@ def test_a_protected_account_s_reposts_and_graph_are_hidden_from_strangers(api_c
     assert [a["username"] for a in as_carol.get(f"/api/v1/accounts/{bob.id}/following").json()] == ["alice"]
     # And the open account's lists stay open to all.
     assert [a["username"] for a in client.get(f"/api/v1/accounts/{alice.id}/followers").json()] == ["bob"]
+
+
+def test_fixed_paths_are_not_taken_for_ids(api_client, as_alice, alice, bob, carol, make_account):
+    dave = make_account("dave")
+    accounts.follow(alice, bob)
+    accounts.follow(bob, carol)
+    accounts.follow(bob, dave)
+    accounts.update_profile(dave, locked=True)  # bob's follow stays, but dave's followers are hidden now
+    familiar = as_alice.get(f"/api/v1/accounts/familiar_followers?id[]={carol.id}&id[]={dave.id}&id[]={alice.id}")
+    assert familiar.status_code == 200
+    assert [(f["id"], [a["username"] for a in f["accounts"]]) for f in familiar.json()] == [
+        (str(carol.id), ["bob"]), (str(dave.id), []), (str(alice.id), [])
+    ]
+    # Three notifications; the marker after the first leaves two unread.
+    accounts.follow(bob, alice)
+    accounts.follow(carol, alice)
+    statuses.post_status(carol, "@alice hi")
+    first = as_alice.get("/api/v1/notifications").json()[-1]
+    assert as_alice.get("/api/v1/notifications/unread_count").json() == {"count": 3}
+    as_alice.post("/api/v1/markers", {"notifications[last_read_id]": first["id"]})
+    assert as_alice.get("/api/v1/notifications/unread_count").json() == {"count": 2}
+    assert as_alice.get("/api/v1/notifications/unread_count?types[]=mention").json() == {"count": 1}
+    assert as_alice.get("/api/v1/notifications/unread_count?limit=1").json() == {"count": 1}
+    # Nothing is filtered, so the policy accepts all and no request waits.
+    policy = as_alice.get("/api/v2/notifications/policy")
+    assert policy.status_code == 200 and policy.json()["for_not_following"] == "accept"
+    assert policy.json()["summary"] == {"pending_requests_count": 0, "pending_notifications_count": 0}
+    assert as_alice.get("/api/v1/notifications/policy").json()["filter_not_following"] is False
+    refused = as_alice.patch("/api/v2/notifications/policy", "for_not_following=filter",
+                             content_type="application/x-www-form-urlencoded")
+    assert refused.status_code == 422
+    assert as_alice.get("/api/v1/notifications/requests").json() == []
+    assert as_alice.get("/api/v1/notifications/requests/merged").json() == {"merged": True}
+
+
+def test_the_instance_documents_advertise_no_media_or_polls(client):
+    for path in ("/api/v1/instance", "/api/v2/instance"):
+        configuration = client.get(path).json()["configuration"]
+        assert configuration["statuses"]["max_media_attachments"] == 0
+        assert configuration["media_attachments"]["supported_mime_types"] == []
+        assert configuration["media_attachments"]["image_size_limit"] == 0
+        assert configuration["polls"]["max_options"] == 0 and configuration["polls"]["max_expiration"] == 0
+        assert configuration["statuses"]["max_characters"] == 140  # what clients need is still there

@@ -7,6 +7,8 @@ from chirvir.api.base import api, json_response, link_header
 from chirvir.core.ids import parse_id
 from chirvir.timelines import services as timelines
 
+MAX_TARGETS = 80  # accounts one relationships or familiar_followers request may ask about
+
 
 def _accounts_page(request, pairs):
     """A page of accounts paged by the relation rows behind them (follows, blocks...)."""
@@ -99,10 +101,23 @@ unmute = _relationship_action(lambda me, them, p: services.unmute(me, them), "wr
 
 @api(methods=("GET",), scopes={"GET": "read:follows"})
 def relationships(request, params):
-    wanted = [i for i in (parse_id(x) for x in params.array("id")) if i is not None]
+    return json_response(serializers.relationships(request.account, _targets(params)))
+
+
+def _targets(params) -> list[Account]:
+    """The accounts named by `id[]` (or a bare `id`), in the order asked, unknown ones left out."""
+    wanted = [i for i in (parse_id(x) for x in params.array("id")) if i is not None][:MAX_TARGETS]
     by_id = {a.id: a for a in Account.objects.filter(id__in=wanted)}
-    targets = [by_id[i] for i in wanted if i in by_id]
-    return json_response(serializers.relationships(request.account, targets))
+    return [by_id[i] for i in dict.fromkeys(wanted) if i in by_id]
+
+
+@api(methods=("GET",), scopes={"GET": "read:follows"})
+def familiar_followers(request, params):
+    targets = _targets(params)
+    found = services.familiar_followers(request.account, targets)
+    return json_response(
+        [{"id": str(t.id), "accounts": [serializers.account(a) for a in found[t.id]]} for t in targets]
+    )
 
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"})

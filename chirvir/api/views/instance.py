@@ -13,15 +13,19 @@ from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 
 MASTODON_VERSION = "4.2.0"
-SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+# What the server takes of media and polls: none yet. The keys stay (toot and Mastodon.py read
+# the configuration as Mastodon sends it), with the values of a server that takes neither, so an
+# app offers no attachment or poll that the server would refuse.
+SUPPORTED_MIME_TYPES: list[str] = []
+MAX_MEDIA_ATTACHMENTS = 0
 MEDIA = {
-    "image_size_limit": 8 * 1024 * 1024,
-    "image_matrix_limit": 16_777_216,
+    "image_size_limit": 0,
+    "image_matrix_limit": 0,
     "video_size_limit": 0,
     "video_frame_rate_limit": 0,
     "video_matrix_limit": 0,
 }
-POLLS = {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746}
+POLLS = {"max_options": 0, "max_characters_per_option": 0, "min_expiration": 0, "max_expiration": 0}
 
 
 def _version() -> str:
@@ -36,7 +40,7 @@ def _statuses_configuration() -> dict:
     config = text_config()
     return {
         "max_characters": config.max_weighted_length,
-        "max_media_attachments": 4,
+        "max_media_attachments": MAX_MEDIA_ATTACHMENTS,
         "characters_reserved_per_url": config.transformed_url_length,
     }
 
@@ -114,7 +118,7 @@ def instance_v2(request):
                     "profile_field_value_limit": 0,
                 },
                 "statuses": _statuses_configuration(),
-                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, "description_limit": 1500, **MEDIA},
+                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, "description_limit": 0, **MEDIA},
                 "polls": POLLS,
                 "translation": {"enabled": False},
                 "timelines_access": {
