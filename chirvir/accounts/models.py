@@ -85,8 +85,18 @@ class Block(_Relation):
         indexes = [models.Index(fields=["target_account", "account"], name="block_by_target")]
 
 
+class MuteQuerySet(models.QuerySet):
+    def in_force(self, now=None):
+        """Mutes that hold now: a timed mute is over at its `expires_at`, whether or not the
+        clean-up has deleted its row yet."""
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now or timezone.now()))
+
+
 class Mute(_Relation):
     hide_notifications = models.BooleanField(default=True)
+    expires_at = models.DateTimeField(null=True, blank=True)  # null: until unmuted
+
+    objects = MuteQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="mute_unique")]

@@ -3,6 +3,7 @@ requests, block and mute. Each is one transaction; timeline work follows as a jo
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
 import regex
 from django.contrib.auth import password_validation
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -252,17 +254,24 @@ def unblock(account: Account, target: Account) -> None:
 
 
 @transaction.atomic
-def mute(account: Account, target: Account, *, notifications: bool = True) -> Mute:
-    """Hide an account's posts from home and, unless told otherwise, its notifications."""
+def mute(account: Account, target: Account, *, notifications: bool = True, duration: int = 0) -> Mute:
+    """Hide an account's posts from home and, unless told otherwise, its notifications; for
+    `duration` seconds, or until unmuted when it is 0. Muting again sets both anew."""
     if account.pk == target.pk:
         raise Invalid(_("You can't mute yourself."))
-    mute_, created = Mute.objects.get_or_create(
-        account=account, target_account=target, defaults={"hide_notifications": notifications}
+    if duration < 0:
+        raise Invalid("Validation failed: Duration must be 0 (until unmuted) or a number of seconds")
+    expires_at = timezone.now() + timedelta(seconds=duration) if duration else None
+    mute_, _created = Mute.objects.update_or_create(
+        account=account, target_account=target, defaults={"hide_notifications": notifications, "expires_at": expires_at}
     )
-    if not created and mute_.hide_notifications != notifications:
-        mute_.hide_notifications = notifications
-        mute_.save(update_fields=["hide_notifications"])
     return mute_
+
+
+def remove_expired_mutes() -> int:
+    """Delete the timed mutes that are over (the gate ignores them already); returns how many."""
+    deleted, _rows = Mute.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
 
 
 @transaction.atomic
@@ -374,8 +383,9 @@ def blocks(account: Account, page: Page = Page(limit=40)):
     return _paged_relations(Block.objects.filter(account=account), page, "target_account")
 
 
-def mutes(account: Account, page: Page = Page(limit=40)):
-    return _paged_relations(Mute.objects.filter(account=account), page, "target_account")
+def mutes(account: Account, page: Page = Page(limit=40)) -> list[Mute]:
+    """The mutes in force, newest first, with their target accounts (paged by the mute's ID)."""
+    return paginate(Mute.objects.in_force().filter(account=account).select_related("target_account"), page)
 
 
 def follow_request_count(account: Account) -> int:

@@ -181,6 +181,7 @@ SCHEMAS = {
             ),
         },
     ),
+    "MutedAccount": extended(ACCOUNT, {"mute_expires_at": {**nullable(DATETIME), "description": "Null: until unmuted."}}),
     "Status": STATUS,
     "DeletedStatus": extended(STATUS, {"text": {**STRING, "description": "The post as written, to redraft it."}}),
     "StatusEdit": closed(
@@ -564,7 +565,12 @@ def _operations() -> dict:
         accounts.mute: op(
             "Mute the account",
             relationship,
-            request=body({"notifications": {**BOOLEAN, "description": "Mute its notifications too (default true)."}}),
+            request=body(
+                {
+                    "notifications": {**BOOLEAN, "description": "Mute its notifications too (default true)."},
+                    "duration": {**COUNT, "description": "For so many seconds; 0 (the default) until unmuted."},
+                }
+            ),
             errors=(422,),
         ),
         accounts.unmute: op("Unmute the account", relationship),
@@ -588,7 +594,9 @@ def _operations() -> dict:
             params=[query("id[]", array(ID), "The accounts (a bare `id` also works).")],
         ),
         accounts.blocks: op("The accounts the caller blocks", accounts_page, params=paging(40), paged=True),
-        accounts.mutes: op("The accounts the caller mutes", accounts_page, params=paging(40), paged=True),
+        accounts.mutes: op(
+            "The accounts the caller mutes, while the mutes last", array(ref("MutedAccount")), params=paging(40), paged=True
+        ),
         # follow requests
         follow_requests.index: op(
             "The accounts asking to follow the caller", accounts_page, params=paging(40), paged=True

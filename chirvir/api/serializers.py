@@ -161,6 +161,12 @@ def _fields(a: Account) -> list[dict]:
     return fields
 
 
+def muted_accounts(mutes) -> list[dict]:
+    """Mastodon's MutedAccount: the account, and when the mute ends (null: when unmuted)."""
+    found = accounts([m.target_account for m in mutes])
+    return [{**found[m.target_account_id], "mute_expires_at": iso(m.expires_at)} for m in mutes]
+
+
 def credential_account(a: Account) -> dict:
     return {
         **account(a),
@@ -306,7 +312,8 @@ def relationships(viewer: Account, targets: list[Account]) -> list[dict]:
 
     following, followed_by = edges(Follow, True), edges(Follow, False)
     requested, requested_by = edges(FollowRequest, True), edges(FollowRequest, False)
-    blocking, blocked_by, muting = edges(Block, True), edges(Block, False), edges(Mute, True)
+    blocking, blocked_by = edges(Block, True), edges(Block, False)
+    muting = {m.target_account_id: m for m in Mute.objects.in_force().filter(account=viewer, target_account_id__in=ids)}
     return [
         {
             "id": str(t.id),
@@ -319,7 +326,7 @@ def relationships(viewer: Account, targets: list[Account]) -> list[dict]:
             "blocked_by": t.id in blocked_by,
             "muting": t.id in muting,
             "muting_notifications": muting[t.id].hide_notifications if t.id in muting else False,
-            "muting_expires_at": None,
+            "muting_expires_at": iso(muting[t.id].expires_at) if t.id in muting else None,
             "requested": t.id in requested,
             "requested_by": t.id in requested_by,
             "domain_blocking": False,

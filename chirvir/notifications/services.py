@@ -25,7 +25,7 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
         Q(account=recipient, target_account=from_account) | Q(account=from_account, target_account=recipient)
     ).exists():
         return None
-    if Mute.objects.filter(account=recipient, target_account=from_account, hide_notifications=True).exists():
+    if Mute.objects.in_force().filter(account=recipient, target_account=from_account, hide_notifications=True).exists():
         return None
     if status is not None and not audience.can_see(audience.Viewer.of(recipient), status):
         return None

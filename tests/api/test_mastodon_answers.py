@@ -3,6 +3,7 @@ hashtag feeds, paging that stays full, sign-up errors, fixed paths, the instance
 what a protected account's reposts and follow graph show to others."""
 
 import json
+import time
 
 import pytest
 from django.test import Client
@@ -147,3 +148,25 @@ def test_the_instance_documents_advertise_no_media_or_polls(client):
         assert configuration["media_attachments"]["image_size_limit"] == 0
         assert configuration["polls"]["max_options"] == 0 and configuration["polls"]["max_expiration"] == 0
         assert configuration["statuses"]["max_characters"] == 140  # what clients need is still there
+
+
+def test_a_timed_mute_ends_by_itself(as_alice, alice, bob, carol):
+    accounts.follow(alice, bob)
+    accounts.follow(alice, carol)
+    forever = as_alice.post(f"/api/v1/accounts/{carol.id}/mute").json()
+    assert forever["muting"] is True and forever["muting_expires_at"] is None
+    muted = as_alice.post(f"/api/v1/accounts/{bob.id}/mute", {"duration": "2"}).json()
+    assert muted["muting"] is True and muted["muting_expires_at"] is not None
+    listed = {a["username"]: a["mute_expires_at"] for a in as_alice.get("/api/v1/mutes").json()}
+    assert listed == {"bob": muted["muting_expires_at"], "carol": None}
+    during = statuses.post_status(bob, "while muted")
+    assert str(during.id) not in ids(as_alice.get("/api/v1/timelines/home"))
+    time.sleep(2.1)
+    relation = as_alice.get(f"/api/v1/accounts/relationships?id[]={bob.id}").json()[0]
+    assert relation["muting"] is False and relation["muting_expires_at"] is None
+    assert [a["username"] for a in as_alice.get("/api/v1/mutes").json()] == ["carol"]
+    assert str(during.id) in ids(as_alice.get("/api/v1/timelines/home"))
+    statuses.post_status(bob, "@alice over now")
+    assert [n["account"]["username"] for n in as_alice.get("/api/v1/notifications?types[]=mention").json()] == ["bob"]
+    assert accounts.remove_expired_mutes() == 1
+    assert as_alice.post(f"/api/v1/accounts/{bob.id}/mute", {"duration": "-5"}).status_code == 422

@@ -94,7 +94,10 @@ unfollow = _relationship_action(lambda me, them, p: services.unfollow(me, them),
 block = _relationship_action(lambda me, them, p: services.block(me, them), "write:blocks")
 unblock = _relationship_action(lambda me, them, p: services.unblock(me, them), "write:blocks")
 mute = _relationship_action(
-    lambda me, them, p: services.mute(me, them, notifications=p.boolean("notifications", True)), "write:mutes"
+    lambda me, them, p: services.mute(
+        me, them, notifications=p.boolean("notifications", True), duration=p.integer("duration", 0)
+    ),
+    "write:mutes",
 )
 unmute = _relationship_action(lambda me, them, p: services.unmute(me, them), "write:mutes")
 
@@ -134,4 +137,5 @@ def blocks(request, params):
 
 @api(methods=("GET",), scopes={"GET": "read:mutes"})
 def mutes(request, params):
-    return _accounts_page(request, services.mutes(request.account, params.page(40)))
+    found = services.mutes(request.account, params.page(40))
+    return json_response(serializers.muted_accounts(found), headers=link_header(request, found))
