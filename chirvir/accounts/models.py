@@ -1,6 +1,8 @@
 """Accounts and the graph between them: follows, follow requests, blocks, mutes.
 Rules live in services.py; these are the tables."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -8,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from chirvir.core.ids import IdField
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
 class AccountManager(UserManager):
@@ -29,7 +33,16 @@ class Account(AbstractUser):
     header = models.ImageField(upload_to="headers/", blank=True)
     # "Protected" in the seeds' words, "locked" in Mastodon's: posts reach approved followers only.
     locked = models.BooleanField(default=False)
-    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)  # the interface's
+    # Mastodon's profile settings: whether the account is automated, whether it may be suggested
+    # to others, and what a post says when it does not say (visibility, sensitivity, language).
+    bot = models.BooleanField(default=False)
+    discoverable = models.BooleanField(default=True)
+    default_visibility = models.CharField(max_length=10, default="public")
+    default_sensitive = models.BooleanField(default=False)
+    posting_language = models.CharField(max_length=3, blank=True, default="")
+    # Up to four {"name", "value"} pairs, shown on the profile; checked by update_profile.
+    profile_fields = models.JSONField(default=list, blank=True)
 
     followers_count = models.IntegerField(default=0)
     following_count = models.IntegerField(default=0)
@@ -47,6 +60,15 @@ class Account(AbstractUser):
     @property
     def created_at(self):
         return self.date_joined
+
+    @property
+    def shown_fields(self) -> list[dict]:
+        """The profile fields as the profile shows them: each with `url` when its value is a web
+        address, which is shown as a link (rel="me": the profile vouches for it)."""
+        return [
+            {**field, "url": field["value"] if _WEB_ADDRESS.fullmatch(field["value"]) else None}
+            for field in self.profile_fields
+        ]
 
 
 class _Relation(models.Model):

@@ -22,6 +22,7 @@ from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
+from chirvir.statuses.services import LANGUAGE_CODE
 from chirvir.timelines.tasks import merge_into_home, unmerge_from_home
 
 USERNAME = regex.compile(r"[A-Za-z0-9_]{1,30}")
@@ -29,6 +30,12 @@ MAX_DISPLAY_NAME = 30
 MAX_NOTE = 500
 MAX_LOCATION = 30
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
+# Mastodon's: four profile fields, each name and value at most 255 characters.
+MAX_PROFILE_FIELDS = 4
+MAX_FIELD_NAME = 255
+MAX_FIELD_VALUE = 255
+# What a post may default to (a direct message always says whom it is for).
+DEFAULT_VISIBILITIES = ("public", "unlisted", "private")
 # Characters that change how text around them is drawn without being seen: a name holding
 # them can pass for another (bidi overrides turn "gnp.exe" round, zero-width ones hide).
 _INVISIBLE = regex.compile(r"[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]")
@@ -102,8 +109,11 @@ def register(
 
 
 def update_profile(account: Account, **changes) -> Account:
-    """Change any of display_name, note, location, website, avatar, header, locked, language, email.
-    Unlocking an account approves the follow requests that wait on it."""
+    """Change any of display_name, note, location, website, avatar, header, locked, language (the
+    interface's), email, and Mastodon's bot, discoverable, default_visibility, default_sensitive,
+    posting_language (any ISO 639 code; what a post's language defaults to) and profile_fields
+    ((name, value) pairs, replacing those there were). Unlocking an account approves the follow
+    requests that wait on it."""
     fields = []
     if "display_name" in changes:
         account.display_name = _clean_line(changes["display_name"], _("Display name"), MAX_DISPLAY_NAME)
@@ -143,6 +153,24 @@ def update_profile(account: Account, **changes) -> Account:
             raise Invalid(_("Chirvir is not translated into %(language)s.") % {"language": language})
         account.language = language
         fields.append("language")
+    for flag in ("bot", "discoverable", "default_sensitive"):
+        if flag in changes:
+            setattr(account, flag, bool(changes[flag]))
+            fields.append(flag)
+    if "default_visibility" in changes:
+        if changes["default_visibility"] not in DEFAULT_VISIBILITIES:
+            raise Invalid(_("Visibility must be one of public, unlisted, private or direct."))
+        account.default_visibility = changes["default_visibility"]
+        fields.append("default_visibility")
+    if "posting_language" in changes:
+        language = (changes["posting_language"] or "").strip().lower()
+        if language and not LANGUAGE_CODE.fullmatch(language):
+            raise Invalid(_("Language must be an ISO 639 code such as en, hi, kk, ar or id."))
+        account.posting_language = language
+        fields.append("posting_language")
+    if "profile_fields" in changes:
+        account.profile_fields = _profile_fields(changes["profile_fields"])
+        fields.append("profile_fields")
     images = [(f, changes[f]) for f in ("avatar", "header") if changes.get(f) is not None]
     for image_field, upload in images:  # check both before storing either
         _check_image(upload, _("The avatar") if image_field == "avatar" else _("The header"))
@@ -159,6 +187,21 @@ def update_profile(account: Account, **changes) -> Account:
             for request in FollowRequest.objects.filter(target_account=account).select_related("account"):
                 approve_follow_request(account, request.account)
     return account
+
+
+def _profile_fields(pairs) -> list[dict]:
+    """(name, value) pairs as stored: trimmed, NFC, without invisible characters, a pair left
+    blank on both sides dropped (as Mastodon drops it), at most MAX_PROFILE_FIELDS."""
+    stored = []
+    for name, value in pairs:
+        name = _clean_line(name or "", "A profile field's name", MAX_FIELD_NAME)
+        value = _clean_line(value or "", "A profile field's value", MAX_FIELD_VALUE)
+        if name or value:
+            stored.append({"name": name, "value": value})
+    if len(stored) > MAX_PROFILE_FIELDS:
+        # Mastodon's words for it; the API alone sends profile fields.
+        raise Invalid(f"Validation failed: Fields is too long (maximum is {MAX_PROFILE_FIELDS} fields)")
+    return stored
 
 
 def _add_follow(follower: Account, target: Account, reblogs: bool, notify_posts: bool) -> Follow:

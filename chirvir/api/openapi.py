@@ -164,11 +164,15 @@ SCHEMAS = {
         {
             "source": closed(
                 {
-                    "privacy": enum(Visibility.values),
-                    "sensitive": BOOLEAN,
-                    "language": nullable(STRING),
+                    "privacy": {**enum(accounts_rules.DEFAULT_VISIBILITIES), "description": "What a post defaults to."},
+                    "sensitive": {**BOOLEAN, "description": "Whether a post is sensitive by default."},
+                    "language": {**nullable(STRING), "description": "What a post's language defaults to."},
                     "note": {**STRING, "description": "The bio as written, not as HTML."},
-                    "fields": NOTHING,
+                    "fields": {
+                        **array(closed({"name": STRING, "value": STRING, "verified_at": NULL})),
+                        "maxItems": accounts_rules.MAX_PROFILE_FIELDS,
+                        "description": "The profile fields as written, not as HTML.",
+                    },
                     "follow_requests_count": COUNT,
                     "hide_collections": BOOLEAN,
                     "discoverable": BOOLEAN,
@@ -181,7 +185,9 @@ SCHEMAS = {
             ),
         },
     ),
-    "MutedAccount": extended(ACCOUNT, {"mute_expires_at": {**nullable(DATETIME), "description": "Null: until unmuted."}}),
+    "MutedAccount": extended(
+        ACCOUNT, {"mute_expires_at": {**nullable(DATETIME), "description": "When the mute ends; null: when unmuted."}}
+    ),
     "Status": STATUS,
     "DeletedStatus": extended(STATUS, {"text": {**STRING, "description": "The post as written, to redraft it."}}),
     "StatusEdit": closed(
@@ -495,7 +501,8 @@ def _policy(names, value: dict, asked: dict, accepting: str) -> dict:
         request=body({name: asked for name in names}),
         errors=(422,),
     )
-    return {"GET": op("The notification filtering policy: nothing is filtered", answer_), "PUT": change, "PATCH": change}
+    read = op("The notification filtering policy: nothing is filtered", answer_)
+    return {"GET": read, "PUT": change, "PATCH": change}
 
 
 def _operations() -> dict:
@@ -521,6 +528,38 @@ def _operations() -> dict:
                     "display_name": {**STRING, "maxLength": accounts_rules.MAX_DISPLAY_NAME},
                     "note": {**STRING, "maxLength": accounts_rules.MAX_NOTE, "description": "The bio, as plain text."},
                     "locked": {**BOOLEAN, "description": "Whether follows need approval."},
+                    "bot": {**BOOLEAN, "description": "Whether the account is automated."},
+                    "discoverable": {**BOOLEAN, "description": "Whether it may be suggested to others."},
+                    "hide_collections": {**BOOLEAN, "description": "Only false is taken (422 otherwise)."},
+                    "indexable": {**BOOLEAN, "description": "Only true is taken (422 otherwise)."},
+                    "source": {
+                        "type": "object",
+                        "properties": {
+                            "privacy": {
+                                **enum(accounts_rules.DEFAULT_VISIBILITIES),
+                                "description": "A post's default.",
+                            },
+                            "sensitive": {**BOOLEAN, "description": "A post's default."},
+                            "language": {
+                                **STRING,
+                                "pattern": f"^({statuses_rules.LANGUAGE_CODE.pattern})?$",
+                                "description": "A post's default language (ISO 639); empty for none.",
+                            },
+                        },
+                    },
+                    "fields_attributes": {
+                        **array(
+                            closed(
+                                {
+                                    "name": {**STRING, "maxLength": accounts_rules.MAX_FIELD_NAME},
+                                    "value": {**STRING, "maxLength": accounts_rules.MAX_FIELD_VALUE},
+                                }
+                            )
+                        ),
+                        "maxItems": accounts_rules.MAX_PROFILE_FIELDS,
+                        "description": "The profile fields, replacing those there were; a form sends "
+                        "`fields_attributes[0][name]`, `fields_attributes[0][value]`...",
+                    },
                 },
                 files=("avatar", "header"),
             ),
@@ -595,7 +634,10 @@ def _operations() -> dict:
         ),
         accounts.blocks: op("The accounts the caller blocks", accounts_page, params=paging(40), paged=True),
         accounts.mutes: op(
-            "The accounts the caller mutes, while the mutes last", array(ref("MutedAccount")), params=paging(40), paged=True
+            "The accounts the caller mutes, while the mutes last",
+            array(ref("MutedAccount")),
+            params=paging(40),
+            paged=True,
         ),
         # follow requests
         follow_requests.index: op(

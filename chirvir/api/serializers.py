@@ -129,9 +129,9 @@ def _profile(a: Account) -> dict:
         "header_static": header,
         "header_description": "",
         "locked": a.locked,
-        "bot": False,
+        "bot": a.bot,
         "group": False,
-        "discoverable": True,
+        "discoverable": a.discoverable,
         "indexable": True,
         "hide_collections": False,
         "noindex": False,
@@ -151,13 +151,19 @@ def _note_html(note: str) -> str:
 
 
 def _fields(a: Account) -> list[dict]:
-    """The profile's location and website, as Mastodon's profile fields."""
+    """The profile's location and website, then its own fields, as Mastodon's profile fields: a
+    value that is a web address is a link, rel="me" as Mastodon's are."""
     fields = []
     if a.location:
         fields.append({"name": "Location", "value": escape(a.location), "verified_at": None})
     if a.website:
         link = text.render_html(a.website, mention_url=lambda username: None, hashtag_url=tag_url)
         fields.append({"name": "Website", "value": link.removeprefix("<p>").removesuffix("</p>"), "verified_at": None})
+    for field in a.shown_fields:
+        value = escape(field["value"])
+        if field["url"]:
+            value = f'<a href="{value}" target="_blank" rel="me nofollow noopener" translate="no">{value}</a>'
+        fields.append({"name": field["name"], "value": value, "verified_at": None})
     return fields
 
 
@@ -171,14 +177,14 @@ def credential_account(a: Account) -> dict:
     return {
         **account(a),
         "source": {
-            "privacy": "public",
-            "sensitive": False,
-            "language": a.language or None,
+            "privacy": a.default_visibility,
+            "sensitive": a.default_sensitive,
+            "language": a.posting_language or None,
             "note": a.note,
-            "fields": [],
+            "fields": [{"name": f["name"], "value": f["value"], "verified_at": None} for f in a.profile_fields],
             "follow_requests_count": FollowRequest.objects.filter(target_account=a).count(),
             "hide_collections": False,
-            "discoverable": True,
+            "discoverable": a.discoverable,
             "indexable": True,
             "attribution_domains": [],
         },

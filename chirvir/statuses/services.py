@@ -158,14 +158,15 @@ def post_status(
     in_reply_to_id: int | None = None,
     language: str | None = None,
     spoiler_text: str = "",
-    sensitive: bool = False,
+    sensitive: bool | None = None,
     idempotency_key: str | None = None,
 ) -> Status:
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
     it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS). Mentions notify those who may see the post;
     hashtags are recorded; a direct message reaches the accounts it mentions and joins their
     conversation. Stored in one transaction, marked undelivered; delivery is a job. The same
-    idempotency key from the same author within an hour returns the first post."""
+    idempotency key from the same author within an hour returns the first post. A visibility,
+    sensitivity or language not given is the author's default (Mastodon's source settings)."""
     idempotency_key = (idempotency_key or "")[:200]
     if idempotency_key:
         earlier = _post_for_key(author, idempotency_key)
@@ -174,11 +175,13 @@ def post_status(
     body, direct_recipient = _text(body)
     if direct_recipient:
         visibility = Visibility.DIRECT
-    visibility = visibility or Visibility.PUBLIC
+    visibility = visibility or author.default_visibility or Visibility.PUBLIC
     if visibility not in Visibility.values:
         raise Invalid(_("Visibility must be one of public, unlisted, private or direct."))
     spoiler_text = _spoiler(spoiler_text)
-    language = _language(language)
+    language = _language(language) or author.posting_language or None
+    if sensitive is None:
+        sensitive = author.default_sensitive
 
     parent = None
     if in_reply_to_id is not None:
@@ -610,7 +613,8 @@ def reblogged_by(viewer: Account | None, status_id, page: Page = Page(limit=40))
     the reposts the viewer may see (a protected account's reach its approved followers only)."""
     gate = audience.Viewer.of(viewer)
     status = _visible_status(viewer, status_id)
-    reposts = Status.objects.filter(audience.visible_q(gate), reblog=status).select_related("account", "reblog__account")
+    reposts = Status.objects.filter(audience.visible_q(gate), reblog=status)
+    reposts = reposts.select_related("account", "reblog__account")
     rows = paginate(reposts, page)
     return [(row.id, row.account) for row in rows if audience.can_see(gate, row)]
 

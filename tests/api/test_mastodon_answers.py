@@ -170,3 +170,71 @@ def test_a_timed_mute_ends_by_itself(as_alice, alice, bob, carol):
     assert [n["account"]["username"] for n in as_alice.get("/api/v1/notifications?types[]=mention").json()] == ["bob"]
     assert accounts.remove_expired_mutes() == 1
     assert as_alice.post(f"/api/v1/accounts/{bob.id}/mute", {"duration": "-5"}).status_code == 422
+
+
+def test_profile_settings_are_stored_applied_and_shown(as_alice, alice, client):
+    changed = as_alice.patch(
+        "/api/v1/accounts/update_credentials",
+        "bot=true&discoverable=false&source[privacy]=unlisted&source[sensitive]=true&source[language]=kk"
+        "&fields_attributes[0][name]=Blog&fields_attributes[0][value]=https://alice.example/blog"
+        "&fields_attributes[1][name]=Тіл&fields_attributes[1][value]=<b>қазақша</b>",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert changed.status_code == 200, changed.content
+    me = as_alice.get("/api/v1/accounts/verify_credentials").json()
+    assert (me["bot"], me["discoverable"], me["source"]["discoverable"]) == (True, False, False)
+    assert (me["source"]["privacy"], me["source"]["sensitive"], me["source"]["language"]) == ("unlisted", True, "kk")
+    assert me["source"]["fields"] == [
+        {"name": "Blog", "value": "https://alice.example/blog", "verified_at": None},
+        {"name": "Тіл", "value": "<b>қазақша</b>", "verified_at": None},
+    ]
+    public = client.get(f"/api/v1/accounts/{alice.id}").json()
+    assert public["bot"] is True and public["discoverable"] is False
+    assert public["fields"] == [
+        {
+            "name": "Blog",
+            "value": '<a href="https://alice.example/blog" target="_blank" rel="me nofollow noopener" translate="no">'
+            "https://alice.example/blog</a>",
+            "verified_at": None,
+        },
+        {"name": "Тіл", "value": "&lt;b&gt;қазақша&lt;/b&gt;", "verified_at": None},
+    ]
+    preferences = as_alice.get("/api/v1/preferences").json()
+    assert preferences["posting:default:visibility"] == "unlisted" and preferences["posting:default:language"] == "kk"
+    # A post that does not say takes the defaults; one that says keeps its own.
+    plain = post_json(as_alice, "/api/v1/statuses", {"status": "сәлем"}).json()
+    assert (plain["visibility"], plain["sensitive"], plain["language"]) == ("unlisted", True, "kk")
+    said = post_json(as_alice, "/api/v1/statuses", {"status": "hi", "visibility": "public", "sensitive": False,
+                                                     "language": "en"}).json()
+    assert (said["visibility"], said["sensitive"], said["language"]) == ("public", False, "en")
+    # The web profile shows the fields, a web address as a rel="me" link.
+    page = client.get("/@alice").content.decode()
+    assert '<a href="https://alice.example/blog" rel="me nofollow noopener"' in page
+    assert "&lt;b&gt;қазақша&lt;/b&gt;" in page
+    # JSON sends the fields as a list; an emptied list clears them.
+    cleared = as_alice.patch("/api/v1/accounts/update_credentials", json.dumps({"fields_attributes": []}),
+                             content_type="application/json").json()
+    assert cleared["source"]["fields"] == [] and [f["name"] for f in cleared["fields"]] == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"fields_attributes": [{"name": f"n{i}", "value": "v"} for i in range(5)]},
+        {"source": {"privacy": "direct"}},
+        {"source": {"language": "not a language"}},
+        {"hide_collections": True},
+        {"indexable": False},
+    ],
+)
+def test_profile_settings_the_server_cannot_keep_are_refused(as_alice, alice, body):
+    response = as_alice.patch("/api/v1/accounts/update_credentials", json.dumps(body), content_type="application/json")
+    assert response.status_code == 422, response.content
+    me = as_alice.get("/api/v1/accounts/verify_credentials").json()
+    assert me["source"]["fields"] == [] and me["source"]["privacy"] == "public" and me["source"]["language"] is None
+
+
+def test_the_instance_document_tells_the_profile_field_limits(client):
+    accounts_configuration = client.get("/api/v2/instance").json()["configuration"]["accounts"]
+    assert accounts_configuration["max_profile_fields"] == 4
+    assert accounts_configuration["profile_field_name_limit"] == 255

@@ -1,9 +1,11 @@
 """Mastodon's accounts resource (/api/v1/accounts/...), blocks and mutes."""
 
+import copy
+
 from chirvir.accounts import services
 from chirvir.accounts.models import Account
 from chirvir.api import serializers
-from chirvir.api.base import api, json_response, link_header
+from chirvir.api.base import ApiError, api, json_response, link_header
 from chirvir.core.ids import parse_id
 from chirvir.timelines import services as timelines
 
@@ -22,11 +24,60 @@ def verify_credentials(request, params):
     return json_response(serializers.credential_account(request.account))
 
 
+# What Chirvir does not have, with the one value that matches what it does: asking for another
+# is refused (422), never silently dropped.
+FIXED = {"hide_collections": False, "indexable": True}
+
+
+def _within(params, name: str):
+    """The parameters nested under `name` (`source[privacy]`, or a JSON object), read alike."""
+    nested = copy.copy(params)
+    value = params.data.get(name)
+    nested.data = value if isinstance(value, dict) else {}
+    return nested
+
+
+def _profile_fields(params) -> list[tuple[str, str]] | None:
+    """`fields_attributes` as (name, value) pairs in order: a form sends `[0][name]`..., JSON a
+    list or an object keyed by position."""
+    given = params.data.get("fields_attributes")
+    if given is None:
+        return None
+    if isinstance(given, dict):
+        try:
+            given = [given[key] for key in sorted(given, key=int)]
+        except ValueError:
+            raise ApiError(400, "fields_attributes must be keyed by position") from None
+    if not isinstance(given, list) or not all(isinstance(field, dict) for field in given):
+        raise ApiError(400, "fields_attributes must be a list of name and value")
+    return [(_field_text(field, "name"), _field_text(field, "value")) for field in given]
+
+
+def _field_text(field: dict, key: str) -> str:
+    value = field.get(key, "")
+    if not isinstance(value, str):
+        raise ApiError(400, f"fields_attributes {key} must be text")
+    return value
+
+
 @api(methods=("PATCH", "POST", "PUT"), scopes={m: "write:accounts" for m in ("PATCH", "POST", "PUT")})
 def update_credentials(request, params):
     changes = {name: params.text(name) for name in ("display_name", "note") if params.text(name) is not None}
-    if params.get("locked") is not None:
-        changes["locked"] = params.boolean("locked")
+    for flag in ("locked", "bot", "discoverable"):
+        if params.get(flag) is not None:
+            changes[flag] = params.boolean(flag)
+    for name, fixed in FIXED.items():
+        if params.get(name) is not None and params.boolean(name) != fixed:
+            raise ApiError(422, f"Validation failed: this server does not support {name}={str(not fixed).lower()}")
+    source = _within(params, "source")
+    if source.get("privacy") is not None:
+        changes["default_visibility"] = source.text("privacy")
+    if source.get("sensitive") is not None:
+        changes["default_sensitive"] = source.boolean("sensitive")
+    if source.get("language") is not None:
+        changes["posting_language"] = source.text("language")
+    if (fields := _profile_fields(params)) is not None:
+        changes["profile_fields"] = fields
     for image in ("avatar", "header"):
         if image in params.files:
             changes[image] = params.files[image]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from chirvir.api.base import api, json_response
 
+from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Account
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
@@ -113,9 +114,9 @@ def instance_v2(request):
                     "max_note_length": 500,
                     "max_featured_tags": 0,
                     "max_pinned_statuses": MAX_PINS,
-                    "max_profile_fields": 0,
-                    "profile_field_name_limit": 0,
-                    "profile_field_value_limit": 0,
+                    "max_profile_fields": accounts.MAX_PROFILE_FIELDS,
+                    "profile_field_name_limit": accounts.MAX_FIELD_NAME,
+                    "profile_field_value_limit": accounts.MAX_FIELD_VALUE,
                 },
                 "statuses": _statuses_configuration(),
                 "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, "description_limit": 0, **MEDIA},
@@ -146,9 +147,9 @@ def instance_v2(request):
 def preferences(request, params):
     return json_response(
         {
-            "posting:default:visibility": "public",
-            "posting:default:sensitive": False,
-            "posting:default:language": request.account.language or None,
+            "posting:default:visibility": request.account.default_visibility,
+            "posting:default:sensitive": request.account.default_sensitive,
+            "posting:default:language": request.account.posting_language or None,
             "reading:expand:media": "default",
             "reading:expand:spoilers": False,
         }

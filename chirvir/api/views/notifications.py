@@ -62,7 +62,9 @@ def unread_count(request, params):
 # Chirvir filters no notification: the policy Mastodon answers for that is "accept" everywhere,
 # with nothing waiting. A change that asks for filtering is refused, never silently dropped.
 POLICY_V1 = ("filter_not_following", "filter_not_followers", "filter_new_accounts", "filter_private_mentions")
-POLICY_V2 = ("for_not_following", "for_not_followers", "for_new_accounts", "for_private_mentions", "for_limited_accounts")
+POLICY_V2 = (
+    "for_not_following", "for_not_followers", "for_new_accounts", "for_private_mentions", "for_limited_accounts"
+)
 POLICY_SCOPES = {"GET": "read:notifications", "PUT": "write:notifications", "PATCH": "write:notifications"}
 NO_REQUESTS = {"pending_requests_count": 0, "pending_notifications_count": 0}
 

@@ -63,11 +63,9 @@ DESCRIPTIONS = {
 def _validation_failed(problems: dict) -> ApiError:
     """Mastodon's 422: the whole story in `error` ("Validation failed: Username can't be blank"),
     and per field a code and the bare description."""
-    return ApiError(
-        422,
-        "Validation failed: " + ", ".join(f"{LABELS[field]} {description}" for field, (_code, description) in problems.items()),
-        details={field: [{"error": code, "description": description}] for field, (code, description) in problems.items()},
-    )
+    told = ", ".join(f"{LABELS[field]} {description}" for field, (_code, description) in problems.items())
+    details = {field: [{"error": code, "description": description}] for field, (code, description) in problems.items()}
+    return ApiError(422, f"Validation failed: {told}", details=details)
 
 
 def _language(locale: str | None) -> str:
