@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from chirvir.accounts.models import Account, Block, Follow, Mute
 from chirvir.statuses.models import Mention, Status, Visibility
@@ -47,10 +48,12 @@ class Viewer:
             f" UNION ALL SELECT 1, target_account_id FROM {Block._meta.db_table} WHERE account_id = %s"
             f" UNION ALL SELECT 1, account_id FROM {Block._meta.db_table} WHERE target_account_id = %s"
             f" UNION ALL SELECT 2, target_account_id FROM {Mute._meta.db_table} WHERE account_id = %s"
+            " AND (expires_at IS NULL OR expires_at > %s)"  # a timed mute is over at its end (Mute.in_force)
         )
         edges: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [account.id] * 4)
+            cursor.execute(sql, [account.id] * 4 + [now])
             for kind, other in cursor.fetchall():
                 edges[kind].add(other)
         following, blocked, muting = edges

@@ -1,6 +1,8 @@
 """Accounts and the graph between them: follows, follow requests, blocks, mutes.
 Rules live in services.py; these are the tables."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -9,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chirvir.core.ids import IdField
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
 class AccountManager(UserManager):
@@ -31,9 +35,18 @@ class Account(AbstractUser):
     header = models.ImageField(upload_to="headers/", blank=True)
     # "Protected" in Twitter's words, "locked" in Mastodon's: posts reach approved followers only.
     locked = models.BooleanField(default=False)
-    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)
+    language = models.CharField(max_length=8, blank=True, default="", choices=settings.LANGUAGES)  # the interface's
     # An IANA name (Asia/Kolkata) the pages show times in; empty for the site's own (UTC).
     time_zone = models.CharField(max_length=64, blank=True, default="")
+    # Mastodon's profile settings: whether the account is automated, whether it may be suggested
+    # to others, and what a post says when it does not say (visibility, sensitivity, language).
+    bot = models.BooleanField(default=False)
+    discoverable = models.BooleanField(default=True)
+    default_visibility = models.CharField(max_length=10, default="public")
+    default_sensitive = models.BooleanField(default=False)
+    posting_language = models.CharField(max_length=3, blank=True, default="")
+    # Up to four {"name", "value"} pairs, shown on the profile; checked by update_profile.
+    profile_fields = models.JSONField(default=list, blank=True)
 
     followers_count = models.IntegerField(default=0)
     following_count = models.IntegerField(default=0)
@@ -51,6 +64,15 @@ class Account(AbstractUser):
     @property
     def created_at(self):
         return self.date_joined
+
+    @property
+    def shown_fields(self) -> list[dict]:
+        """The profile fields as the profile shows them: each with `url` when its value is a web
+        address, which is shown as a link (rel="me": the profile vouches for it)."""
+        return [
+            {**field, "url": field["value"] if _WEB_ADDRESS.fullmatch(field["value"]) else None}
+            for field in self.profile_fields
+        ]
 
 
 class _Relation(models.Model):
@@ -97,8 +119,18 @@ class Block(_Relation):
         indexes = [models.Index(fields=["target_account", "account"], name="block_by_target")]
 
 
+class MuteQuerySet(models.QuerySet):
+    def in_force(self, now=None):
+        """Mutes that hold now: a timed mute is over at its `expires_at`, whether or not the
+        clean-up has deleted its row yet."""
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now or timezone.now()))
+
+
 class Mute(_Relation):
     hide_notifications = models.BooleanField(default=True)
+    expires_at = models.DateTimeField(null=True, blank=True)  # null: until unmuted
+
+    objects = MuteQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="mute_unique")]

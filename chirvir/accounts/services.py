@@ -4,6 +4,7 @@ requests, block and mute. Each is one transaction; timeline work follows as a jo
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 import regex
@@ -12,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chirvir import audience
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
 from chirvir.core import text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
@@ -22,12 +25,19 @@ from chirvir.core.paging import Page, paginate
 from chirvir.media import images
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
+from chirvir.statuses.services import LANGUAGE_CODE
 from chirvir.timelines.tasks import merge_job, unmerge_job
 
 USERNAME = regex.compile(r"[A-Za-z0-9_]{1,30}")
 MAX_DISPLAY_NAME = 30
 MAX_NOTE = 500
 MAX_LOCATION = 30
+# Mastodon's: four profile fields, each name and value at most 255 characters.
+MAX_PROFILE_FIELDS = 4
+MAX_FIELD_NAME = 255
+MAX_FIELD_VALUE = 255
+# What a post may default to (a direct message always says whom it is for).
+DEFAULT_VISIBILITIES = ("public", "unlisted", "private")
 # Characters that change how text around them is drawn without being seen: a name holding
 # them can pass for another (bidi overrides turn "gnp.exe" round, zero-width ones hide).
 _INVISIBLE = regex.compile(r"[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]")
@@ -124,9 +134,12 @@ def register(
 
 
 def update_profile(account: Account, **changes) -> Account:
-    """Change any of display_name, note, location, website, avatar, header, locked, language,
-    time_zone, email. Unlocking an account approves the follow requests that wait on it. An avatar
-    or header is stored as chirvir.media.images writes it again, and the file it replaces is removed."""
+    """Change any of display_name, note, location, website, avatar, header, locked, language (the
+    interface's), time_zone, email, and Mastodon's bot, discoverable, default_visibility,
+    default_sensitive, posting_language (any ISO 639 code; what a post's language defaults to) and
+    profile_fields ((name, value) pairs, replacing those there were). Unlocking an account approves
+    the follow requests that wait on it. An avatar or header is stored as chirvir.media.images
+    writes it again, and the file it replaces is removed."""
     fields = []
     if "display_name" in changes:
         account.display_name = _clean_line(changes["display_name"], _("Display name"), MAX_DISPLAY_NAME)
@@ -166,6 +179,24 @@ def update_profile(account: Account, **changes) -> Account:
     if "time_zone" in changes:
         account.time_zone = _time_zone(changes["time_zone"])
         fields.append("time_zone")
+    for flag in ("bot", "discoverable", "default_sensitive"):
+        if flag in changes:
+            setattr(account, flag, bool(changes[flag]))
+            fields.append(flag)
+    if "default_visibility" in changes:
+        if changes["default_visibility"] not in DEFAULT_VISIBILITIES:
+            raise Invalid(_("Visibility must be one of public, unlisted, private or direct."))
+        account.default_visibility = changes["default_visibility"]
+        fields.append("default_visibility")
+    if "posting_language" in changes:
+        language = (changes["posting_language"] or "").strip().lower()
+        if language and not LANGUAGE_CODE.fullmatch(language):
+            raise Invalid(_("Language must be an ISO 639 code such as en, hi, kk, ar or id."))
+        account.posting_language = language
+        fields.append("posting_language")
+    if "profile_fields" in changes:
+        account.profile_fields = _profile_fields(changes["profile_fields"])
+        fields.append("profile_fields")
     uses = {"avatar": images.AVATAR, "header": images.HEADER}
     # Both are encoded (and so checked) before either is stored.
     encoded = {f: images.encode(changes[f], uses[f]) for f in uses if changes.get(f) is not None}
@@ -185,6 +216,21 @@ def update_profile(account: Account, **changes) -> Account:
             for request in FollowRequest.objects.filter(target_account=account).select_related("account"):
                 approve_follow_request(account, request.account)
     return account
+
+
+def _profile_fields(pairs) -> list[dict]:
+    """(name, value) pairs as stored: trimmed, NFC, without invisible characters, a pair left
+    blank on both sides dropped (as Mastodon drops it), at most MAX_PROFILE_FIELDS."""
+    stored = []
+    for name, value in pairs:
+        name = _clean_line(name or "", "A profile field's name", MAX_FIELD_NAME)
+        value = _clean_line(value or "", "A profile field's value", MAX_FIELD_VALUE)
+        if name or value:
+            stored.append({"name": name, "value": value})
+    if len(stored) > MAX_PROFILE_FIELDS:
+        # Mastodon's words for it; the API alone sends profile fields.
+        raise Invalid(f"Validation failed: Fields is too long (maximum is {MAX_PROFILE_FIELDS} fields)")
+    return stored
 
 
 def _add_follow(follower: Account, target: Account, reblogs: bool, notify_posts: bool) -> Follow:
@@ -274,17 +320,24 @@ def unblock(account: Account, target: Account) -> None:
 
 
 @transaction.atomic
-def mute(account: Account, target: Account, *, notifications: bool = True) -> Mute:
-    """Hide an account's posts from home and, unless told otherwise, its notifications."""
+def mute(account: Account, target: Account, *, notifications: bool = True, duration: int = 0) -> Mute:
+    """Hide an account's posts from home and, unless told otherwise, its notifications; for
+    `duration` seconds, or until unmuted when it is 0. Muting again sets both anew."""
     if account.pk == target.pk:
         raise Invalid(_("You can't mute yourself."))
-    mute_, created = Mute.objects.get_or_create(
-        account=account, target_account=target, defaults={"hide_notifications": notifications}
+    if duration < 0:
+        raise Invalid("Validation failed: Duration must be 0 (until unmuted) or a number of seconds")
+    expires_at = timezone.now() + timedelta(seconds=duration) if duration else None
+    mute_, _created = Mute.objects.update_or_create(
+        account=account, target_account=target, defaults={"hide_notifications": notifications, "expires_at": expires_at}
     )
-    if not created and mute_.hide_notifications != notifications:
-        mute_.hide_notifications = notifications
-        mute_.save(update_fields=["hide_notifications"])
     return mute_
+
+
+def remove_expired_mutes() -> int:
+    """Delete the timed mutes that are over (the gate ignores them already); returns how many."""
+    deleted, _rows = Mute.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
 
 
 @transaction.atomic
@@ -359,6 +412,35 @@ def following(account: Account, page: Page = Page(limit=40)):
     )
 
 
+def followers_seen_by(viewer: Account | None, account: Account, page: Page = Page(limit=40)):
+    """An account's followers as a viewer may list them: a protected account's only for its
+    approved followers (and itself), as its posts are."""
+    if not audience.may_see_posts_of(audience.Viewer.of(viewer), account):
+        return []
+    return followers(account, page)
+
+
+def following_seen_by(viewer: Account | None, account: Account, page: Page = Page(limit=40)):
+    """Whom an account follows, as a viewer may list them (the rule of `followers_seen_by`)."""
+    if not audience.may_see_posts_of(audience.Viewer.of(viewer), account):
+        return []
+    return following(account, page)
+
+
+def familiar_followers(viewer: Account, targets: list[Account]) -> dict[int, list[Account]]:
+    """For each target, by ID, the accounts the viewer follows that follow it; none for a target
+    whose followers the viewer may not list (the rule of `followers_seen_by`)."""
+    gate = audience.Viewer.of(viewer)
+    listable = [t.id for t in targets if audience.may_see_posts_of(gate, t)]
+    found: dict[int, list[Account]] = {t.id: [] for t in targets}
+    rows = Follow.objects.filter(
+        target_account_id__in=listable, account_id__in=gate.following, account__is_active=True
+    ).select_related("account")
+    for row in rows.order_by("-id"):
+        found[row.target_account_id].append(row.account)
+    return found
+
+
 def follow_requests(account: Account, page: Page = Page(limit=40)):
     return _paged_relations(FollowRequest.objects.filter(target_account=account), page, "account")
 
@@ -367,8 +449,9 @@ def blocks(account: Account, page: Page = Page(limit=40)):
     return _paged_relations(Block.objects.filter(account=account), page, "target_account")
 
 
-def mutes(account: Account, page: Page = Page(limit=40)):
-    return _paged_relations(Mute.objects.filter(account=account), page, "target_account")
+def mutes(account: Account, page: Page = Page(limit=40)) -> list[Mute]:
+    """The mutes in force, newest first, with their target accounts (paged by the mute's ID)."""
+    return paginate(Mute.objects.in_force().filter(account=account).select_related("target_account"), page)
 
 
 def follow_request_count(account: Account) -> int:

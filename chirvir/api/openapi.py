@@ -167,11 +167,15 @@ SCHEMAS = {
         {
             "source": closed(
                 {
-                    "privacy": enum(Visibility.values),
-                    "sensitive": BOOLEAN,
-                    "language": nullable(STRING),
+                    "privacy": {**enum(accounts_rules.DEFAULT_VISIBILITIES), "description": "What a post defaults to."},
+                    "sensitive": {**BOOLEAN, "description": "Whether a post is sensitive by default."},
+                    "language": {**nullable(STRING), "description": "What a post's language defaults to."},
                     "note": {**STRING, "description": "The bio as written, not as HTML."},
-                    "fields": NOTHING,
+                    "fields": {
+                        **array(closed({"name": STRING, "value": STRING, "verified_at": NULL})),
+                        "maxItems": accounts_rules.MAX_PROFILE_FIELDS,
+                        "description": "The profile fields as written, not as HTML.",
+                    },
                     "follow_requests_count": COUNT,
                     "hide_collections": BOOLEAN,
                     "discoverable": BOOLEAN,
@@ -183,6 +187,9 @@ SCHEMAS = {
                 {"id": STRING, "name": STRING, "permissions": STRING, "color": STRING, "highlighted": BOOLEAN}
             ),
         },
+    ),
+    "MutedAccount": extended(
+        ACCOUNT, {"mute_expires_at": {**nullable(DATETIME), "description": "When the mute ends; null: when unmuted."}}
     ),
     "Status": STATUS,
     "DeletedStatus": extended(STATUS, {"text": {**STRING, "description": "The post as written, to redraft it."}}),
@@ -486,6 +493,21 @@ HEALTH = op("Whether the server is up", responses={"200": answer("text/plain", "
 EMPTY_LIST = op("An empty list: Chirvir lacks the feature, and apps want a list, not an error.", NOTHING)
 
 
+def _policy(names, value: dict, asked: dict, accepting: str) -> dict:
+    """Mastodon's notification policy of a server that filters nothing: every setting `value`; a
+    change to anything but `accepting` is refused."""
+    summary = closed({name: {"const": 0} for name in notifications.NO_REQUESTS})
+    answer_ = closed({**{name: value for name in names}, "summary": summary})
+    change = op(
+        f"Set the policy: only {accepting} is taken, anything else is refused (422)",
+        answer_,
+        request=body({name: asked for name in names}),
+        errors=(422,),
+    )
+    read = op("The notification filtering policy: nothing is filtered", answer_)
+    return {"GET": read, "PUT": change, "PATCH": change}
+
+
 def _operations() -> dict:
     """What each view takes and answers, by view."""
     status = ref("Status")
@@ -509,6 +531,38 @@ def _operations() -> dict:
                     "display_name": {**STRING, "maxLength": accounts_rules.MAX_DISPLAY_NAME},
                     "note": {**STRING, "maxLength": accounts_rules.MAX_NOTE, "description": "The bio, as plain text."},
                     "locked": {**BOOLEAN, "description": "Whether follows need approval."},
+                    "bot": {**BOOLEAN, "description": "Whether the account is automated."},
+                    "discoverable": {**BOOLEAN, "description": "Whether it may be suggested to others."},
+                    "hide_collections": {**BOOLEAN, "description": "Only false is taken (422 otherwise)."},
+                    "indexable": {**BOOLEAN, "description": "Only true is taken (422 otherwise)."},
+                    "source": {
+                        "type": "object",
+                        "properties": {
+                            "privacy": {
+                                **enum(accounts_rules.DEFAULT_VISIBILITIES),
+                                "description": "A post's default.",
+                            },
+                            "sensitive": {**BOOLEAN, "description": "A post's default."},
+                            "language": {
+                                **STRING,
+                                "pattern": f"^({statuses_rules.LANGUAGE_CODE.pattern})?$",
+                                "description": "A post's default language (ISO 639); empty for none.",
+                            },
+                        },
+                    },
+                    "fields_attributes": {
+                        **array(
+                            closed(
+                                {
+                                    "name": {**STRING, "maxLength": accounts_rules.MAX_FIELD_NAME},
+                                    "value": {**STRING, "maxLength": accounts_rules.MAX_FIELD_VALUE},
+                                }
+                            )
+                        ),
+                        "maxItems": accounts_rules.MAX_PROFILE_FIELDS,
+                        "description": "The profile fields, replacing those there were; a form sends "
+                        "`fields_attributes[0][name]`, `fields_attributes[0][value]`...",
+                    },
                 },
                 files=("avatar", "header"),
             ),
@@ -553,7 +607,12 @@ def _operations() -> dict:
         accounts.mute: op(
             "Mute the account",
             relationship,
-            request=body({"notifications": {**BOOLEAN, "description": "Mute its notifications too (default true)."}}),
+            request=body(
+                {
+                    "notifications": {**BOOLEAN, "description": "Mute its notifications too (default true)."},
+                    "duration": {**COUNT, "description": "For so many seconds; 0 (the default) until unmuted."},
+                }
+            ),
             errors=(422,),
         ),
         accounts.unmute: op("Unmute the account", relationship),
@@ -571,8 +630,18 @@ def _operations() -> dict:
                 query("offset", INTEGER, "How many to skip."),
             ],
         ),
+        accounts.familiar_followers: op(
+            "For each account, those the caller follows who follow it (none where its followers are hidden)",
+            array(closed({"id": ID, "accounts": accounts_page})),
+            params=[query("id[]", array(ID), "The accounts (a bare `id` also works).")],
+        ),
         accounts.blocks: op("The accounts the caller blocks", accounts_page, params=paging(40), paged=True),
-        accounts.mutes: op("The accounts the caller mutes", accounts_page, params=paging(40), paged=True),
+        accounts.mutes: op(
+            "The accounts the caller mutes, while the mutes last",
+            array(ref("MutedAccount")),
+            params=paging(40),
+            paged=True,
+        ),
         # follow requests
         follow_requests.index: op(
             "The accounts asking to follow the caller", accounts_page, params=paging(40), paged=True
@@ -663,7 +732,16 @@ def _operations() -> dict:
         timelines.home: op("The home timeline", statuses_page, params=paging(20), paged=True),
         timelines.public: op("The public timeline", statuses_page, params=[*PUBLIC_FILTERS, *paging(20)], paged=True),
         timelines.tag: op(
-            "Public posts with a hashtag", statuses_page, params=[*PUBLIC_FILTERS, *paging(20)], paged=True
+            "Public posts with a hashtag",
+            statuses_page,
+            params=[
+                query("any[]", array(STRING), "Or any of these hashtags (the first 4)."),
+                query("all[]", array(STRING), "And all of these (the first 4)."),
+                query("none[]", array(STRING), "And none of these (the first 4)."),
+                *PUBLIC_FILTERS,
+                *paging(20),
+            ],
+            paged=True,
         ),
         # conversations, notifications, markers, bookmarks, favourites
         conversations.index: op(
@@ -682,6 +760,21 @@ def _operations() -> dict:
             ],
             paged=True,
         ),
+        notifications.unread_count: op(
+            "How many notifications came after the notifications read marker",
+            closed({"count": COUNT}),
+            params=[
+                query("limit", INTEGER, "Count up to this many: 100 by default, at most 1000."),
+                query("types[]", array(enum(NotificationType.values)), "Only these types."),
+                query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
+            ],
+        ),
+        notifications.policy_v1: _policy(notifications.POLICY_V1, {"const": False}, BOOLEAN, "false"),
+        notifications.policy_v2: _policy(
+            notifications.POLICY_V2, {"const": "accept"}, enum(["accept", "filter", "drop"]), '"accept"'
+        ),
+        notifications.requests: op("Notification requests: none, as nothing is filtered", NOTHING),
+        notifications.requests_merged: op("Whether requests are merged: always", closed({"merged": {"const": True}})),
         notifications.detail: op("A notification", ref("Notification")),
         notifications.dismiss: op("Dismiss a notification", ref("Empty")),
         notifications.clear: op("Dismiss every notification", ref("Empty")),

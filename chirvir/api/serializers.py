@@ -129,9 +129,9 @@ def _profile(a: Account) -> dict:
         "header_static": header,
         "header_description": "",
         "locked": a.locked,
-        "bot": False,
+        "bot": a.bot,
         "group": False,
-        "discoverable": True,
+        "discoverable": a.discoverable,
         "indexable": True,
         "hide_collections": False,
         "noindex": False,
@@ -151,28 +151,40 @@ def _note_html(note: str) -> str:
 
 
 def _fields(a: Account) -> list[dict]:
-    """The profile's location and website, as Mastodon's profile fields."""
+    """The profile's location and website, then its own fields, as Mastodon's profile fields: a
+    value that is a web address is a link, rel="me" as Mastodon's are."""
     fields = []
     if a.location:
         fields.append({"name": "Location", "value": escape(a.location), "verified_at": None})
     if a.website:
         link = text.render_html(a.website, mention_url=lambda username: None, hashtag_url=tag_url)
         fields.append({"name": "Website", "value": link.removeprefix("<p>").removesuffix("</p>"), "verified_at": None})
+    for field in a.shown_fields:
+        value = escape(field["value"])
+        if field["url"]:
+            value = f'<a href="{value}" target="_blank" rel="me nofollow noopener" translate="no">{value}</a>'
+        fields.append({"name": field["name"], "value": value, "verified_at": None})
     return fields
+
+
+def muted_accounts(mutes) -> list[dict]:
+    """Mastodon's MutedAccount: the account, and when the mute ends (null: when unmuted)."""
+    found = accounts([m.target_account for m in mutes])
+    return [{**found[m.target_account_id], "mute_expires_at": iso(m.expires_at)} for m in mutes]
 
 
 def credential_account(a: Account) -> dict:
     return {
         **account(a),
         "source": {
-            "privacy": "public",
-            "sensitive": False,
-            "language": a.language or None,
+            "privacy": a.default_visibility,
+            "sensitive": a.default_sensitive,
+            "language": a.posting_language or None,
             "note": a.note,
-            "fields": [],
+            "fields": [{"name": f["name"], "value": f["value"], "verified_at": None} for f in a.profile_fields],
             "follow_requests_count": FollowRequest.objects.filter(target_account=a).count(),
             "hide_collections": False,
-            "discoverable": True,
+            "discoverable": a.discoverable,
             "indexable": True,
             "attribution_domains": [],
         },
@@ -205,10 +217,13 @@ class _Render:
         )
         marks = self.marks
         if self.viewer is not None:
+            # A repost carries the viewer's marks on the post it reposts, as Mastodon's do: a
+            # client draws the buttons of a repost from its own flags.
+            proper = s.reblog_id or s.id
             data.update(
-                favourited=s.id in marks.favourited,
-                reblogged=s.id in marks.reblogged,
-                bookmarked=s.id in marks.bookmarked,
+                favourited=proper in marks.favourited,
+                reblogged=proper in marks.reblogged,
+                bookmarked=proper in marks.bookmarked,
                 muted=False,
             )
             if s.account_id == self.viewer.id:
@@ -303,7 +318,8 @@ def relationships(viewer: Account, targets: list[Account]) -> list[dict]:
 
     following, followed_by = edges(Follow, True), edges(Follow, False)
     requested, requested_by = edges(FollowRequest, True), edges(FollowRequest, False)
-    blocking, blocked_by, muting = edges(Block, True), edges(Block, False), edges(Mute, True)
+    blocking, blocked_by = edges(Block, True), edges(Block, False)
+    muting = {m.target_account_id: m for m in Mute.objects.in_force().filter(account=viewer, target_account_id__in=ids)}
     return [
         {
             "id": str(t.id),
@@ -316,7 +332,7 @@ def relationships(viewer: Account, targets: list[Account]) -> list[dict]:
             "blocked_by": t.id in blocked_by,
             "muting": t.id in muting,
             "muting_notifications": muting[t.id].hide_notifications if t.id in muting else False,
-            "muting_expires_at": None,
+            "muting_expires_at": iso(muting[t.id].expires_at) if t.id in muting else None,
             "requested": t.id in requested,
             "requested_by": t.id in requested_by,
             "domain_blocking": False,

@@ -36,12 +36,13 @@ urlpatterns = [
             (1, "scheduled_statuses"), (1, "followed_tags"),
         ]
     ],
-    # accounts
+    # accounts (the fixed paths before the `:id` ones, which would take them for IDs)
     route("api/v1/accounts/verify_credentials", accounts.verify_credentials),
     route("api/v1/accounts/update_credentials", accounts.update_credentials),
     route("api/v1/accounts/lookup", accounts.lookup),
     route("api/v1/accounts/relationships", accounts.relationships),
     route("api/v1/accounts/search", accounts.search),
+    route("api/v1/accounts/familiar_followers", accounts.familiar_followers),
     route(f"api/v1/accounts/{ID.format('account_id')}", accounts.detail),
     route(f"api/v1/accounts/{ID.format('account_id')}/statuses", accounts.statuses),
     route(f"api/v1/accounts/{ID.format('account_id')}/followers", accounts.followers),
@@ -79,6 +80,11 @@ urlpatterns = [
     route(f"api/v1/conversations/{ID.format('conversation_id')}/read", conversations.read),
     route("api/v1/notifications", notifications.index),
     route("api/v1/notifications/clear", notifications.clear),
+    route("api/v1/notifications/unread_count", notifications.unread_count),
+    route("api/v1/notifications/policy", notifications.policy_v1),
+    route("api/v2/notifications/policy", notifications.policy_v2),
+    route("api/v1/notifications/requests", notifications.requests),
+    route("api/v1/notifications/requests/merged", notifications.requests_merged),
     route(f"api/v1/notifications/{ID.format('notification_id')}", notifications.detail),
     route(f"api/v1/notifications/{ID.format('notification_id')}/dismiss", notifications.dismiss),
     route("api/v1/markers", notifications.markers),

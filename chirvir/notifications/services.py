@@ -23,7 +23,7 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
         return None
     if Block.between(recipient, from_account):
         return None
-    if Mute.objects.filter(account=recipient, target_account=from_account, hide_notifications=True).exists():
+    if Mute.objects.in_force().filter(account=recipient, target_account=from_account, hide_notifications=True).exists():
         return None
     if status is not None and not audience.can_see(audience.Viewer.of(recipient), status):
         return None
@@ -73,12 +73,20 @@ def clear(account: Account) -> None:
     Notification.objects.filter(account=account).delete()
 
 
-def unread_count(account: Account) -> int:
+def unread_count(account: Account, *, types=None, exclude_types=None, limit: int | None = None) -> int:
+    """How many notifications came after the notifications read marker (all, if never marked),
+    of these types, counting up to `limit`; those of blocked or suspended accounts are left out,
+    as the list leaves them out."""
+    viewer = audience.Viewer.of(account)
     marker = Marker.objects.filter(account=account, timeline=Marker.Timeline.NOTIFICATIONS).first()
-    qs = Notification.objects.filter(account=account)
+    qs = (
+        _base(account, types, exclude_types)
+        .exclude(from_account_id__in=viewer.blocked)
+        .exclude(from_account__is_active=False)
+    )
     if marker:
         qs = qs.filter(id__gt=marker.last_read_id)
-    return qs.count()
+    return qs[:limit].count() if limit is not None else qs.count()
 
 
 @transaction.atomic

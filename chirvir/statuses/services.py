@@ -176,7 +176,7 @@ def post_status(
     in_reply_to_id: int | None = None,
     language: str | None = None,
     spoiler_text: str = "",
-    sensitive: bool = False,
+    sensitive: bool | None = None,
     idempotency_key: str | None = None,
 ) -> Status:
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
@@ -184,7 +184,8 @@ def post_status(
     hashtags are recorded; a direct message reaches the accounts it mentions and joins their
     conversation, and is refused if it names an account that does not exist. Stored in one
     transaction, marked undelivered; delivery is a job. The same idempotency key from the same
-    author within an hour returns the first post."""
+    author within an hour returns the first post. A visibility, sensitivity or language not given
+    is the author's default (Mastodon's source settings)."""
     idempotency_key = (idempotency_key or "")[:200]
     if idempotency_key:
         earlier = _post_for_key(author, idempotency_key)
@@ -193,11 +194,13 @@ def post_status(
     body, direct_recipient = _text(body)
     if direct_recipient:
         visibility = Visibility.DIRECT
-    visibility = visibility or Visibility.PUBLIC
+    visibility = visibility or author.default_visibility or Visibility.PUBLIC
     if visibility not in Visibility.values:
         raise Invalid(_("Visibility must be one of public, unlisted, private or direct."))
     spoiler_text = _spoiler(spoiler_text)
-    language = _language(language)
+    language = _language(language) or author.posting_language or None
+    if sensitive is None:
+        sensitive = author.default_sensitive
 
     parent = None
     if in_reply_to_id is not None:
@@ -635,10 +638,14 @@ def favourited_by(viewer: Account | None, status_id, page: Page = Page(limit=40)
 
 
 def reblogged_by(viewer: Account | None, status_id, page: Page = Page(limit=40)) -> list[tuple[int, Account]]:
-    """(repost ID, account) of those who reposted a status the viewer may see, newest first."""
+    """(repost ID, account) of those who reposted a status the viewer may see, newest first; only
+    the reposts the viewer may see (a protected account's reach its approved followers only)."""
+    gate = audience.Viewer.of(viewer)
     status = _visible_status(viewer, status_id)
-    rows = paginate(Status.objects.filter(reblog=status, account__is_active=True).select_related("account"), page)
-    return [(row.id, row.account) for row in rows]
+    reposts = Status.objects.filter(audience.visible_q(gate), reblog=status)
+    reposts = reposts.select_related("account", "reblog__account")
+    rows = paginate(reposts, page)
+    return [(row.id, row.account) for row in rows if audience.can_see(gate, row)]
 
 
 def remove_conversation(account: Account, conversation_id) -> None:

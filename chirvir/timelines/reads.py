@@ -14,6 +14,7 @@ from chirvir.timelines.feeds import feed_store
 
 # A page is read with some spare, so statuses the gate drops do not leave it short.
 OVERFETCH = 2
+TAGS_PER_MODE = 4
 
 
 def _hydrate(ids: list[int]) -> list[Status]:
@@ -77,9 +78,11 @@ def account_statuses(
     exclude_replies: bool = False,
     exclude_reblogs: bool = False,
     pinned: bool = False,
+    tagged: str | None = None,
 ) -> list[Status]:
-    """An account's posts as a viewer may see them: with or without replies and reposts, or only
-    those it pinned. Direct messages are not part of a profile."""
+    """An account's posts as a viewer may see them: with or without replies and reposts, only
+    those it pinned, or only those carrying a hashtag (in the query, so that pages stay full).
+    Direct messages are not part of a profile."""
     viewer = audience.Viewer.of(viewer_account)
     if not audience.may_see_posts_of(viewer, author):
         return []
@@ -90,6 +93,8 @@ def account_statuses(
         qs = qs.filter(reblog__isnull=True)
     if pinned:
         qs = qs.filter(pins__account=author)
+    if tagged:
+        qs = qs.filter(id__in=StatusTag.objects.filter(tag__name=Tag.key(tagged.lstrip("#"))).values("status_id"))
     return _read(viewer, qs, page)
 
 
@@ -101,12 +106,24 @@ def public(viewer_account: Account | None, page: Page = Page()) -> list[Status]:
     return _read(viewer, qs, page)
 
 
-def hashtag(viewer_account: Account | None, name: str, page: Page = Page()) -> list[Status]:
-    """Public posts carrying a hashtag, however its case was written."""
+def hashtag(
+    viewer_account: Account | None, name: str, page: Page = Page(), *, any_of=(), all_of=(), none_of=()
+) -> list[Status]:
+    """Public posts carrying a hashtag, however its case was written, as Mastodon's tag feed
+    takes them: the hashtag or any of `any_of`, and every one of `all_of`, and none of `none_of`
+    (the first TAGS_PER_MODE of each, as Mastodon caps them, so no request makes an unbounded query)."""
     viewer = audience.Viewer.of(viewer_account)
-    tagged = StatusTag.objects.filter(tag__name=Tag.key(name)).values("status_id")
-    qs = _statuses(viewer).filter(id__in=tagged, visibility=Visibility.PUBLIC).exclude(account_id__in=viewer.muting)
-    return _read(viewer, qs, page)
+    any_of, all_of, none_of = (list(names)[:TAGS_PER_MODE] for names in (any_of, all_of, none_of))
+
+    def carrying(names):
+        return StatusTag.objects.filter(tag__name__in=[Tag.key(n.lstrip("#")) for n in names]).values("status_id")
+
+    qs = _statuses(viewer).filter(id__in=carrying([name, *any_of]), visibility=Visibility.PUBLIC)
+    for required in all_of:
+        qs = qs.filter(id__in=carrying([required]))
+    if none_of:
+        qs = qs.exclude(id__in=carrying(none_of))
+    return _read(viewer, qs.exclude(account_id__in=viewer.muting), page)
 
 
 def mentions(account: Account, page: Page = Page()) -> list[Status]:

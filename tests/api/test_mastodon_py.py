@@ -107,3 +107,23 @@ def test_errors_reach_the_client_as_mastodon_errors(alice_app):
     assert "141 characters long" in str(refused.value)
     with pytest.raises(MastodonNotFoundError):
         alice_app.account(12345)
+
+
+def test_profile_settings_and_a_timed_mute_through_mastodon_py(alice_app, bob):
+    changed = alice_app.account_update_credentials(
+        bot=True,
+        discoverable=False,
+        fields=[("Blog", "https://alice.example"), ("Тіл", "қазақша")],
+        default_privacy="private",
+        default_sensitive=True,
+        default_language="kk",
+    )
+    assert changed.bot is True and changed.discoverable is False
+    assert (changed.source.privacy, changed.source.sensitive, changed.source.language) == ("private", True, "kk")
+    written = [(f.name, f.value) for f in changed.source.fields]
+    assert written == [("Blog", "https://alice.example"), ("Тіл", "қазақша")]
+    posted = alice_app.status_post("сәлем")  # Mastodon.py always sends sensitive (false by default)
+    assert (posted.visibility, posted.language) == ("private", "kk")
+    relation = alice_app.account_mute(bob.id, duration=3600)
+    assert relation.muting is True and relation.muting_expires_at is not None
+    assert [m.mute_expires_at is not None for m in alice_app.mutes()] == [True]

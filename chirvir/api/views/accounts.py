@@ -1,12 +1,15 @@
 """Mastodon's accounts resource (/api/v1/accounts/...), blocks and mutes."""
 
+import copy
+
 from chirvir.accounts import services
 from chirvir.accounts.models import Account
 from chirvir.api import serializers
-from chirvir.api.base import api, json_response, link_header
+from chirvir.api.base import ApiError, api, json_response, link_header
 from chirvir.core.ids import parse_id
-from chirvir.statuses.models import Tag
 from chirvir.timelines import reads as timelines
+
+MAX_TARGETS = 80  # accounts one relationships or familiar_followers request may ask about
 
 
 def _accounts_page(request, pairs):
@@ -21,11 +24,60 @@ def verify_credentials(request, params):
     return json_response(serializers.credential_account(request.account))
 
 
+# What Chirvir does not have, with the one value that matches what it does: asking for another
+# is refused (422), never silently dropped.
+FIXED = {"hide_collections": False, "indexable": True}
+
+
+def _within(params, name: str):
+    """The parameters nested under `name` (`source[privacy]`, or a JSON object), read alike."""
+    nested = copy.copy(params)
+    value = params.data.get(name)
+    nested.data = value if isinstance(value, dict) else {}
+    return nested
+
+
+def _profile_fields(params) -> list[tuple[str, str]] | None:
+    """`fields_attributes` as (name, value) pairs in order: a form sends `[0][name]`..., JSON a
+    list or an object keyed by position."""
+    given = params.data.get("fields_attributes")
+    if given is None:
+        return None
+    if isinstance(given, dict):
+        try:
+            given = [given[key] for key in sorted(given, key=int)]
+        except ValueError:
+            raise ApiError(400, "fields_attributes must be keyed by position") from None
+    if not isinstance(given, list) or not all(isinstance(field, dict) for field in given):
+        raise ApiError(400, "fields_attributes must be a list of name and value")
+    return [(_field_text(field, "name"), _field_text(field, "value")) for field in given]
+
+
+def _field_text(field: dict, key: str) -> str:
+    value = field.get(key, "")
+    if not isinstance(value, str):
+        raise ApiError(400, f"fields_attributes {key} must be text")
+    return value
+
+
 @api(methods=("PATCH", "POST", "PUT"), scopes={m: "write:accounts" for m in ("PATCH", "POST", "PUT")})
 def update_credentials(request, params):
     changes = {name: params.text(name) for name in ("display_name", "note") if params.text(name) is not None}
-    if params.get("locked") is not None:
-        changes["locked"] = params.boolean("locked")
+    for flag in ("locked", "bot", "discoverable"):
+        if params.get(flag) is not None:
+            changes[flag] = params.boolean(flag)
+    for name, fixed in FIXED.items():
+        if params.get(name) is not None and params.boolean(name) != fixed:
+            raise ApiError(422, f"Validation failed: this server does not support {name}={str(not fixed).lower()}")
+    source = _within(params, "source")
+    if source.get("privacy") is not None:
+        changes["default_visibility"] = source.text("privacy")
+    if source.get("sensitive") is not None:
+        changes["default_sensitive"] = source.boolean("sensitive")
+    if source.get("language") is not None:
+        changes["posting_language"] = source.text("language")
+    if (fields := _profile_fields(params)) is not None:
+        changes["profile_fields"] = fields
     for image in ("avatar", "header"):
         if image in params.files:
             changes[image] = params.files[image]
@@ -56,21 +108,21 @@ def statuses(request, params, account_id):
         exclude_replies=params.boolean("exclude_replies"),
         exclude_reblogs=params.boolean("exclude_reblogs"),
         pinned=params.boolean("pinned"),
+        tagged=params.text("tagged"),
     )
-    if tagged := params.text("tagged"):
-        key = Tag.key(tagged.lstrip("#"))
-        found = [s for s in found if key in {t.name for t in s.tags.all()}]
     return json_response(serializers.statuses(found, request.account), headers=link_header(request, found))
 
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"}, user="optional")
 def followers(request, params, account_id):
-    return _accounts_page(request, services.followers(services.get_account(account_id), params.page(40)))
+    found = services.followers_seen_by(request.account, services.get_account(account_id), params.page(40))
+    return _accounts_page(request, found)
 
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"}, user="optional")
 def following(request, params, account_id):
-    return _accounts_page(request, services.following(services.get_account(account_id), params.page(40)))
+    found = services.following_seen_by(request.account, services.get_account(account_id), params.page(40))
+    return _accounts_page(request, found)
 
 
 def _relationship_action(action, scope):
@@ -93,17 +145,33 @@ unfollow = _relationship_action(lambda me, them, p: services.unfollow(me, them),
 block = _relationship_action(lambda me, them, p: services.block(me, them), "write:blocks")
 unblock = _relationship_action(lambda me, them, p: services.unblock(me, them), "write:blocks")
 mute = _relationship_action(
-    lambda me, them, p: services.mute(me, them, notifications=p.boolean("notifications", True)), "write:mutes"
+    lambda me, them, p: services.mute(
+        me, them, notifications=p.boolean("notifications", True), duration=p.integer("duration", 0)
+    ),
+    "write:mutes",
 )
 unmute = _relationship_action(lambda me, them, p: services.unmute(me, them), "write:mutes")
 
 
 @api(methods=("GET",), scopes={"GET": "read:follows"})
 def relationships(request, params):
-    wanted = [i for i in (parse_id(x) for x in params.array("id")) if i is not None]
+    return json_response(serializers.relationships(request.account, _targets(params)))
+
+
+def _targets(params) -> list[Account]:
+    """The accounts named by `id[]` (or a bare `id`), in the order asked, unknown ones left out."""
+    wanted = [i for i in (parse_id(x) for x in params.array("id")) if i is not None][:MAX_TARGETS]
     by_id = {a.id: a for a in Account.objects.filter(id__in=wanted)}
-    targets = [by_id[i] for i in wanted if i in by_id]
-    return json_response(serializers.relationships(request.account, targets))
+    return [by_id[i] for i in dict.fromkeys(wanted) if i in by_id]
+
+
+@api(methods=("GET",), scopes={"GET": "read:follows"})
+def familiar_followers(request, params):
+    targets = _targets(params)
+    found = services.familiar_followers(request.account, targets)
+    return json_response(
+        [{"id": str(t.id), "accounts": [serializers.account(a) for a in found[t.id]]} for t in targets]
+    )
 
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"})
@@ -120,4 +188,5 @@ def blocks(request, params):
 
 @api(methods=("GET",), scopes={"GET": "read:mutes"})
 def mutes(request, params):
-    return _accounts_page(request, services.mutes(request.account, params.page(40)))
+    found = services.mutes(request.account, params.page(40))
+    return json_response(serializers.muted_accounts(found), headers=link_header(request, found))

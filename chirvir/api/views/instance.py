@@ -8,21 +8,25 @@ from django.views.decorators.http import require_GET
 
 from chirvir.api.base import api, json_response
 
+from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Account
-from chirvir.media import images
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 
 MASTODON_VERSION = "4.2.0"
-SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+# What the server takes of media and polls: none yet. The keys stay (toot and Mastodon.py read
+# the configuration as Mastodon sends it), with the values of a server that takes neither, so an
+# app offers no attachment or poll that the server would refuse.
+SUPPORTED_MIME_TYPES: list[str] = []
+MAX_MEDIA_ATTACHMENTS = 0
 MEDIA = {
-    "image_size_limit": images.MAX_BYTES,
-    "image_matrix_limit": images.MAX_PIXELS,
+    "image_size_limit": 0,
+    "image_matrix_limit": 0,
     "video_size_limit": 0,
     "video_frame_rate_limit": 0,
     "video_matrix_limit": 0,
 }
-POLLS = {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746}
+POLLS = {"max_options": 0, "max_characters_per_option": 0, "min_expiration": 0, "max_expiration": 0}
 
 
 def _version() -> str:
@@ -37,7 +41,7 @@ def _statuses_configuration() -> dict:
     config = text_config()
     return {
         "max_characters": config.max_weighted_length,
-        "max_media_attachments": 4,
+        "max_media_attachments": MAX_MEDIA_ATTACHMENTS,
         "characters_reserved_per_url": config.transformed_url_length,
     }
 
@@ -110,12 +114,12 @@ def instance_v2(request):
                     "max_note_length": 500,
                     "max_featured_tags": 0,
                     "max_pinned_statuses": MAX_PINS,
-                    "max_profile_fields": 0,
-                    "profile_field_name_limit": 0,
-                    "profile_field_value_limit": 0,
+                    "max_profile_fields": accounts.MAX_PROFILE_FIELDS,
+                    "profile_field_name_limit": accounts.MAX_FIELD_NAME,
+                    "profile_field_value_limit": accounts.MAX_FIELD_VALUE,
                 },
                 "statuses": _statuses_configuration(),
-                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, "description_limit": 1500, **MEDIA},
+                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, "description_limit": 0, **MEDIA},
                 "polls": POLLS,
                 "translation": {"enabled": False},
                 "timelines_access": {
@@ -143,9 +147,9 @@ def instance_v2(request):
 def preferences(request, params):
     return json_response(
         {
-            "posting:default:visibility": "public",
-            "posting:default:sensitive": False,
-            "posting:default:language": request.account.language or None,
+            "posting:default:visibility": request.account.default_visibility,
+            "posting:default:sensitive": request.account.default_sensitive,
+            "posting:default:language": request.account.posting_language or None,
             "reading:expand:media": "default",
             "reading:expand:spoilers": False,
         }

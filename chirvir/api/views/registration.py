@@ -24,16 +24,12 @@ def register(request, params):
     email = (params.text("email") or "").strip()
     password = params.text("password") or ""
     problems = {
-        field: ("ERR_BLANK", _("%(field)s can't be blank") % {"field": label})
-        for field, label, value in [
-            ("username", _("Username"), username),
-            ("email", _("E-mail"), email),
-            ("password", _("Password"), password),
-        ]
+        field: ("ERR_BLANK", DESCRIPTIONS["ERR_BLANK"])
+        for field, value in [("username", username), ("email", email), ("password", password)]
         if not value
     }
     if not params.boolean("agreement"):
-        problems["agreement"] = ("ERR_ACCEPTED", _("You must accept the server's rules and terms"))
+        problems["agreement"] = ("ERR_ACCEPTED", DESCRIPTIONS["ERR_ACCEPTED"])
     if problems:
         raise _validation_failed(problems)
     try:
@@ -46,20 +42,31 @@ def register(request, params):
             active=settings.REGISTRATIONS != "approval",
         )
     except Invalid as e:
-        field, code = _blame(username, email, password)
-        raise _validation_failed({field: (code, e.message)}) from e
+        field, code, description = _blame(username, email, password)
+        raise _validation_failed({field: (code, description)}) from e
     scopes = " ".join(scope for scope in SCOPES if scope in request.credentials.scopes)
     raw = oauth.issue_token(request.credentials.application, account, scopes)
     created_at = int(account.date_joined.timestamp())
     return json_response({"access_token": raw, "token_type": "Bearer", "scope": scopes, "created_at": created_at})
 
 
+# Rails' own words, as Mastodon's `details` carry them (apps show them after the field's name),
+# and the names its `error` puts before them; English, as the rest of the API's messages are.
+LABELS = {"username": "Username", "email": "Email", "password": "Password", "agreement": "Agreement"}
+DESCRIPTIONS = {
+    "ERR_BLANK": "can't be blank",
+    "ERR_ACCEPTED": "must be accepted",
+    "ERR_INVALID": "is invalid",
+    "ERR_TAKEN": "has already been taken",
+}
+
+
 def _validation_failed(problems: dict) -> ApiError:
-    return ApiError(
-        422,
-        "Validation failed: " + ", ".join(str(message) for _code, message in problems.values()),
-        details={field: [{"error": code, "description": str(message)}] for field, (code, message) in problems.items()},
-    )
+    """Mastodon's 422: the whole story in `error` ("Validation failed: Username can't be blank"),
+    and per field a code and the bare description."""
+    told = ", ".join(f"{LABELS[field]} {description}" for field, (_code, description) in problems.items())
+    details = {field: [{"error": code, "description": description}] for field, (code, description) in problems.items()}
+    return ApiError(422, f"Validation failed: {told}", details=details)
 
 
 def _language(locale: str | None) -> str:
@@ -69,21 +76,25 @@ def _language(locale: str | None) -> str:
         return ""
 
 
-def _blame(username: str, email: str, password: str) -> tuple[str, str]:
-    """register() says in words what is wrong; Mastodon apps also want the field and a code, so
-    ask its checks again, in its order, which one failed."""
+def _blame(username: str, email: str, password: str) -> tuple[str, str, str]:
+    """register() says in words what is wrong; Mastodon apps want the field, a code and Rails'
+    description, so ask its checks again, in its order, which one failed."""
     try:
         accounts.validate_username(username)
     except Invalid:
-        return "username", ("ERR_TAKEN" if accounts.USERNAME.fullmatch(username) else "ERR_INVALID")
+        code = "ERR_TAKEN" if accounts.USERNAME.fullmatch(username) else "ERR_INVALID"
+        return "username", code, DESCRIPTIONS[code]
     try:
         validate_email(email)
     except ValidationError:
-        return "email", "ERR_INVALID"
+        return "email", "ERR_INVALID", DESCRIPTIONS["ERR_INVALID"]
     try:
         password_validation.validate_password(password, get_user_model()(username=username, email=email))
     except ValidationError as e:
-        too_short = any(error.code == "password_too_short" for error in e.error_list)
-        return "password", "ERR_TOO_SHORT" if too_short else "ERR_INVALID"
+        for error in e.error_list:
+            if error.code == "password_too_short":
+                minimum = (error.params or {}).get("min_length")
+                return "password", "ERR_TOO_SHORT", f"is too short (minimum is {minimum} characters)"
+        return "password", "ERR_INVALID", DESCRIPTIONS["ERR_INVALID"]
     # Everything else passes, so the e-mail address is someone else's already.
-    return "email", "ERR_TAKEN"
+    return "email", "ERR_TAKEN", DESCRIPTIONS["ERR_TAKEN"]

@@ -35,7 +35,7 @@ def create(request, params):
         in_reply_to_id=params.text("in_reply_to_id") or None,
         language=params.text("language"),
         spoiler_text=params.text("spoiler_text", ""),
-        sensitive=params.boolean("sensitive"),
+        sensitive=None if params.get("sensitive") is None else params.boolean("sensitive"),
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
     return _one(request, status)

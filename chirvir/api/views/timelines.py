@@ -25,4 +25,12 @@ def public(request, params):
 def tag(request, params, hashtag):
     if params.boolean("remote") or params.boolean("only_media"):
         return json_response([])
-    return _page(request, reads.hashtag(request.account, hashtag, params.page()))
+    found = reads.hashtag(
+        request.account,
+        hashtag,
+        params.page(),
+        any_of=params.array("any"),
+        all_of=params.array("all"),
+        none_of=params.array("none"),
+    )
+    return _page(request, found)
