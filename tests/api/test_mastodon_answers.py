@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from chirvir.accounts import services as accounts
-from chirvir.api import auth
+from chirvir.oauth import services as auth
 from chirvir.statuses import services as statuses
 
 
