@@ -4,7 +4,7 @@ requests, block and mute. Each is one transaction; timeline work follows as a jo
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import regex
@@ -347,25 +347,60 @@ def unmute(account: Account, target: Account) -> None:
 
 @dataclass(frozen=True)
 class Relation:
-    """How the viewer stands to another account, as a profile page shows it."""
+    """How the viewer stands to another account: what a profile page's buttons and Mastodon's
+    Relationship entity both show."""
 
     following: bool = False
+    showing_reblogs: bool = False
+    notifying: bool = False
     requested: bool = False
+    requested_by: bool = False
     followed_by: bool = False
     blocking: bool = False
     blocked_by: bool = False
+    muting: bool = False
+    muting_notifications: bool = False
+    muting_expires_at: datetime | None = None
+
+
+def relations(viewer: Account | None, targets) -> dict[int, Relation]:
+    """How the viewer stands to each of these accounts, keyed by their IDs, in a few statements
+    whatever their number. Towards oneself, and for a visitor, nothing is set."""
+    targets = list(targets)
+    if viewer is None or not viewer.is_authenticated:
+        return {t.id: Relation() for t in targets}
+    ids = [t.id for t in targets if t.id != viewer.pk]
+
+    def edges(model, mine: bool):
+        if mine:
+            return {r.target_account_id: r for r in model.objects.filter(account=viewer, target_account_id__in=ids)}
+        return {r.account_id: r for r in model.objects.filter(target_account=viewer, account_id__in=ids)}
+
+    following, followed_by = edges(Follow, True), edges(Follow, False)
+    requested, requested_by = edges(FollowRequest, True), edges(FollowRequest, False)
+    blocking, blocked_by = edges(Block, True), edges(Block, False)
+    muting = {m.target_account_id: m for m in Mute.objects.in_force().filter(account=viewer, target_account_id__in=ids)}
+    result = {}
+    for t in targets:
+        follow, mute = following.get(t.id), muting.get(t.id)
+        result[t.id] = Relation(
+            following=follow is not None,
+            showing_reblogs=follow is not None and follow.show_reblogs,
+            notifying=follow is not None and follow.notify,
+            requested=t.id in requested,
+            requested_by=t.id in requested_by,
+            followed_by=t.id in followed_by,
+            blocking=t.id in blocking,
+            blocked_by=t.id in blocked_by,
+            muting=mute is not None,
+            muting_notifications=mute is not None and mute.hide_notifications,
+            muting_expires_at=mute.expires_at if mute is not None else None,
+        )
+    return result
 
 
 def relation(viewer: Account | None, target: Account) -> Relation:
-    if viewer is None or not viewer.is_authenticated or viewer.pk == target.pk:
-        return Relation()
-    return Relation(
-        following=Follow.objects.filter(account=viewer, target_account=target).exists(),
-        requested=FollowRequest.objects.filter(account=viewer, target_account=target).exists(),
-        followed_by=Follow.objects.filter(account=target, target_account=viewer).exists(),
-        blocking=Block.objects.filter(account=viewer, target_account=target).exists(),
-        blocked_by=Block.objects.filter(account=target, target_account=viewer).exists(),
-    )
+    return relations(viewer, [target])[target.id]
 
 
 def get_account(account_id) -> Account:

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.html import escape
 
-from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
+from chirvir.accounts import services as account_services
+from chirvir.accounts.models import Account, FollowRequest
 from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
@@ -308,33 +309,22 @@ def status_source(s: Status) -> dict:
 
 
 def relationships(viewer: Account, targets: list[Account]) -> list[dict]:
-    ids = [t.id for t in targets]
-
-    def edges(model, mine: bool):
-        rows = model.objects.filter(account=viewer, target_account_id__in=ids) if mine else model.objects.filter(
-            target_account=viewer, account_id__in=ids
-        )
-        return {r.target_account_id if mine else r.account_id: r for r in rows}
-
-    following, followed_by = edges(Follow, True), edges(Follow, False)
-    requested, requested_by = edges(FollowRequest, True), edges(FollowRequest, False)
-    blocking, blocked_by = edges(Block, True), edges(Block, False)
-    muting = {m.target_account_id: m for m in Mute.objects.in_force().filter(account=viewer, target_account_id__in=ids)}
+    found = account_services.relations(viewer, targets)
     return [
         {
             "id": str(t.id),
-            "following": t.id in following,
-            "showing_reblogs": following[t.id].show_reblogs if t.id in following else False,
-            "notifying": following[t.id].notify if t.id in following else False,
+            "following": (r := found[t.id]).following,
+            "showing_reblogs": r.showing_reblogs,
+            "notifying": r.notifying,
             "languages": None,
-            "followed_by": t.id in followed_by,
-            "blocking": t.id in blocking,
-            "blocked_by": t.id in blocked_by,
-            "muting": t.id in muting,
-            "muting_notifications": muting[t.id].hide_notifications if t.id in muting else False,
-            "muting_expires_at": iso(muting[t.id].expires_at) if t.id in muting else None,
-            "requested": t.id in requested,
-            "requested_by": t.id in requested_by,
+            "followed_by": r.followed_by,
+            "blocking": r.blocking,
+            "blocked_by": r.blocked_by,
+            "muting": r.muting,
+            "muting_notifications": r.muting_notifications,
+            "muting_expires_at": iso(r.muting_expires_at) if r.muting_expires_at else None,
+            "requested": r.requested,
+            "requested_by": r.requested_by,
             "domain_blocking": False,
             "endorsed": False,
             "note": "",

@@ -40,8 +40,8 @@ def profile(request, username, tab="posts"):
         context["older"] = likes[-1].id if len(likes) >= page.limit else None
         return render(request, "web/profile.html", context)
     elif tab in ("followers", "following"):
-        lister = accounts.followers if tab == "followers" else accounts.following
-        rows = lister(account, page)
+        lister = accounts.followers_seen_by if tab == "followers" else accounts.following_seen_by
+        rows = lister(viewer, account, page)
         context["people"] = [person for _row, person in rows]
         context["older"] = rows[-1][0] if len(rows) >= page.limit else None
         return render(request, "web/profile.html", context)
