@@ -28,10 +28,12 @@ from chirvir.notifications.services import notify
 from chirvir.statuses.services import LANGUAGE_CODE
 from chirvir.timelines.tasks import merge_job, unmerge_job
 
-USERNAME = regex.compile(r"[A-Za-z0-9_]{1,30}")
+MAX_USERNAME = 30
+USERNAME = regex.compile(rf"[A-Za-z0-9_]{{1,{MAX_USERNAME}}}")
 MAX_DISPLAY_NAME = 30
 MAX_NOTE = 500
 MAX_LOCATION = 30
+MAX_WEBSITE = Account._meta.get_field("website").max_length
 # Mastodon's: four profile fields, each name and value at most 255 characters.
 MAX_PROFILE_FIELDS = 4
 MAX_FIELD_NAME = 255

@@ -7,7 +7,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from chirvir.accounts.services import time_zones
+from chirvir.accounts import services as accounts
 from chirvir.media import images
 from chirvir.statuses.models import Visibility
 
@@ -33,7 +33,9 @@ class ComposeForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    to = forms.CharField(label=_("To"), max_length=31, widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}))
+    to = forms.CharField(
+        label=_("To"), max_length=accounts.MAX_USERNAME + 1, widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"})
+    )
     status = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "id": "compose-text", "data-counter": "compose-count"}),
@@ -45,7 +47,7 @@ class MessageForm(forms.Form):
 class SignupForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
-        max_length=30,
+        max_length=accounts.MAX_USERNAME,
         help_text=_("Letters, digits and underscores; people will mention you as @username."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "dir": "ltr", "autocapitalize": "none"}),
     )
@@ -72,12 +74,18 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Name"), required=False, max_length=30, widget=forms.TextInput(attrs={"dir": "auto"}))
-    note = forms.CharField(
-        label=_("Bio"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    display_name = forms.CharField(
+        label=_("Name"), required=False, max_length=accounts.MAX_DISPLAY_NAME, widget=forms.TextInput(attrs={"dir": "auto"})
     )
-    location = forms.CharField(label=_("Location"), required=False, max_length=30, widget=forms.TextInput(attrs={"dir": "auto"}))
-    website = forms.CharField(label=_("Website"), required=False, max_length=200, widget=forms.URLInput(attrs={"dir": "ltr"}))
+    note = forms.CharField(
+        label=_("Bio"), required=False, max_length=accounts.MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+    location = forms.CharField(
+        label=_("Location"), required=False, max_length=accounts.MAX_LOCATION, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    website = forms.CharField(
+        label=_("Website"), required=False, max_length=accounts.MAX_WEBSITE, widget=forms.URLInput(attrs={"dir": "ltr"})
+    )
     # Plain file fields: whether a file is an image, and which, is the image module's rule alone.
     avatar = forms.FileField(
         label=_("Picture"), required=False, widget=forms.FileInput(attrs={"accept": images.ACCEPT})
@@ -107,7 +115,7 @@ class LanguageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("As my browser asks"))] + language_choices()
-        zones = [(zone, zone) for zone in sorted(time_zones())]
+        zones = [(zone, zone) for zone in sorted(accounts.time_zones())]
         self.fields["time_zone"].choices = [("", _("Universal time (UTC)")), *zones]
 
 

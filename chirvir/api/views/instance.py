@@ -110,8 +110,8 @@ def instance_v2(request):
                 "urls": {"streaming": _streaming_url(), "status": None},
                 "vapid": {"public_key": ""},
                 "accounts": {
-                    "max_display_name_length": 30,
-                    "max_note_length": 500,
+                    "max_display_name_length": accounts.MAX_DISPLAY_NAME,
+                    "max_note_length": accounts.MAX_NOTE,
                     "max_featured_tags": 0,
                     "max_pinned_statuses": MAX_PINS,
                     "max_profile_fields": accounts.MAX_PROFILE_FIELDS,
