@@ -24,6 +24,15 @@ def is_frame_of(status):
     return lambda frame: frame.get("event") == "update" and json.loads(frame["payload"])["id"] == str(status.id)
 
 
+def protected_with_follower(community):
+    """Dave, whose account is protected, and Fiona, whom he approved as a follower."""
+    dave, fiona = community.join("dave"), community.join("fiona")
+    dave.api.account_update_credentials(locked=True)
+    fiona.api.account_follow(dave.id)
+    dave.api.follow_request_authorize(fiona.id)
+    return dave, fiona
+
+
 def ids(events) -> list[str]:
     return [json.loads(data)["id"] for _name, data in events]
 
@@ -55,10 +64,8 @@ def test_a_follower_hears_a_post_of_an_account_they_follow_in_mastodon_py(commun
 
 
 def test_the_public_stream_shows_each_reader_only_what_they_may_see(community):
-    alice, dave, fiona, carol = (community.join(name) for name in ("alice", "dave", "fiona", "carol"))
-    dave.api.account_update_credentials(locked=True)
-    fiona.api.account_follow(dave.id)
-    dave.api.follow_request_authorize(fiona.id)
+    alice, carol = community.join("alice"), community.join("carol")
+    dave, fiona = protected_with_follower(community)
     with (
         community.sse("public", fiona.token) as follower,
         community.sse("public", carol.token) as stranger,
@@ -136,10 +143,8 @@ def test_a_deleted_post_is_taken_back_from_the_streams_that_showed_it(community)
 
 
 def test_deleting_a_protected_accounts_post_tells_only_those_who_could_see_it(community):
-    dave, fiona, carol, alice = (community.join(name) for name in ("dave", "fiona", "carol", "alice"))
-    dave.api.account_update_credentials(locked=True)
-    fiona.api.account_follow(dave.id)
-    dave.api.follow_request_authorize(fiona.id)
+    alice, carol = community.join("alice"), community.join("carol")
+    dave, fiona = protected_with_follower(community)
     with (
         community.sse("public", fiona.token) as follower,
         community.sse("public", carol.token) as stranger,
