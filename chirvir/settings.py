@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "chirvir.notifications",
     "chirvir.events",
     "chirvir.media",
+    "chirvir.search",
     "chirvir.api",
     "chirvir.web",
 ]

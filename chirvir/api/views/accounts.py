@@ -5,6 +5,7 @@ from chirvir.accounts.models import Account
 from chirvir.api import serializers
 from chirvir.api.base import api, json_response, link_header
 from chirvir.core.ids import parse_id
+from chirvir.search import services as search_services
 from chirvir.statuses.models import Tag
 from chirvir.timelines import reads as timelines
 
@@ -108,9 +109,15 @@ def relationships(request, params):
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"})
 def search(request, params):
-    limit = min(abs(params.integer("limit", 40)) or 40, 80)
-    found = services.search_accounts(params.text("q", ""), limit=limit, offset=max(params.integer("offset", 0), 0))
-    return json_response([serializers.account(a) for a in found])
+    found = search_services.search(
+        request.account,
+        params.text("q", ""),
+        type="accounts",
+        following=params.boolean("following"),
+        page=params.page(40),
+        offset=max(params.integer("offset", 0), 0),
+    )
+    return json_response([serializers.account(a) for a in found.accounts])
 
 
 @api(methods=("GET",), scopes={"GET": "read:blocks"})
