@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from chirvir.accounts.models import Account
 from chirvir.audience import Viewer, can_see, visible_q
@@ -104,7 +105,7 @@ def _accounts(viewer: Viewer, q: str, *, limit: int = 40, offset: int = 0, follo
         default=Value(2),
         output_field=IntegerField(),
     )
-    return list(found.annotate(rank=rank).order_by("rank", "-followers_count", "id")[offset : offset + limit])
+    return list(found.annotate(rank=rank).order_by("rank", "-followers_count", Lower("username"))[offset : offset + limit])
 
 
 def _status_by_url(viewer: Viewer, q: str) -> list[Status]:
