@@ -32,3 +32,10 @@ def test_older_posts_are_a_link_away_with_the_query_kept(alice):
 def test_an_empty_search_shows_the_box_and_nothing_else():
     response = Client().get("/search")
     assert response.status_code == 200 and "Search for posts, people and hashtags." in response.content.decode()
+
+
+def test_the_search_page_speaks_the_readers_language():
+    page = Client(HTTP_ACCEPT_LANGUAGE="ar").get("/search").content.decode()
+    assert "ابحث عن المنشورات والأشخاص والوسوم." in page and 'aria-label="' in page
+    page = Client(HTTP_ACCEPT_LANGUAGE="kk").get("/search", {"q": "x"}).content.decode()
+    assert "Іздеуіңізге сәйкес жазба жоқ." in page
