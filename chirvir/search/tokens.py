@@ -16,6 +16,9 @@ _ARABIC_MARKS = regex.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u
 _FOLDED_BASES = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}]")
 _JOINERS = str.maketrans("", "", "\u200c\u200d\u00ad")
 MAX_TERMS = 32  # of a query: more words than any search needs, fewer than would slow the index
+# A longer word is kept as its start: PostgreSQL refuses lexemes over 2,047 bytes, and nobody
+# searches for more than this of one word.
+MAX_TERM = 100
 
 
 def fold(text: str) -> str:
@@ -38,6 +41,7 @@ def _pairs(run: str) -> list[str]:
 
 def _pieces(word: str):
     """A word as (piece, unspaced) pieces: a mixed word such as "Chirvirの投稿" splits at scripts."""
+    word = word[:MAX_TERM]
     at = 0
     for m in _UNSPACED.finditer(word):
         if m.start() > at:

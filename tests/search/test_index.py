@@ -31,3 +31,11 @@ def test_accounts_are_indexed_by_the_words_of_their_names(make_account):
     assert indexed("account", "love", prefix=True) == {ada.id}
     assert indexed("account", "лав", prefix=True) == {ada.id}
     assert indexed("account", "lovelace") == {ada.id}
+
+
+def test_a_very_long_word_is_indexed_by_its_start(alice, settings):
+    settings.MAX_CHARS = 5000
+    word = "ж" * 3000  # 6,000 bytes: more than PostgreSQL takes in one lexeme
+    status = statuses.post_status(alice, f"{word} end")
+    assert indexed("status", word) == {status.id}
+    assert indexed("status", "end") == {status.id}
