@@ -63,15 +63,12 @@ def search(
     viewer = Viewer.of(account)
     q = (q or "").strip()
     wanted = TYPES if type is None else (type,) if type in TYPES else ()
-    return Results(
-        accounts=_accounts(viewer, q, limit=page.limit, offset=offset, following=following)
-        if "accounts" in wanted
-        else [],
-        statuses=_statuses(viewer, q, page=page, offset=offset, account_id=account_id)
-        if "statuses" in wanted
-        else [],
-        hashtags=_hashtags(viewer, q, limit=page.limit, offset=offset) if "hashtags" in wanted else [],
+    accounts = (
+        _accounts(viewer, q, limit=page.limit, offset=offset, following=following) if "accounts" in wanted else []
     )
+    posts = _statuses(viewer, q, page=page, offset=offset, account_id=account_id) if "statuses" in wanted else []
+    hashtags = _hashtags(viewer, q, limit=page.limit, offset=offset) if "hashtags" in wanted else []
+    return Results(accounts=accounts, statuses=posts, hashtags=hashtags)
 
 
 def _local_username(q: str) -> str | None:
@@ -105,7 +102,8 @@ def _accounts(viewer: Viewer, q: str, *, limit: int = 40, offset: int = 0, follo
         default=Value(2),
         output_field=IntegerField(),
     )
-    return list(found.annotate(rank=rank).order_by("rank", "-followers_count", Lower("username"))[offset : offset + limit])
+    ranked = found.annotate(rank=rank).order_by("rank", "-followers_count", Lower("username"))
+    return list(ranked[offset : offset + limit])
 
 
 def _status_by_url(viewer: Viewer, q: str) -> list[Status]:

@@ -33,8 +33,11 @@ def test_mastodon_py_finds_a_post_within_a_second_of_posting_and_only_where_the_
         alice.account_update_credentials(display_name="Алия Нұрлан")
         bob.account_follow(alice.me().id)
 
-        for text, word in [("मौसम आज बहुत सुहाना है", "सुहाना"), ("Ертең Астанаға барамыз", "астанаға"),
-                           ("お花見は楽しかったです", "花見")]:
+        for text, word in [
+            ("मौसम आज बहुत सुहाना है", "सुहाना"),
+            ("Ертең Астанаға барамыз", "астанаға"),
+            ("お花見は楽しかったです", "花見"),
+        ]:
             posted = alice.status_post(text)
             started = time.monotonic()
             results = bob.search_v2(word, result_type="statuses")
