@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "chirvir.events",
     "chirvir.media",
     "chirvir.oauth",
+    "chirvir.search",
     "chirvir.api",
     "chirvir.web",
 ]

@@ -12,7 +12,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from chirvir.media import images
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.statuses.services import LANGUAGE_CODE
+from chirvir.search import services as search
 from chirvir.timelines.tasks import merge_job, unmerge_job
 
 MAX_USERNAME = 30
@@ -130,6 +131,7 @@ def register(
     try:
         with transaction.atomic():
             account.save(force_insert=True)
+            search.index_account(account)
     except IntegrityError as e:  # the same name registered a moment ago
         raise Invalid(_("The username @%(username)s is taken.") % {"username": username}) from e
     return account
@@ -213,6 +215,8 @@ def update_profile(account: Account, **changes) -> Account:
         fields.append("locked")
     with transaction.atomic():
         account.save(update_fields=fields)
+        if "display_name" in fields:
+            search.index_account(account)
         transaction.on_commit(lambda: images.remove(*replaced))  # the files they replace
         if unlocking:
             for request in FollowRequest.objects.filter(target_account=account).select_related("account"):
@@ -418,19 +422,6 @@ def lookup(username: str) -> Account:
     if account is None:
         raise NotFound(_("That account does not exist."))
     return account
-
-
-def search_accounts(query: str, limit: int = 40, offset: int = 0) -> list[Account]:
-    """Accounts whose username or display name contains the query, usernames that start with
-    it first."""
-    query = unicodedata.normalize("NFC", (query or "").strip().lstrip("@"))
-    if not query:
-        return []
-    found = Account.objects.filter(is_active=True).filter(
-        Q(username__icontains=query) | Q(display_name__icontains=query)
-    )
-    ranked = sorted(found[:200], key=lambda a: (not a.username.lower().startswith(query.lower()), a.username.lower()))
-    return ranked[offset : offset + limit]
 
 
 def _paged_relations(queryset, page: Page, side: str) -> list[tuple[int, Account]]:

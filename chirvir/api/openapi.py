@@ -11,7 +11,7 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import oauth, registration, statuses, timelines
+from chirvir.api.views import oauth, registration, search, statuses, timelines
 from chirvir.notifications.models import Marker, NotificationType
 from chirvir.oauth import services as oauth_services
 from chirvir.oauth.provider import GRANT_TYPES
@@ -208,6 +208,10 @@ SCHEMAS = {
         {"id": ID, "text": {**STRING, "description": "The post as written, not as HTML."}, "spoiler_text": STRING}
     ),
     "Context": closed({"ancestors": array(ref("Status")), "descendants": array(ref("Status"))}),
+    "Tag": closed({"name": STRING, "url": URL, "history": NOTHING}),
+    "Search": closed(
+        {"accounts": array(ref("Account")), "statuses": array(ref("Status")), "hashtags": array(ref("Tag"))}
+    ),
     "Relationship": closed(
         {
             "id": ID,
@@ -622,12 +626,15 @@ def _operations() -> dict:
             params=[query("id[]", array(ID), "The accounts (a bare `id` also works).")],
         ),
         accounts.search: op(
-            "Accounts whose username or display name contains the query",
+            "Accounts with words of the username or display name that start with those of the query; the "
+            "account it names exactly first. The same as `/api/v2/search` with `type=accounts`.",
             accounts_page,
             params=[
-                query("q", STRING, "What to look for."),
+                query("q", STRING, "What to look for: words, or an address (`@user`, `user@this-domain`)."),
                 query("limit", INTEGER, "How many: 40 by default, at most 80."),
                 query("offset", INTEGER, "How many to skip."),
+                query("following", BOOLEAN, "Only accounts the caller follows."),
+                query("resolve", BOOLEAN, "Accepted; nothing is fetched from other servers."),
             ],
         ),
         accounts.familiar_followers: op(
@@ -728,6 +735,27 @@ def _operations() -> dict:
         statuses.unpin: op("Unpin a status", status),
         statuses.favourited_by: op("Who liked a status", accounts_page, params=paging(40), paged=True),
         statuses.reblogged_by: op("Who reposted a status", accounts_page, params=paging(40), paged=True),
+        # search
+        search.search: op(
+            "Accounts, posts and hashtags that match the query, as far as the caller may see them. Posts hold "
+            "every word of it (in any script; within Chinese or Japanese text, as written), newest first; "
+            "accounts and hashtags start with it. Chirvir does not federate: `resolve` finds only local things "
+            "(a post by its `url` or `uri` among them), and `exclude_unreviewed` changes nothing.",
+            ref("Search"),
+            params=[
+                query("q", {**STRING, "minLength": 1}, "What to look for.", required=True),
+                query("type", enum(["accounts", "hashtags", "statuses"]), "Only this kind of result."),
+                query("resolve", BOOLEAN, "Accepted (needs a user token); nothing is fetched from elsewhere."),
+                query("following", BOOLEAN, "Only accounts the caller follows."),
+                query("account_id", ID, "Only posts by this account."),
+                query("exclude_unreviewed", BOOLEAN, "Accepted; no hashtag waits for review."),
+                query("max_id", ID, "Only posts older than this ID."),
+                query("min_id", ID, "Only posts newer than this ID (the ones just after it)."),
+                query("limit", INTEGER, "How many of each kind: 20 by default, at most 40."),
+                query("offset", INTEGER, "How many of each to skip; only with `type`, and only with a user token."),
+            ],
+            errors=(401,),
+        ),
         # timelines
         timelines.home: op("The home timeline", statuses_page, params=paging(20), paged=True),
         timelines.public: op("The public timeline", statuses_page, params=[*PUBLIC_FILTERS, *paging(20)], paged=True),

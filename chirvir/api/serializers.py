@@ -18,7 +18,7 @@ from chirvir.accounts.models import Account, FollowRequest
 from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
-from chirvir.statuses.models import Status, StatusEdit
+from chirvir.statuses.models import Status, StatusEdit, Tag
 from chirvir.statuses.services import viewer_marks
 
 MISSING_AVATAR = "/avatars/original/missing.png"
@@ -284,6 +284,19 @@ def _fixed_part(s: Status) -> dict:
 def statuses(items, viewer: Account | None) -> list[dict]:
     render = _Render(items, viewer)
     return [render.status(s) for s in items]
+
+
+def tag(t: Tag) -> dict:
+    """A hashtag as search and the tag endpoints show it (no usage history is kept yet)."""
+    return {"name": t.name, "url": tag_url(t.name), "history": []}
+
+
+def search_results(results, viewer: Account | None) -> dict:
+    return {
+        "accounts": [account(a) for a in results.accounts],
+        "statuses": statuses(results.statuses, viewer),
+        "hashtags": [tag(t) for t in results.hashtags],
+    }
 
 
 def status_edits(versions: list[StatusEdit]) -> list[dict]:

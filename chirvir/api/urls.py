@@ -5,7 +5,7 @@ from django.urls import re_path
 
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, notifications, statuses
-from chirvir.api.views import apps, oauth, registration, timelines
+from chirvir.api.views import apps, oauth, registration, search, timelines
 
 ID = r"(?P<{}>[^/]+)"
 
@@ -70,6 +70,8 @@ urlpatterns = [
             "pin", "unpin", "history", "source",
         )
     ],
+    # search
+    route("api/v2/search", search.search),
     # timelines
     route("api/v1/timelines/home", timelines.home),
     route("api/v1/timelines/public", timelines.public),

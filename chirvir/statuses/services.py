@@ -22,6 +22,7 @@ from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
+from chirvir.search import services as search
 from chirvir.statuses.models import (
     AccountConversation,
     Bookmark,
@@ -249,6 +250,7 @@ def post_status(
                 # Unique per author and key: of two requests racing with one key, the second fails here
                 # and everything it wrote is rolled back.
                 IdempotencyKey.objects.create(account=author, key=idempotency_key, status=status)
+            search.index_status(status)
             transaction.on_commit(lambda: delivery_job(status.id))
     except IntegrityError:
         # Another request with the same key won the race; its post is the answer.
@@ -352,6 +354,7 @@ def edit_status(
             newly_mentioned = _mention_only(status, [a for a in mentioned.values() if a.pk != actor.pk])
         _tag_only(status, hashtags)
         edited = Status.objects.gated().get(pk=status.pk)
+        search.index_status(edited)
         for account in newly_mentioned:
             notify(account, NotificationType.MENTION, actor, edited)
         for repost in Status.objects.filter(reblog=edited).select_related("account"):
@@ -412,6 +415,7 @@ def delete_status(actor: Account, status_id: int) -> Status:
         # Every live stream that may have shown them hears they are gone: delivery works the
         # streams out from what is remembered here of each, once the rows are gone.
         gone = [_remembered(s) for s in [status, *Status.objects.filter(reblog=status).select_related("reblog")]]
+        search.unindex_status(status.id)
         status.delete()
         _refresh_conversations(conversations)
         transaction.on_commit(lambda: feed_removal_job(removed))

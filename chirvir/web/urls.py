@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import accounts, auth, notifications, settings, statuses, timelines
+from chirvir.web.views import accounts, auth, notifications, search, settings, statuses, timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
@@ -16,7 +16,8 @@ urlpatterns = [
     path("home/newer", timelines.home_newer, name="home_newer"),
     path("public", timelines.public, name="public"),
     path("tags/<str:name>", timelines.tag, name="tag"),
-    # Lists, search and trends join here in their own issues.
+    path("search", search.search, name="search"),
+    # Lists and trends join here in their own issues.
     path("signup", auth.signup, name="signup"),
     path("login", auth.LoginView.as_view(), name="login"),
     path("logout", auth.LogoutView.as_view(), name="logout"),

@@ -295,3 +295,36 @@ def test_a_protected_accounts_lock_is_an_image_the_site_ships(visitor):
     assert lock.bounding_box()["width"] >= 10
     person.screenshot("ltr-protected-profile")
     assert person.problems == []
+
+def test_searching_from_the_navigation_finds_people_hashtags_and_posts(visitor):
+    writer, reader = visitor(), visitor()
+    writer_name = writer.sign_up("yuki")
+    writer.page.goto("/settings")
+    writer.page.locator("input[name=display_name]").fill("山田ゆき")
+    writer.page.locator("input[name=display_name]").press("Enter")
+    writer.page.goto("/home")
+    writer.page.get_by_label("What are you doing?").fill("今日は東京タワーに登りました #東京タワー")
+    writer.page.get_by_role("button", name="Post", exact=True).click()
+    expect(writer.page.locator("#timeline")).to_contain_text("東京タワーに登りました")
+    writer.page.get_by_label("What are you doing?").fill("友達だけ: 東京タワーの秘密")
+    writer.page.get_by_label("Who can see it").select_option("private")
+    writer.page.get_by_role("button", name="Post", exact=True).click()
+    expect(writer.page.locator("#timeline")).to_contain_text("東京タワーの秘密")
+
+    reader.sign_up("ren")
+    page = reader.page
+    page.get_by_role("searchbox", name="Search").fill("東京")
+    page.get_by_role("searchbox", name="Search").press("Enter")
+    page.wait_for_url("**/search?q=*")
+    expect(page.get_by_role("heading", name="Posts")).to_be_visible()
+    expect(page.locator("#timeline")).to_contain_text("東京タワーに登りました")  # inside words, no spaces
+    expect(page.locator("#timeline")).not_to_contain_text("秘密")  # followers only
+    expect(page.locator(".hashtags")).to_contain_text("#東京タワー")
+    reader.screenshot("ltr-search")
+
+    page.get_by_role("searchbox", name="Search").fill("山田")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator(".people")).to_contain_text(f"@{writer_name}")
+    page.locator(".people a.author").first.click()
+    page.wait_for_url(f"**/@{writer_name}")
+    assert reader.problems == []

@@ -7,6 +7,7 @@ from chirvir.accounts.models import Account
 from chirvir.api import serializers
 from chirvir.api.base import ApiError, api, json_response, link_header
 from chirvir.core.ids import parse_id
+from chirvir.search import services as search_services
 from chirvir.timelines import reads as timelines
 
 MAX_TARGETS = 80  # accounts one relationships or familiar_followers request may ask about
@@ -176,9 +177,15 @@ def familiar_followers(request, params):
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"})
 def search(request, params):
-    limit = min(abs(params.integer("limit", 40)) or 40, 80)
-    found = services.search_accounts(params.text("q", ""), limit=limit, offset=max(params.integer("offset", 0), 0))
-    return json_response([serializers.account(a) for a in found])
+    found = search_services.search(
+        request.account,
+        params.text("q", ""),
+        type="accounts",
+        following=params.boolean("following"),
+        page=params.page(40),
+        offset=max(params.integer("offset", 0), 0),
+    )
+    return json_response([serializers.account(a) for a in found.accounts])
 
 
 @api(methods=("GET",), scopes={"GET": "read:blocks"})
