@@ -1,6 +1,7 @@
 """The `chirvir` command's own subcommands, run as a person would run them."""
 
 import os
+import select
 import sqlite3
 import subprocess
 import sys
@@ -125,6 +126,7 @@ def test_a_relative_data_directory_is_resolved_once_for_every_command(tmp_path):
         stdout=subprocess.PIPE, text=True,
     )
     try:
+        assert select.select([worker.stdout], [], [], 60)[0], "the worker said nothing"
         assert worker.stdout.readline().strip() == f"Data directory: {tmp_path / 'instance'}"
     finally:
         worker.terminate()
