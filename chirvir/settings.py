@@ -124,6 +124,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chirvir.core.access_log.middleware",  # first: it times, and sees the status of, every answer
     "corsheaders.middleware.CorsMiddleware",
     "chirvir.api.ratelimit.middleware",
     "django.middleware.security.SecurityMiddleware",

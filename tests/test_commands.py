@@ -155,3 +155,11 @@ def test_options_say_their_defaults(command):
     assert result.returncode == 0
     options = result.stdout.split("options:")[1].split("--version")[0]
     assert options.count("default:") >= 1, options
+
+
+@pytest.mark.parametrize(("level", "logged"), [(None, "True"), ("WARNING", "False"), ("debug", "True")])
+def test_chirvir_log_level_sets_whether_the_access_log_is_written(tmp_path, level, logged):
+    settings = {"CHIRVIR_LOG_LEVEL": level} if level else {}
+    check = "import logging; print(logging.getLogger('chirvir.access').isEnabledFor(logging.INFO))"
+    result = run_chirvir("shell", "--no-imports", "-c", check, CHIRVIR_DATA_DIR=str(tmp_path), **settings)
+    assert result.stdout.strip() == logged, result.stderr
