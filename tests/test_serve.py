@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -208,3 +209,53 @@ def test_a_killed_job_worker_is_started_again_and_every_accepted_post_is_deliver
 
         assert wait_until(lambda: sorted(home()) == sorted(accepted), 150, "every accepted post in home")
     assert "chirvir worker ended (exit -9); starting it again in 1 s" in (tmp_path / "serve.log").read_text()
+
+
+@pytest.mark.skipif(
+    urlsplit(os.environ.get("DATABASE_URL", "")).scheme.startswith("postgres"),
+    reason="on PostgreSQL the database is backed up with pg_dump; `chirvir backup` copies the embedded SQLite files",
+)
+def test_a_backup_taken_while_serving_restores_into_a_server_that_has_the_data(tmp_path):
+    live, copy = tmp_path / "live", tmp_path / "backup"
+    live.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(CHIRVIR_DATA_DIR=str(live), PYTHONPATH=str(ROOT))
+    with served_process(live) as (base, _):
+        token = chirvir(
+            env, "shell", "--no-imports", "-c",
+            "from chirvir.accounts.services import register; from chirvir.api import auth; "
+            "app, _, _ = auth.create_application('test'); "
+            "print(auth.issue_token(app, register('keeper', 'a long password 7'), 'read write'))",
+        ).strip()
+        headers = {"Authorization": f"Bearer {token}"}
+        request = urllib.request.Request(f"{base}/api/v1/statuses", data=b"status=kept+safe", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status_id = json.loads(response.read())["id"]
+        out = chirvir(env, "backup", str(copy))  # while the server runs
+        assert f"Backed up {live} to {copy}" in out
+    assert "GET /health 200 " in (live / "serve.log").read_text()  # the access log, at INFO by default
+    assert {"chirvir.sqlite3", "jobs.sqlite3", "secret_key"} <= {p.name for p in copy.iterdir()}
+    assert not [p.name for p in copy.iterdir() if p.name.endswith(("-wal", "-shm"))]
+    (copy / "serve.log").unlink()  # the live server's log came along; the restored one writes its own
+    restored = tmp_path / "restored"
+    copy.rename(restored)  # restoring is making the copy the data directory
+    with served_process(restored) as (base, _):
+        request = urllib.request.Request(f"{base}/api/v1/statuses/{status_id}", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert json.loads(response.read())["content"] == "<p>kept safe</p>"
+        request = urllib.request.Request(f"{base}/api/v1/accounts/verify_credentials", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert json.loads(response.read())["username"] == "keeper"
+
+
+def test_a_backup_refuses_a_destination_that_is_not_new(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(CHIRVIR_DATA_DIR=str(tmp_path / "live"), PYTHONPATH=str(ROOT))
+    chirvir(env, "migrate", "-v0")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "something").write_text("")
+    for dest in (tmp_path / "full", tmp_path / "live" / "inside"):
+        result = subprocess.run(
+            [sys.executable, "-m", "chirvir.cli", "backup", str(dest)], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr
