@@ -97,7 +97,9 @@ FANOUT_LIMIT = _setting("CHIRVIR_FANOUT_LIMIT", 2000, _number(int, 0), "a whole 
 FEED_LENGTH = _setting("CHIRVIR_FEED_LENGTH", 800, _number(int, 1), "a whole number of posts, 1 or more")
 WEB_WORKERS = _setting("CHIRVIR_WEB_WORKERS", 2, _number(int, 1), "a whole number of processes, 1 or more")
 # Seconds between heartbeats on an idle stream (Mastodon's are 15 s apart).
-STREAMING_HEARTBEAT = _setting("CHIRVIR_STREAMING_HEARTBEAT", 15.0, _number(float, 0.1), "a number of seconds, 0.1 or more")
+STREAMING_HEARTBEAT = _setting(
+    "CHIRVIR_STREAMING_HEARTBEAT", 15.0, _number(float, 0.1), "a number of seconds, 0.1 or more"
+)
 JOB_WORKERS = _setting("CHIRVIR_JOB_WORKERS", 2, _number(int, 1), "a whole number of threads, 1 or more")
 # Where `chirvir streaming` listens when it runs apart (scale-out).
 STREAMING_BIND = _setting("CHIRVIR_STREAMING_BIND", "127.0.0.1:4000", _bind, "host:port, with a port from 1 to 65535")
@@ -306,7 +308,9 @@ OAUTH2_PROVIDER = {
 }
 # Who may sign up through the API: "open", "closed", or "approval" (the account waits, inactive,
 # until an operator ticks "active" in the admin).
-REGISTRATIONS = _setting("CHIRVIR_REGISTRATIONS", "open", _one_of("open", "closed", "approval"), "open, closed or approval")
+REGISTRATIONS = _setting(
+    "CHIRVIR_REGISTRATIONS", "open", _one_of("open", "closed", "approval"), "open, closed or approval"
+)
 
 # --- Rate limits of the API (chirvir/api/ratelimit.py) ---
 # Requests each caller may make to the API per window: an account, an app (its app tokens), or an

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The test data the suite carries (tests/data/README.md says where each file comes from).
 DATA = ROOT / "tests" / "data"
 PURE = {
-    "test_text_conformance.py", "test_text_html.py", "test_text_length.py", "test_serve.py", "test_browser.py", "test_live.py",
-    "test_install.py",
+    "test_text_conformance.py", "test_text_html.py", "test_text_length.py", "test_serve.py", "test_browser.py",
+    "test_live.py", "test_install.py",
 }
 
 

@@ -55,14 +55,16 @@ def test_the_migrations_match_the_models():
 
 def operator_env(**settings) -> dict[str, str]:
     """An operator's environment: the embedded default (not the test run's database or data), and `settings`."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CHIRVIR_DATA_DIR"}}
+    unset = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CHIRVIR_DATA_DIR"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     return {**env, "PYTHONPATH": str(ROOT), **settings}
 
 
 def run_chirvir(*args, cwd=None, **settings):
     """`chirvir ARGS` as an operator runs it, in a process of its own."""
     command = [sys.executable, "-m", "chirvir.cli", *args]
-    return subprocess.run(command, cwd=cwd or ROOT, env=operator_env(**settings), capture_output=True, text=True, timeout=120)
+    env = operator_env(**settings)
+    return subprocess.run(command, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def one_line(result) -> str:
@@ -118,7 +120,8 @@ def test_a_command_on_a_database_that_is_not_migrated_says_so(tmp_path):
 
 def test_a_relative_data_directory_is_resolved_once_for_every_command(tmp_path):
     assert run_chirvir("migrate", "-v0", cwd=tmp_path, CHIRVIR_DATA_DIR="instance").returncode == 0
-    made = run_chirvir("createuser", "dina", "--password", "a long password 7", cwd=tmp_path, CHIRVIR_DATA_DIR="instance")
+    password = "a long password 7"
+    made = run_chirvir("createuser", "dina", "--password", password, cwd=tmp_path, CHIRVIR_DATA_DIR="instance")
     assert made.returncode == 0, made.stderr
     # The worker says where the data lives, as an absolute path, before it starts consuming.
     worker = subprocess.Popen(

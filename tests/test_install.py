@@ -56,7 +56,8 @@ def test_the_runtime_lock_is_the_dependencies_tree_and_nothing_for_tests():
 def test_the_test_lock_adds_the_test_extras_tree_at_the_versions_installed():
     runtime, test = locked("requirements.lock"), locked("requirements-test.lock")
     assert not set(runtime) & set(test), "the test lock reads the runtime lock; it pins nothing twice"
-    assert set(runtime) | set(test) == tree(project()["dependencies"] + project()["optional-dependencies"]["test"]) | TOOLS
+    wanted = project()["dependencies"] + project()["optional-dependencies"]["test"]
+    assert set(runtime) | set(test) == tree(wanted) | TOOLS
     for name, version in {**runtime, **test}.items():
         if name != "tzdata":
             assert metadata.version(name) == version, name

@@ -188,7 +188,8 @@ def test_a_killed_job_worker_is_started_again_and_every_accepted_post_is_deliver
         headers = {"Authorization": f"Bearer {token}"}
 
         def post(n: int) -> str:
-            request = urllib.request.Request(f"{base}/api/v1/statuses", data=f"status=post+{n}".encode(), headers=headers)
+            body = f"status=post+{n}".encode()
+            request = urllib.request.Request(f"{base}/api/v1/statuses", data=body, headers=headers)
             with urllib.request.urlopen(request, timeout=30) as response:
                 assert response.status == 200
                 return json.loads(response.read())["id"]
@@ -255,7 +256,6 @@ def test_a_backup_refuses_a_destination_that_is_not_new(tmp_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "something").write_text("")
     for dest in (tmp_path / "full", tmp_path / "live" / "inside"):
-        result = subprocess.run(
-            [sys.executable, "-m", "chirvir.cli", "backup", str(dest)], env=env, capture_output=True, text=True, timeout=120
-        )
+        command = [sys.executable, "-m", "chirvir.cli", "backup", str(dest)]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
         assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr

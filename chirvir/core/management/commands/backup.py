@@ -42,7 +42,8 @@ class Command(BaseCommand):
                 "The database is PostgreSQL, which this does not copy: back it up with pg_dump"
                 " (see docs/operations.md)."
             )
-        self.stdout.write(self.style.SUCCESS(f"Backed up {source} to {dest}; serve from it with CHIRVIR_DATA_DIR={dest}"))
+        done = f"Backed up {source} to {dest}; serve from it with CHIRVIR_DATA_DIR={dest}"
+        self.stdout.write(self.style.SUCCESS(done))
 
 
 def _backup_sqlite(path: Path, to: Path) -> None:

@@ -20,8 +20,12 @@ class Command(BaseCommand):
     help = "Run the benchmarks: delivery (posts/s, delivery latency) and api (requests/s, latency)."
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", nargs="?", choices=BENCHMARKS, help="which one (default: both, with defaults)")
-        parser.add_argument("options", nargs=argparse.REMAINDER, help="the benchmark's own (`chirvir bench NAME --help`)")
+        parser.add_argument(
+            "benchmark", nargs="?", choices=BENCHMARKS, help="which one (default: both, with defaults)"
+        )
+        parser.add_argument(
+            "options", nargs=argparse.REMAINDER, help="the benchmark's own (`chirvir bench NAME --help`)"
+        )
 
     def run_from_argv(self, argv):
         # Every argument after the benchmark's name belongs to the benchmark itself, --help included.

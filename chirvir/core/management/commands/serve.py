@@ -63,7 +63,7 @@ class Child:
 
 
 class Command(BaseCommand):
-    help = "Run everything Chirvir needs on one machine: web, streaming and jobs (on CHIRVIR_BIND, data in CHIRVIR_DATA_DIR)."
+    help = "Run everything Chirvir needs on one machine: web, streaming and jobs (CHIRVIR_BIND, CHIRVIR_DATA_DIR)."
 
     def handle(self, *args, **options):
         self.stdout.write(database.describe())

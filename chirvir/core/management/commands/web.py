@@ -46,9 +46,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=settings.BIND, help="host:port (CHIRVIR_BIND; default: %(default)s)")
         parser.add_argument(
-            "--workers", type=int, default=settings.WEB_WORKERS, help="processes (CHIRVIR_WEB_WORKERS; default: %(default)s)"
+            "--workers", type=int, default=settings.WEB_WORKERS,
+            help="processes (CHIRVIR_WEB_WORKERS; default: %(default)s)",
         )
-        parser.add_argument("--wsgi", action="store_true", help="Django only, WSGI (scale-out; default: ASGI with streaming)")
+        parser.add_argument(
+            "--wsgi", action="store_true", help="Django only, WSGI (scale-out; default: ASGI with streaming)"
+        )
 
     def handle(self, *args, bind, workers, wsgi, **options):
         refuse_if_taken(bind)
