@@ -3,6 +3,7 @@ Django management command (migrate, shell, ...). What an operator gets wrong (a 
 directory without a database) ends in one line on stderr, never a traceback."""
 
 import os
+import shutil
 import sys
 from importlib import metadata
 
@@ -40,6 +41,8 @@ def main() -> None:
 
         django.setup()
         if problem := database.problem():
+            if settings.DATA_DIR_IS_NEW:  # a mistyped or relative CHIRVIR_DATA_DIR leaves no empty directory
+                shutil.rmtree(settings.DATA_DIR, ignore_errors=True)
             fail(problem)
     execute_from_command_line(["chirvir", *args])
 

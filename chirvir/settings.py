@@ -16,7 +16,10 @@ BASE_DIR = Path(__file__).resolve().parent
 # into the environment so that every child process (serve's web and worker) uses the same one.
 DATA_DIR = Path(os.environ.get("CHIRVIR_DATA_DIR", "data")).expanduser().resolve()
 os.environ["CHIRVIR_DATA_DIR"] = str(DATA_DIR)
-DATA_DIR.mkdir(parents=True, exist_ok=True)  # the job queue's SQLite file opens as the apps load
+# Made here because the job queue's SQLite file opens as the apps load; a command that then finds no
+# database removes the directory again if it was this process that made it (cli.py).
+DATA_DIR_IS_NEW = not DATA_DIR.exists()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _setting(name: str, default, parse=str, must: str = ""):

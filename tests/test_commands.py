@@ -110,6 +110,7 @@ def test_a_command_on_a_data_directory_without_a_database_says_where_it_looked(t
     result = run_chirvir("createuser", "dina", "--password", "a long password 7", cwd=tmp_path)
     line = one_line(result)
     assert f"No Chirvir database at {tmp_path / 'data' / 'chirvir.sqlite3'}" in line and "chirvir migrate" in line
+    assert not (tmp_path / "data").exists(), "it left no new, empty data directory behind"
 
 
 def test_a_command_on_a_database_that_is_not_migrated_says_so(tmp_path):
