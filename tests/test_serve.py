@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -152,6 +153,22 @@ def child_pids(pid: int) -> dict[int, str]:
     return children
 
 
+def token_for(base: str, env: dict, username: str) -> str:
+    """An account made as an operator makes one, and a token for it as an app gets one (OAuth)."""
+    chirvir(env, "createuser", username, "--password", "a long password 7")
+
+    def form(path: str, **fields) -> dict:
+        request = urllib.request.Request(base + path, data=urllib.parse.urlencode(fields).encode())
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    app = form("/api/v1/apps", client_name="test", redirect_uris="urn:ietf:wg:oauth:2.0:oob", scopes="read write")
+    return form(
+        "/oauth/token", grant_type="password", client_id=app["client_id"], client_secret=app["client_secret"],
+        username=username, password="a long password 7", scope="read write",
+    )["access_token"]
+
+
 def worker_pid(serve: subprocess.Popen) -> int | None:
     return next((pid for pid, cmdline in child_pids(serve.pid).items() if "chirvir.cli worker" in cmdline), None)
 
@@ -179,13 +196,7 @@ def test_a_killed_job_worker_is_started_again_and_every_accepted_post_is_deliver
     with served_process(tmp_path, CHIRVIR_RATE_LIMIT="0") as (base, serve):
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
         env.update(CHIRVIR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
-        token = chirvir(
-            env, "shell", "--no-imports", "-c",
-            "from chirvir.accounts.services import register; from chirvir.api import auth; "
-            "app, _, _ = auth.create_application('test'); "
-            "print(auth.issue_token(app, register('poster', 'a long password 7'), 'read write'))",
-        ).strip()
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {token_for(base, env, 'poster')}"}
 
         def post(n: int) -> str:
             body = f"status=post+{n}".encode()
@@ -222,13 +233,7 @@ def test_a_backup_taken_while_serving_restores_into_a_server_that_has_the_data(t
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(live), PYTHONPATH=str(ROOT))
     with served_process(live) as (base, _):
-        token = chirvir(
-            env, "shell", "--no-imports", "-c",
-            "from chirvir.accounts.services import register; from chirvir.api import auth; "
-            "app, _, _ = auth.create_application('test'); "
-            "print(auth.issue_token(app, register('keeper', 'a long password 7'), 'read write'))",
-        ).strip()
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {token_for(base, env, 'keeper')}"}
         request = urllib.request.Request(f"{base}/api/v1/statuses", data=b"status=kept+safe", headers=headers)
         with urllib.request.urlopen(request, timeout=30) as response:
             status_id = json.loads(response.read())["id"]
