@@ -43,7 +43,8 @@ class Command(BaseCommand):
         if not (CHECKOUT / "bench").is_dir():
             raise CommandError("The benchmarks run from a checkout of Chirvir (bench/ is not installed).")
         if args and args[0] not in BENCHMARKS:
-            raise CommandError(f"There is no benchmark {args[0]!r}: name one of {', '.join(BENCHMARKS)}, or none for all.")
+            names = ", ".join(BENCHMARKS)
+            raise CommandError(f"There is no benchmark {args[0]!r}: name one of {names}, or none for all.")
         runs = [(args[0], args[1:])] if args else [(name, ()) for name in BENCHMARKS]
         if "api" in dict(runs) and not shutil.which("wrk"):
             raise CommandError("The api benchmark needs wrk, which is not installed (Debian: apt-get install wrk).")
