@@ -2,14 +2,16 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# One stamp per lock: `make run` installs the runtime tree only; `make test` adds the test tools.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench install clean
+.PHONY: run test bench install install-test clean
 
 run: $(STAMP)
 	$(BIN)/chirvir serve
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -17,13 +19,20 @@ bench: $(STAMP)
 
 install: $(STAMP)
 
-# Reinstall when the pins change; requirements.lock is the whole resolved tree.
+install-test: $(TEST_STAMP)
+
+# Reinstall when the pins change; requirements.lock is the whole resolved runtime tree.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# requirements-test.lock is the runtime lock plus the test extras' resolved tree.
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	touch $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) *.egg-info

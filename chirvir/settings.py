@@ -3,22 +3,69 @@ whole community on a laptop (SQLite and Huey's SQLite queue under CHIRVIR_DATA_D
 
 import os
 import secrets
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("CHIRVIR_DATA_DIR", "data")).resolve()
+# Resolved once, here, against the directory the command started in; the resolved path goes back
+# into the environment so that every child process (serve's web and worker) uses the same one.
+DATA_DIR = Path(os.environ.get("CHIRVIR_DATA_DIR", "data")).expanduser().resolve()
+os.environ["CHIRVIR_DATA_DIR"] = str(DATA_DIR)
+# Made here because the job queue's SQLite file opens as the apps load; a command that then finds no
+# database removes the directory again if it was this process that made it (cli.py).
+DATA_DIR_IS_NEW = not DATA_DIR.exists()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+def _setting(name: str, default, parse=str, must: str = ""):
+    """The variable `name` parsed by `parse`, or `default` when unset or empty. A value that `parse`
+    refuses (ValueError) stops start-up with one line naming the variable and what it must be."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    try:
+        return parse(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} is {raw!r}; it must be {must}.") from None
+
+
+def _number(kind=int, minimum=None):
+    def parse(raw):
+        value = kind(raw)
+        if minimum is not None and value < minimum:
+            raise ValueError
+        return value
+
+    return parse
+
+
+def _one_of(*choices, fold=str.lower):
+    def parse(raw):
+        if fold(raw) not in choices:
+            raise ValueError
+        return fold(raw)
+
+    return parse
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _flag(name: str, default: bool) -> bool:
+    yes_or_no = _one_of(*_TRUE, *_FALSE)
+    return _setting(name, default, lambda raw: yes_or_no(raw) in _TRUE, "one of " + ", ".join(_TRUE + _FALSE))
+
+
+def _bind(raw: str) -> str:
+    host, colon, port = raw.rpartition(":")
+    if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError
+    return raw
 
 
 def _secret_key() -> str:
@@ -35,7 +82,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _flag("CHIRVIR_DEBUG", False)
-BIND = os.environ.get("CHIRVIR_BIND", "127.0.0.1:8000")
+BIND = _setting("CHIRVIR_BIND", "127.0.0.1:8000", _bind, "host:port, with a port from 1 to 65535")
 # The address people and apps reach this instance at; links in posts, API documents and mails use
 # it, never the Host a request names (which anyone may set).
 SITE_URL = os.environ.get("CHIRVIR_URL", f"http://{BIND}").rstrip("/")
@@ -57,27 +104,31 @@ ALLOWED_HOSTS = [h.strip() for h in _allowed_hosts.split(",")] if _allowed_hosts
 # A request's body may be this large (the biggest upload): over it, 413 before Django runs. The
 # web server reads the body whole first, and the headers, each within REQUEST_TIMEOUT seconds
 # (the body a second more for each 64 KiB that arrives), else 408: a slow client holds no thread.
-MAX_REQUEST_BODY = int(float(os.environ.get("CHIRVIR_MAX_BODY_MB", "40")) * 1024 * 1024)
-REQUEST_TIMEOUT = float(os.environ.get("CHIRVIR_REQUEST_TIMEOUT", "10"))
+MAX_REQUEST_BODY = int(_setting("CHIRVIR_MAX_BODY_MB", 40.0, _number(float, 0.001), "a number of megabytes") * 1024 * 1024)
+REQUEST_TIMEOUT = _setting("CHIRVIR_REQUEST_TIMEOUT", 10.0, _number(float, 0.1), "a number of seconds, 0.1 or more")
 # What Django itself holds in memory apart from uploaded files (JSON, a form's fields) needs less.
 DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_REQUEST_BODY)
 INSTANCE_TITLE = os.environ.get("CHIRVIR_TITLE", "Chirvir")
 CONTACT_EMAIL = os.environ.get("CHIRVIR_CONTACT_EMAIL", "")
-VERSION = "0.1.0"
+VERSION = metadata.version("chirvir")  # pyproject.toml says it once
 
 # Text rules (twitter-text): which counting config, and an optional override of its limit.
-TEXT_CONFIG = os.environ.get("CHIRVIR_TEXT_CONFIG", "v1")
-MAX_CHARS = int(os.environ["CHIRVIR_MAX_CHARS"]) if os.environ.get("CHIRVIR_MAX_CHARS") else None
+TEXT_CONFIG = _setting("CHIRVIR_TEXT_CONFIG", "v1", _one_of("v1", "v2", "v3"), "v1, v2 or v3")
+MAX_CHARS = _setting("CHIRVIR_MAX_CHARS", None, _number(int, 1), "a whole number of characters, 1 or more")
 # Accounts with more followers than this are not fanned out; readers merge their posts.
-FANOUT_LIMIT = int(os.environ.get("CHIRVIR_FANOUT_LIMIT", "2000"))
-FEED_LENGTH = int(os.environ.get("CHIRVIR_FEED_LENGTH", "800"))
-WEB_WORKERS = int(os.environ.get("CHIRVIR_WEB_WORKERS", "2"))
+FANOUT_LIMIT = _setting("CHIRVIR_FANOUT_LIMIT", 2000, _number(int, 0), "a whole number of followers, 0 or more")
+FEED_LENGTH = _setting("CHIRVIR_FEED_LENGTH", 800, _number(int, 1), "a whole number of posts, 1 or more")
+WEB_WORKERS = _setting("CHIRVIR_WEB_WORKERS", 2, _number(int, 1), "a whole number of processes, 1 or more")
 # Seconds between heartbeats on an idle stream (Mastodon's are 15 s apart).
-STREAMING_HEARTBEAT = float(os.environ.get("CHIRVIR_STREAMING_HEARTBEAT", "15"))
+STREAMING_HEARTBEAT = _setting(
+    "CHIRVIR_STREAMING_HEARTBEAT", 15.0, _number(float, 0.1), "a number of seconds, 0.1 or more"
+)
 # Seconds between checks that each open stream's token or session still lets it in: revocations
 # through the services close streams at once; this catches those that bypass them (a deleted row).
-STREAMING_RECHECK = float(os.environ.get("CHIRVIR_STREAMING_RECHECK", "60"))
-JOB_WORKERS = int(os.environ.get("CHIRVIR_JOB_WORKERS", "2"))
+STREAMING_RECHECK = _setting("CHIRVIR_STREAMING_RECHECK", 60.0, _number(float, 0.1), "a number of seconds, 0.1 or more")
+JOB_WORKERS = _setting("CHIRVIR_JOB_WORKERS", 2, _number(int, 1), "a whole number of threads, 1 or more")
+# Where `chirvir streaming` listens when it runs apart (scale-out).
+STREAMING_BIND = _setting("CHIRVIR_STREAMING_BIND", "127.0.0.1:4000", _bind, "host:port, with a port from 1 to 65535")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -104,6 +155,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chirvir.core.access_log.middleware",  # first: it times, and sees the status of, every answer
     "corsheaders.middleware.CorsMiddleware",
     "chirvir.api.ratelimit.middleware",
     "django.middleware.security.SecurityMiddleware",
@@ -256,11 +308,15 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+LOG_LEVEL = _setting(
+    "CHIRVIR_LOG_LEVEL", "INFO", _one_of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", fold=str.upper),
+    "DEBUG, INFO, WARNING, ERROR or CRITICAL",
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CHIRVIR_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # A handler of its own keeps Huey from adding another (and logging each job at INFO).
     "loggers": {"huey": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
@@ -283,16 +339,14 @@ OAUTH2_PROVIDER = {
 }
 # Who may sign up through the API: "open", "closed", or "approval" (the account waits, inactive,
 # until an operator ticks "active" in the admin).
-REGISTRATIONS = os.environ.get("CHIRVIR_REGISTRATIONS", "open").strip().lower()
-if REGISTRATIONS not in {"open", "closed", "approval"}:
-    raise ValueError(f"CHIRVIR_REGISTRATIONS is {REGISTRATIONS!r}; it must be open, closed or approval.")
+REGISTRATIONS = _setting(
+    "CHIRVIR_REGISTRATIONS", "open", _one_of("open", "closed", "approval"), "open, closed or approval"
+)
 
 # --- Rate limits of the API (chirvir/api/ratelimit.py) ---
 # Requests each caller may make to the API per window: an account, an app (its app tokens), or an
 # address for callers without a token. Mastodon's 300 per 5 minutes by default; 0 turns every
 # limit off, and with them the X-RateLimit-* headers. Sign-ups and deletes have tighter limits.
-RATE_LIMIT = int(os.environ.get("CHIRVIR_RATE_LIMIT", "300"))
-RATE_LIMIT_PERIOD = int(os.environ.get("CHIRVIR_RATE_LIMIT_PERIOD", "300"))  # seconds
-if RATE_LIMIT < 0 or RATE_LIMIT_PERIOD < 1:
-    raise ValueError("CHIRVIR_RATE_LIMIT must be 0 (off) or more, and CHIRVIR_RATE_LIMIT_PERIOD 1 second or more.")
+RATE_LIMIT = _setting("CHIRVIR_RATE_LIMIT", 300, _number(int, 0), "a whole number of requests, 0 (off) or more")
+RATE_LIMIT_PERIOD = _setting("CHIRVIR_RATE_LIMIT_PERIOD", 300, _number(int, 1), "a whole number of seconds, 1 or more")
 # --- end of rate limits ---

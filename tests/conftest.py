@@ -9,8 +9,12 @@ from chirvir.accounts import services as accounts
 from chirvir.api.counters import counters
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-PURE = {"test_text_conformance.py", "test_text_html.py", "test_text_length.py", "test_serve.py", "test_browser.py", "test_live.py"}
+# The test data the suite carries (tests/data/README.md says where each file comes from).
+DATA = ROOT / "tests" / "data"
+PURE = {
+    "test_text_conformance.py", "test_text_html.py", "test_text_length.py", "test_serve.py", "test_browser.py",
+    "test_live.py", "test_install.py",
+}
 
 
 def pytest_collection_modifyitems(items):

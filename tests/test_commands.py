@@ -1,9 +1,18 @@
 """The `chirvir` command's own subcommands, run as a person would run them."""
 
+import os
+import select
+import sqlite3
+import subprocess
+import sys
+from importlib import metadata
+
+import django
 import pytest
 from django.core.management import CommandError, call_command
 
 from chirvir.accounts.models import Account
+from tests.conftest import ROOT
 
 
 def test_createuser_makes_an_account_and_says_so(capsys):
@@ -39,3 +48,122 @@ def test_demo_builds_a_community_once(capsys):
 
 def test_the_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+# --- What an operator meets: every mistake ends in one line on stderr, never a traceback ---
+
+
+def operator_env(**settings) -> dict[str, str]:
+    """An operator's environment: the embedded default (not the test run's database or data), and `settings`."""
+    unset = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CHIRVIR_DATA_DIR"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    return {**env, "PYTHONPATH": str(ROOT), **settings}
+
+
+def run_chirvir(*args, cwd=None, **settings):
+    """`chirvir ARGS` as an operator runs it, in a process of its own."""
+    command = [sys.executable, "-m", "chirvir.cli", *args]
+    env = operator_env(**settings)
+    return subprocess.run(command, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def one_line(result) -> str:
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_version_is_chirvirs_own():
+    result = run_chirvir("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"chirvir {metadata.version('chirvir')}"
+    assert result.stdout.strip() != django.get_version()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "must"),
+    [
+        ("CHIRVIR_WEB_WORKERS", "two", "a whole number"),
+        ("CHIRVIR_JOB_WORKERS", "0", "1 or more"),
+        ("CHIRVIR_FANOUT_LIMIT", "-1", "0 or more"),
+        ("CHIRVIR_STREAMING_HEARTBEAT", "soon", "a number of seconds"),
+        ("CHIRVIR_MAX_CHARS", "1e3", "a whole number"),
+        ("CHIRVIR_TEXT_CONFIG", "v9", "v1, v2 or v3"),
+        ("CHIRVIR_REGISTRATIONS", "maybe", "open, closed or approval"),
+        ("CHIRVIR_RATE_LIMIT_PERIOD", "0", "1 or more"),
+        ("CHIRVIR_LOG_LEVEL", "loud", "DEBUG, INFO"),
+        ("CHIRVIR_DEBUG", "perhaps", "one of 1, true"),
+        ("CHIRVIR_BIND", "localhost", "host:port"),
+        ("CHIRVIR_STREAMING_BIND", "127.0.0.1:99999", "host:port"),
+    ],
+)
+def test_an_invalid_setting_stops_with_one_line_naming_it(tmp_path, name, value, must):
+    result = run_chirvir("web", CHIRVIR_DATA_DIR=str(tmp_path), **{name: value})
+    assert result.returncode == 2
+    line = one_line(result)
+    assert line.startswith(f"chirvir: {name} is {value!r}; it must be ") and must in line
+
+
+def test_a_command_on_a_data_directory_without_a_database_says_where_it_looked(tmp_path):
+    result = run_chirvir("createuser", "dina", "--password", "a long password 7", cwd=tmp_path)
+    line = one_line(result)
+    assert f"No Chirvir database at {tmp_path / 'data' / 'chirvir.sqlite3'}" in line and "chirvir migrate" in line
+    assert not (tmp_path / "data").exists(), "it left no new, empty data directory behind"
+
+
+def test_a_command_on_a_database_that_is_not_migrated_says_so(tmp_path):
+    sqlite3.connect(tmp_path / "chirvir.sqlite3").execute("CREATE TABLE something_else (x)").connection.commit()
+    line = one_line(run_chirvir("worker", CHIRVIR_DATA_DIR=str(tmp_path)))
+    assert "is not migrated" in line and "chirvir migrate" in line
+
+
+def test_a_relative_data_directory_is_resolved_once_for_every_command(tmp_path):
+    assert run_chirvir("migrate", "-v0", cwd=tmp_path, CHIRVIR_DATA_DIR="instance").returncode == 0
+    password = "a long password 7"
+    made = run_chirvir("createuser", "dina", "--password", password, cwd=tmp_path, CHIRVIR_DATA_DIR="instance")
+    assert made.returncode == 0, made.stderr
+    # The worker says where the data lives, as an absolute path, before it starts consuming.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "chirvir.cli", "worker"], cwd=tmp_path, env=operator_env(CHIRVIR_DATA_DIR="instance"),
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert select.select([worker.stdout], [], [], 60)[0], "the worker said nothing"
+        assert worker.stdout.readline().strip() == f"Data directory: {tmp_path / 'instance'}"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+
+
+def test_bench_help_lists_the_benchmarks():
+    result = run_chirvir("bench", "--help")
+    assert result.returncode == 0 and not result.stderr
+    assert "{delivery,api}" in result.stdout and "default: both" in result.stdout
+
+
+def test_bench_of_no_such_benchmark_says_which_exist():
+    line = one_line(run_chirvir("bench", "nosuch"))
+    assert "'nosuch'" in line and "delivery" in line and "api" in line
+
+
+def test_the_api_benchmark_without_wrk_says_what_to_install():
+    line = one_line(run_chirvir("bench", "api", PATH="/nonexistent"))
+    assert "needs wrk" in line
+
+
+@pytest.mark.parametrize("command", ["web", "streaming", "demo"])
+def test_options_say_their_defaults(command):
+    result = run_chirvir(command, "--help")
+    assert result.returncode == 0
+    options = result.stdout.split("options:")[1].split("--version")[0]
+    assert options.count("default:") >= 1, options
+
+
+@pytest.mark.parametrize(("level", "logged"), [(None, "True"), ("WARNING", "False"), ("debug", "True")])
+def test_chirvir_log_level_sets_whether_the_access_log_is_written(tmp_path, level, logged):
+    settings = {"CHIRVIR_LOG_LEVEL": level} if level else {}
+    check = "import logging; print(logging.getLogger('chirvir.access').isEnabledFor(logging.INFO))"
+    result = run_chirvir("shell", "--no-imports", "-c", check, CHIRVIR_DATA_DIR=str(tmp_path), **settings)
+    assert result.stdout.strip() == logged, result.stderr

@@ -9,10 +9,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+
+from tests.servers import ROOT, served_process
 
 pytestmark = pytest.mark.slow
 
@@ -131,3 +135,132 @@ def test_posting_through_the_served_api_reaches_the_home_timeline(served):
             return [s["content"] for s in json.loads(response.read())]
 
     assert wait_until(lambda: home() == ["<p>from JSON, नमस्ते</p>", "<p>from a form</p>"], 30, "the posts in home")
+
+
+# --- What an operator meets ---
+
+
+def child_pids(pid: int) -> dict[int, str]:
+    """The live children of `pid`, by command line, from /proc."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == pid:
+                children[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            pass  # the process ended while we looked
+    return children
+
+
+def token_for(base: str, env: dict, username: str) -> str:
+    """An account made as an operator makes one, and a token for it as an app gets one (OAuth)."""
+    chirvir(env, "createuser", username, "--password", "a long password 7")
+
+    def form(path: str, **fields) -> dict:
+        request = urllib.request.Request(base + path, data=urllib.parse.urlencode(fields).encode())
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    app = form("/api/v1/apps", client_name="test", redirect_uris="urn:ietf:wg:oauth:2.0:oob", scopes="read write")
+    return form(
+        "/oauth/token", grant_type="password", client_id=app["client_id"], client_secret=app["client_secret"],
+        username=username, password="a long password 7", scope="read write",
+    )["access_token"]
+
+
+def worker_pid(serve: subprocess.Popen) -> int | None:
+    return next((pid for pid, cmdline in child_pids(serve.pid).items() if "chirvir.cli worker" in cmdline), None)
+
+
+def test_a_second_serve_on_a_port_in_use_refuses_in_one_line_and_the_first_serves_on(tmp_path):
+    with served_process(tmp_path) as (base, _):
+        port = base.rsplit(":", 1)[1]
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+        env.update(CHIRVIR_DATA_DIR=str(tmp_path / "other"), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT))
+        second = subprocess.run(
+            [sys.executable, "-m", "chirvir.cli", "serve"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert second.returncode != 0
+        assert second.stderr.strip().splitlines() == [
+            f"CommandError: Cannot serve on 127.0.0.1:{port}: Address already in use. Another server (another Chirvir?)"
+            " may be using it; stop it, or choose another address (CHIRVIR_BIND)."
+        ]
+        assert not (tmp_path / "other" / "chirvir.sqlite3").exists(), "it refused before making a database"
+        for _ in range(6):  # Granian would have shared the port: requests alternating between the two
+            assert get(f"{base}/health") == (200, "OK")
+    assert f"Data directory: {tmp_path}\n" in (tmp_path / "serve.log").read_text()
+
+
+def test_a_killed_job_worker_is_started_again_and_every_accepted_post_is_delivered(tmp_path):
+    with served_process(tmp_path, CHIRVIR_RATE_LIMIT="0") as (base, serve):
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+        env.update(CHIRVIR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+        headers = {"Authorization": f"Bearer {token_for(base, env, 'poster')}"}
+
+        def post(n: int) -> str:
+            body = f"status=post+{n}".encode()
+            request = urllib.request.Request(f"{base}/api/v1/statuses", data=body, headers=headers)
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status == 200
+                return json.loads(response.read())["id"]
+
+        first_worker = wait_until(lambda: worker_pid(serve), 30, "the worker")
+        accepted = [post(n) for n in range(10)]
+        os.kill(first_worker, signal.SIGKILL)
+        # The site keeps taking posts while the worker is down and while it comes back.
+        accepted += [post(n) for n in range(10, 30)]
+        assert serve.poll() is None
+        wait_until(lambda: worker_pid(serve) not in {None, first_worker}, 60, "a new worker")
+        accepted += [post(n) for n in range(30, 40)]
+
+        def home() -> list[str]:
+            request = urllib.request.Request(f"{base}/api/v1/timelines/home?limit=40", headers=headers)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return [s["id"] for s in json.loads(response.read())]
+
+        assert wait_until(lambda: sorted(home()) == sorted(accepted), 150, "every accepted post in home")
+    assert "chirvir worker ended (exit -9); starting it again in 1 s" in (tmp_path / "serve.log").read_text()
+
+
+@pytest.mark.skipif(
+    urlsplit(os.environ.get("DATABASE_URL", "")).scheme.startswith("postgres"),
+    reason="on PostgreSQL the database is backed up with pg_dump; `chirvir backup` copies the embedded SQLite files",
+)
+def test_a_backup_taken_while_serving_restores_into_a_server_that_has_the_data(tmp_path):
+    live, copy = tmp_path / "live", tmp_path / "backup"
+    live.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(CHIRVIR_DATA_DIR=str(live), PYTHONPATH=str(ROOT))
+    with served_process(live) as (base, _):
+        headers = {"Authorization": f"Bearer {token_for(base, env, 'keeper')}"}
+        request = urllib.request.Request(f"{base}/api/v1/statuses", data=b"status=kept+safe", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status_id = json.loads(response.read())["id"]
+        out = chirvir(env, "backup", str(copy))  # while the server runs
+        assert f"Backed up {live} to {copy}" in out
+    assert "GET /health 200 " in (live / "serve.log").read_text()  # the access log, at INFO by default
+    assert {"chirvir.sqlite3", "jobs.sqlite3", "secret_key"} <= {p.name for p in copy.iterdir()}
+    assert not [p.name for p in copy.iterdir() if p.name.endswith(("-wal", "-shm"))]
+    (copy / "serve.log").unlink()  # the live server's log came along; the restored one writes its own
+    restored = tmp_path / "restored"
+    copy.rename(restored)  # restoring is making the copy the data directory
+    with served_process(restored) as (base, _):
+        request = urllib.request.Request(f"{base}/api/v1/statuses/{status_id}", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert json.loads(response.read())["content"] == "<p>kept safe</p>"
+        request = urllib.request.Request(f"{base}/api/v1/accounts/verify_credentials", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert json.loads(response.read())["username"] == "keeper"
+
+
+def test_a_backup_refuses_a_destination_that_is_not_new(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(CHIRVIR_DATA_DIR=str(tmp_path / "live"), PYTHONPATH=str(ROOT))
+    chirvir(env, "migrate", "-v0")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "something").write_text("")
+    for dest in (tmp_path / "full", tmp_path / "live" / "inside"):
+        command = [sys.executable, "-m", "chirvir.cli", "backup", str(dest)]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode != 0 and len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -1,15 +1,14 @@
 """chirvir.core.text against twitter-text's conformance suite: every case of
-extract.yml and validate.yml, read at run time from shared/conformance/twitter-text
-beside the repository (see its README.md for the origin and which config applies)."""
-
-from pathlib import Path
+extract.yml and validate.yml, read at run time from tests/data/twitter-text (tests/data/README.md
+gives their origin, licence and which config applies)."""
 
 import pytest
 import yaml
 
 from chirvir.core import text
+from tests.conftest import DATA
 
-SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "twitter-text"
+SUITE = DATA / "twitter-text"
 
 # Cases we knowingly fail, "section: description" -> reason. Each is a strict xfail.
 KNOWN_FAILURES: dict[str, str] = {}

@@ -9,7 +9,7 @@ from chirvir.core.errors import Invalid, NotFound
 from chirvir.notifications.models import Notification
 from chirvir.statuses import services
 from chirvir.statuses.models import AccountConversation, Mention, Status, Tag, Visibility
-from tests.conftest import SHARED, fresh
+from tests.conftest import DATA, fresh
 
 SEEDS = {
     "hindi": "000_ccb8ca9c76c8e4b6.txt",
@@ -21,7 +21,7 @@ SEEDS = {
 
 def seed_text(language: str, length: int) -> str:
     """The first `length` code points of a seed text, as one line without entities."""
-    body = unicodedata.normalize("NFC", (SHARED / "seeds" / SEEDS[language]).read_text())
+    body = unicodedata.normalize("NFC", (DATA / "seeds" / SEEDS[language]).read_text())
     body = regex.sub(r"[@#$＠＃]", "", regex.sub(r"\s+", " ", body)).strip()
     # The first slice of exactly `length` code points with no space at either end.
     cut = next(body[i : i + length] for i in range(len(body)) if body[i : i + length] == body[i : i + length].strip())

@@ -72,7 +72,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--live", action="store_true", help="keep posting every few seconds")
-        parser.add_argument("--interval", type=float, default=5.0, help="seconds between live posts")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="seconds between live posts (default: %(default)s)"
+        )
 
     def handle(self, *args, live, interval, **options):
         people = self._people()

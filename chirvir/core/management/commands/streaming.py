@@ -1,22 +1,22 @@
 """`chirvir streaming`: the live streaming server alone, for scale-out (S of these behind the
 proxy that routes /api/v1/streaming to them)."""
 
-import os
-import sys
-
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from chirvir.core.management.commands.web import split_bind
+from chirvir.core.management.commands.web import refuse_if_taken, serve_with_granian, split_bind
 
 
 class Command(BaseCommand):
     help = "Serve the streaming API (WebSocket and SSE) alone."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=os.environ.get("CHIRVIR_STREAMING_BIND", "127.0.0.1:4000"))
+        parser.add_argument(
+            "--bind", default=settings.STREAMING_BIND, help="host:port (CHIRVIR_STREAMING_BIND; default: %(default)s)"
+        )
 
     def handle(self, *args, bind, **options):
+        refuse_if_taken(bind)
         host, port = split_bind(bind)
-        argv = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", host, "--port", port]
-        argv += ["--log-level", "warning", "chirvir.streaming.app:app"]
-        os.execv(sys.executable, argv)
+        serve_with_granian(["--interface", "asgi", "--host", host, "--port", port, "--respawn-failed-workers",
+                            "--log-level", "warning", "chirvir.streaming.app:app"])

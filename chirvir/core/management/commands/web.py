@@ -2,10 +2,13 @@
 (ASGI); `--wsgi` serves Django alone, for scale-out behind a proxy that sends streaming apart."""
 
 import os
+import socket
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from chirvir.core import database
 
 
 def split_bind(bind: str) -> tuple[str, str]:
@@ -13,21 +16,51 @@ def split_bind(bind: str) -> tuple[str, str]:
     return host or "127.0.0.1", port
 
 
+def refuse_if_taken(bind: str) -> None:
+    """Stop, in one line, when something already listens on `bind`. Granian binds with SO_REUSEPORT,
+    so a second server would share the port with the first (requests alternating between two
+    instances) instead of failing; a plain bind of our own finds the listener first."""
+    host, port = split_bind(bind)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), int(port), type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart may follow a stop at once
+            probe.bind(address)
+    except OSError as e:
+        raise CommandError(
+            f"Cannot serve on {bind}: {e.strerror or e}. Another server (another Chirvir?) may be using it;"
+            " stop it, or choose another address (CHIRVIR_BIND)."
+        ) from None
+
+
+def serve_with_granian(argv: list[str]) -> None:
+    """Become Granian (so that signals reach it), after saying where the data lives."""
+    sys.stdout.write(database.describe() + "\n")
+    sys.stdout.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "granian", *argv])
+
+
 class Command(BaseCommand):
     help = "Serve Chirvir over HTTP with Granian."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default=settings.BIND, help="host:port (CHIRVIR_BIND)")
-        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS, help="processes (CHIRVIR_WEB_WORKERS)")
-        parser.add_argument("--wsgi", action="store_true", help="Django only, WSGI (scale-out)")
+        parser.add_argument("--bind", default=settings.BIND, help="host:port (CHIRVIR_BIND; default: %(default)s)")
+        parser.add_argument(
+            "--workers", type=int, default=settings.WEB_WORKERS,
+            help="processes (CHIRVIR_WEB_WORKERS; default: %(default)s)",
+        )
+        parser.add_argument(
+            "--wsgi", action="store_true", help="Django only, WSGI (scale-out; default: ASGI with streaming)"
+        )
 
     def handle(self, *args, bind, workers, wsgi, **options):
+        refuse_if_taken(bind)
         host, port = split_bind(bind)
         target, interface = ("chirvir.wsgi:application", "wsgi") if wsgi else ("chirvir.asgi:application", "asgi")
-        argv = [sys.executable, "-m", "granian", "--interface", interface, "--host", host, "--port", port]
-        # A client that has not sent its headers within the request timeout is dropped (Granian
-        # takes milliseconds, at most a minute); the body's deadline is chirvir/asgi.py's.
+        # Granian starts a worker again when one dies, rather than serving on with fewer. A client
+        # that has not sent its headers within the request timeout is dropped (Granian takes
+        # milliseconds, at most a minute); the body's deadline is chirvir/asgi.py's.
         header_timeout = min(max(int(settings.REQUEST_TIMEOUT * 1000), 1), 60_000)
+        argv = ["--interface", interface, "--host", host, "--port", port, "--workers", str(workers)]
         argv += ["--http1-header-read-timeout", str(header_timeout)]
-        argv += ["--workers", str(workers), "--log-level", "warning", target]
-        os.execv(sys.executable, argv)
+        serve_with_granian([*argv, "--respawn-failed-workers", "--log-level", "warning", target])
