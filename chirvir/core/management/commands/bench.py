@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "benchmark", nargs="?", choices=BENCHMARKS, help="which one (default: both, with defaults)"
+            "benchmark", nargs="?", choices=BENCHMARKS, help="which one (default: all of them, with defaults)"
         )
         parser.add_argument(
             "options", nargs=argparse.REMAINDER, help="the benchmark's own (`chirvir bench NAME --help`)"
