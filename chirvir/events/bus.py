@@ -31,6 +31,7 @@ MAX_GAPS = 1000
 # The keys events go out under, one per audience a stream listens to. Every account is local,
 # so public:local and hashtag:local streams listen to the same keys as public and hashtag.
 PUBLIC = "public"
+PUBLIC_MEDIA = "public:media"  # public posts with media, which the media streams listen to
 
 
 def home(account_id: int) -> str:

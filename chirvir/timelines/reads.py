@@ -3,11 +3,12 @@ account's posts, public, hashtag, mentions, likes and bookmarks, each one filter
 audience gate. Where posts go on write is timelines/delivery.py."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow
 from chirvir.core.paging import Page, paginate, read_kept
+from chirvir.media.models import MediaAttachment
 from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility
 from chirvir.timelines.delivery import posts_of, rebuild_home
 from chirvir.timelines.feeds import feed_store
@@ -69,6 +70,12 @@ def _statuses(viewer: audience.Viewer):
     return (
         Status.objects.filter(audience.visible_q(viewer)).gated().select_related("in_reply_to_account")
     )
+
+
+def _with_media(qs, only_media: bool):
+    """Only the statuses that carry media, when asked (Mastodon's `only_media`)."""
+    return qs.filter(Exists(MediaAttachment.objects.filter(status=OuterRef("pk")))) if only_media else qs
+
 def account_statuses(
     viewer_account: Account | None,
     author: Account,
@@ -77,9 +84,10 @@ def account_statuses(
     exclude_replies: bool = False,
     exclude_reblogs: bool = False,
     pinned: bool = False,
+    only_media: bool = False,
 ) -> list[Status]:
     """An account's posts as a viewer may see them: with or without replies and reposts, or only
-    those it pinned. Direct messages are not part of a profile."""
+    those it pinned, or only those with media. Direct messages are not part of a profile."""
     viewer = audience.Viewer.of(viewer_account)
     if not audience.may_see_posts_of(viewer, author):
         return []
@@ -90,23 +98,26 @@ def account_statuses(
         qs = qs.filter(reblog__isnull=True)
     if pinned:
         qs = qs.filter(pins__account=author)
-    return _read(viewer, qs, page)
+    return _read(viewer, _with_media(qs, only_media), page)
 
 
-def public(viewer_account: Account | None, page: Page = Page()) -> list[Status]:
-    """Everyone's public posts (not reposts), without the viewer's muted accounts."""
+def public(viewer_account: Account | None, page: Page = Page(), *, only_media: bool = False) -> list[Status]:
+    """Everyone's public posts (not reposts), without the viewer's muted accounts; or only those
+    with media."""
     viewer = audience.Viewer.of(viewer_account)
     qs = _statuses(viewer).filter(visibility=Visibility.PUBLIC, reblog__isnull=True)
     qs = qs.exclude(account_id__in=viewer.muting)
-    return _read(viewer, qs, page)
+    return _read(viewer, _with_media(qs, only_media), page)
 
 
-def hashtag(viewer_account: Account | None, name: str, page: Page = Page()) -> list[Status]:
-    """Public posts carrying a hashtag, however its case was written."""
+def hashtag(
+    viewer_account: Account | None, name: str, page: Page = Page(), *, only_media: bool = False
+) -> list[Status]:
+    """Public posts carrying a hashtag, however its case was written (or only those with media)."""
     viewer = audience.Viewer.of(viewer_account)
     tagged = StatusTag.objects.filter(tag__name=Tag.key(name)).values("status_id")
     qs = _statuses(viewer).filter(id__in=tagged, visibility=Visibility.PUBLIC).exclude(account_id__in=viewer.muting)
-    return _read(viewer, qs, page)
+    return _read(viewer, _with_media(qs, only_media), page)
 
 
 def mentions(account: Account, page: Page = Page()) -> list[Status]:

@@ -1,3 +1,3 @@
 """The media tests upload as a client app does: the API tests' token fixtures."""
 
-from tests.api.conftest import api_client, as_alice, oauth_app, token_for  # noqa: F401
+from tests.api.conftest import api_client, as_alice, as_bob, mastodon_for, oauth_app, token_for  # noqa: F401

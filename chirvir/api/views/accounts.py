@@ -47,8 +47,6 @@ def detail(request, params, account_id):
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
 def statuses(request, params, account_id):
     author = services.get_account(account_id)
-    if params.boolean("only_media"):
-        return json_response([])  # Chirvir has no media yet
     found = timelines.account_statuses(
         request.account,
         author,
@@ -56,6 +54,7 @@ def statuses(request, params, account_id):
         exclude_replies=params.boolean("exclude_replies"),
         exclude_reblogs=params.boolean("exclude_reblogs"),
         pinned=params.boolean("pinned"),
+        only_media=params.boolean("only_media"),
     )
     if tagged := params.text("tagged"):
         key = Tag.key(tagged.lstrip("#"))

@@ -37,7 +37,7 @@ def _statuses_configuration() -> dict:
     config = text_config()
     return {
         "max_characters": config.max_weighted_length,
-        "max_media_attachments": 4,
+        "max_media_attachments": media.MAX_ATTACHMENTS,
         "characters_reserved_per_url": config.transformed_url_length,
     }
 
