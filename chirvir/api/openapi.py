@@ -180,7 +180,7 @@ STATUSES_CONFIGURATION = closed(
 )
 MEDIA_CONFIGURATION = {
     "supported_mime_types": array(STRING),
-    **{name: COUNT for name in instance.MEDIA},
+    **{name: COUNT for name in media_rules.limits()},
 }
 POLLS_CONFIGURATION = closed({name: COUNT for name in instance.POLLS})
 

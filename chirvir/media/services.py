@@ -95,11 +95,11 @@ def upload_media(owner: Account, upload, *, description: str = "", focus: str | 
     )
     if wait:
         process_media(media.id)
-        media.refresh_from_db()
     else:
         from chirvir.media.tasks import processing_job  # the job module imports this one
 
         transaction.on_commit(lambda: processing_job(media.id))
+    media.refresh_from_db()  # as it is now: a job that runs at once may have processed it
     return media
 
 

@@ -20,7 +20,7 @@ HEADERS = {
     "Content-Security-Policy": "default-src 'none'; sandbox",
 }
 # Folders and names as storage writes them; a segment never starts with a dot, so no "..".
-NAME = re.compile(r"(?:[\w-][\w.-]*/)*[\w-][\w.-]*\.(?P<extension>[a-z]+)")
+NAME = re.compile(r"(?:[\w-][\w.-]*/)*[\w-][\w.-]*\.(?P<extension>[a-z0-9]+)")
 
 
 @require_safe

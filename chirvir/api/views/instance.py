@@ -9,19 +9,11 @@ from django.views.decorators.http import require_GET
 from chirvir.api.base import api, json_response
 
 from chirvir.accounts.models import Account
-from chirvir.media import images
+from chirvir.media import services as media
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 
 MASTODON_VERSION = "4.2.0"
-SUPPORTED_MIME_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
-MEDIA = {
-    "image_size_limit": images.MAX_BYTES,
-    "image_matrix_limit": images.MAX_PIXELS,
-    "video_size_limit": 0,
-    "video_frame_rate_limit": 0,
-    "video_matrix_limit": 0,
-}
 POLLS = {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746}
 
 
@@ -40,6 +32,11 @@ def _statuses_configuration() -> dict:
         "max_media_attachments": media.MAX_ATTACHMENTS,
         "characters_reserved_per_url": config.transformed_url_length,
     }
+
+
+def _media_configuration() -> dict:
+    """Exactly the types and limits uploads are taken with (video only where ffmpeg is)."""
+    return {"supported_mime_types": media.supported_mime_types(), **media.limits()}
 
 
 def _languages() -> list[str]:
@@ -78,7 +75,7 @@ def instance_v1(request):
             "configuration": {
                 "accounts": {"max_featured_tags": 0},
                 "statuses": _statuses_configuration(),
-                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, **MEDIA},
+                "media_attachments": _media_configuration(),
                 "polls": POLLS,
             },
             "contact_account": None,
@@ -115,7 +112,7 @@ def instance_v2(request):
                     "profile_field_value_limit": 0,
                 },
                 "statuses": _statuses_configuration(),
-                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, "description_limit": 1500, **MEDIA},
+                "media_attachments": {**_media_configuration(), "description_limit": media.MAX_DESCRIPTION},
                 "polls": POLLS,
                 "translation": {"enabled": False},
                 "timelines_access": {
