@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chirvir.core.errors import DomainError, NotFound
+from chirvir.media import services as media
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Visibility
 from chirvir.web.forms import ComposeForm, MessageForm
@@ -25,8 +26,15 @@ def _post(request, form) -> None:
     body, visibility = data["status"], data.get("visibility")
     if "to" in data:
         body, visibility = f"@{data['to'].strip().lstrip('@')} {body}", Visibility.DIRECT
+    media_ids = []
+    if data.get("media"):  # written again (and so checked) before the post
+        media_ids = [media.upload_media(request.user, data["media"], description=data.get("description", "")).id]
     return statuses.post_status(
-        request.user, body, visibility=visibility, in_reply_to_id=data.get("in_reply_to_id") or None
+        request.user,
+        body,
+        visibility=visibility,
+        in_reply_to_id=data.get("in_reply_to_id") or None,
+        media_ids=media_ids,
     )
 
 
@@ -34,7 +42,7 @@ def _post(request, form) -> None:
 @require_POST
 def compose(request):
     form_class = MessageForm if "to" in request.POST else ComposeForm
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     status = None
     if form.is_valid():
         try:
