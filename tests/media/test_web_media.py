@@ -7,6 +7,7 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from chirvir.accounts import services as accounts
 from chirvir.statuses.models import Status
 from tests.media.clips import clip, needs_ffmpeg
 from tests.media.test_attachments import png
@@ -55,3 +56,12 @@ def test_a_video_plays_in_the_timeline(alice, tmp_path):
     page = Client().get(f"/@{alice.username}").content.decode()
     assert f'poster="/media/{media.thumbnail.name}"' in page
     assert f'<source src="/media/{media.file.name}" type="video/mp4">' in page and "<video" in page
+
+
+def test_the_compose_box_says_why_in_the_accounts_language(alice):
+    accounts.update_profile(alice, language="kk")
+    refused = signed_in(alice).post("/compose", {"status": "", "media": SimpleUploadedFile("a.png", b"<html>")})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "Сурет немесе бейне" in page and "Көре алмайтындар үшін сипаттаңыз" in page
+    assert "Сурет: PNG, JPEG, GIF немесе WebP пішіміндегі сурет болуы керек." in page
