@@ -101,3 +101,25 @@ def test_the_instance_document_offers_what_uploads_take(as_alice):
     assert v1["statuses"]["max_media_attachments"] == 4
     too_big = upload(as_alice, "big.mp4", b"\x00\x00\x00\x20ftypisom" + b"\x00" * (media["video_size_limit"] + 1))
     assert too_big.status_code == 422 and "smaller than 32 MB" in too_big.json()["error"]
+
+
+@needs_ffmpeg
+def test_a_playlist_dressed_as_a_video_never_reaches_ffmpeg(as_alice, alice):
+    """ffmpeg would follow an HLS playlist or a concat list to other files; by its bytes this is
+    neither a video nor a picture, so it is refused before ffmpeg sees it."""
+    playlist = b"#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n"
+    for name in ("clip.mp4", "clip.m3u8"):
+        refused = upload(as_alice, name, playlist)
+        assert refused.status_code == 422 and "must be a PNG, JPEG, GIF or WebP image" in refused.json()["error"]
+    assert not MediaAttachment.objects.filter(account=alice).exists()
+
+
+@needs_ffmpeg
+def test_a_range_past_the_end_is_refused(as_alice, tmp_path):
+    media = upload(as_alice, "a.mp4", clip(tmp_path, "a.mp4", size="160x120")).json()
+    path = re.sub(r"^https?://[^/]+", "", media["url"])
+    size = len(served(Client(), media["url"])[1])
+    past = Client().get(path, HTTP_RANGE=f"bytes={size}-")
+    assert past.status_code == 416 and past["Content-Range"] == f"bytes */{size}"
+    tail = Client().get(path, HTTP_RANGE="bytes=-10")
+    assert tail.status_code == 206 and tail["Content-Range"] == f"bytes {size - 10}-{size - 1}/{size}"
