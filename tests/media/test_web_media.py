@@ -31,9 +31,24 @@ def test_a_photo_posted_from_the_compose_box_shows_with_its_alt_text(alice):
     page = Client().get("/public").content.decode()
     image = re.search(r'<a class="media-item" href="([^"]+)"[^>]*><img src="([^"]+)" alt="Boats at dawn"', page)
     assert image, page
-    assert image[1] == f"/media/{media.file.name}" and image[2] == f"/media/{media.thumbnail.name}"
-    full, body = served(Client(), image[1])
+    status = media.status
+    assert image[1] == f"/@alice/{status.id}/media/{media.id}" and image[2] == f"/media/{media.thumbnail.name}"
+    full_size = Client().get(image[1]).content.decode()
+    assert f'<img src="/media/{media.file.name}" alt="Boats at dawn"' in full_size
+    assert "<figcaption dir=\"auto\">Boats at dawn</figcaption>" in full_size
+    full, body = served(Client(), f"/media/{media.file.name}")
     assert full["Content-Type"] == "image/jpeg" and b"Exif" not in body
+
+
+def test_the_full_size_page_keeps_to_the_posts_audience(alice, bob):
+    browser = signed_in(alice)
+    photo = SimpleUploadedFile("a.png", png())
+    browser.post("/compose", {"status": "for friends", "visibility": "private", "media": photo})
+    [media] = Status.objects.get(text="for friends").media_attachments.all()
+    path = f"/@alice/{media.status_id}/media/{media.id}"
+    assert browser.get(path).status_code == 200
+    assert Client().get(path).status_code == 404 and signed_in(bob).get(path).status_code == 404
+    assert browser.get(f"/@bob/{media.status_id}/media/{media.id}").status_code == 404
 
 
 def test_a_picture_needs_no_words_but_a_page_named_png_is_refused(alice):

@@ -114,6 +114,19 @@ def thread(request, username, status_id):
     )
 
 
+def media_page(request, username, status_id, media_id):
+    """A post's picture at full size, with its description, on a page of the site's own."""
+    viewer = request.user if request.user.is_authenticated else None
+    try:
+        status = statuses.get_status(viewer, status_id)
+    except DomainError:
+        return not_found(request, _("That post does not exist or is not visible to you."))
+    media = status.media_attachments.filter(id=media_id, type="image").first()
+    if media is None or status.account.username.lower() != username.lower():
+        return not_found(request, _("That media does not exist."))
+    return render(request, "web/media.html", {"status": status, "media": media})
+
+
 def _changed(request, status_id):
     """After an action: the post's fragment again for htmx, else back to the page."""
     if is_htmx(request):
