@@ -32,7 +32,9 @@ class ComposeForm(forms.Form):
     in_reply_to_id = forms.CharField(required=False, widget=forms.HiddenInput)
     # Checked by its bytes by chirvir.media; `accept` only helps the file picker.
     media = forms.FileField(
-        label=_("Picture or video"), required=False, widget=forms.FileInput(attrs={"accept": ",".join(media.supported_mime_types())})
+        label=_("Picture or video"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ",".join(media.supported_mime_types())}),
     )
     description = forms.CharField(
         label=_("Describe it for people who cannot see it"),
