@@ -89,6 +89,18 @@ def encode_attachment(upload) -> Attachment:
     return Attachment(_write(picture, written_as, ATTACHMENT), preview, blurhash.encode(small))
 
 
+def is_animated(upload) -> bool:
+    """Whether an upload is a GIF of more than one frame (media turn those into silent video)."""
+    upload.seek(0)
+    try:
+        with Image.open(io.BytesIO(upload.read(MAX_BYTES + 1)), formats=("GIF",)) as image:
+            return getattr(image, "n_frames", 1) > 1
+    except Exception:  # not a GIF, or not one Pillow can count: the picture rules decide
+        return False
+    finally:
+        upload.seek(0)
+
+
 def _decode(upload, use: Use) -> tuple[Image.Image, str]:
     """The checked pixels of an upload fitted to the use's box, and the format to write them in."""
     field = use.label

@@ -48,9 +48,10 @@ def upload_media(owner: Account, upload, *, description: str = "", focus: str | 
     """Take an uploaded file as one of the owner's media, free for a post. What it is comes from
     its bytes alone: a JPEG, PNG, GIF or WebP picture is written again at once (images.py: EXIF
     and GPS dropped, turned upright, at most 1920 px, a 640 px preview and its blurhash); an MP4
-    or WebM video or an MP3, Ogg, WAV or FLAC sound is checked by ffprobe at once and written
-    again by ffmpeg (video.py) before this returns, or with `wait=False` by a job after commit,
-    until which its file is empty. Invalid for anything else, and past any limit."""
+    or WebM video, an animated GIF (as `gifv`, where ffmpeg is) or an MP3, Ogg, WAV or FLAC
+    sound is checked by ffprobe at once and written again by ffmpeg (video.py) before this
+    returns, or with `wait=False` by a job after commit, until which its file is empty. Invalid
+    for anything else, and past any limit."""
     description = _description(description)
     focus_x, focus_y = _focus(focus)
     if upload is None:
@@ -58,6 +59,8 @@ def upload_media(owner: Account, upload, *, description: str = "", focus: str | 
     upload.seek(0)
     container = video.container(upload.read(16))
     upload.seek(0)
+    if container is None and upload.size <= images.MAX_BYTES and video.available() and images.is_animated(upload):
+        container = "gif"  # played as a silent looping video, as Mastodon's gifv
     if container is None:
         picture = images.encode_attachment(upload)
         return MediaAttachment.objects.create(
@@ -87,7 +90,7 @@ def upload_media(owner: Account, upload, *, description: str = "", focus: str | 
             original = default_storage.save(f"incoming/{secrets.token_hex(16)}.{container}.upload", File(kept))
     media = MediaAttachment.objects.create(
         account=owner,
-        type=MediaType.VIDEO if found.kind == "video" else MediaType.AUDIO,
+        type=MediaType.GIFV if container == "gif" else MediaType.VIDEO if found.kind == "video" else MediaType.AUDIO,
         original=original,
         description=description,
         focus_x=focus_x,

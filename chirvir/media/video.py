@@ -20,7 +20,7 @@ MAX_FRAME_RATE = 60
 MAX_SECONDS = 300
 # What ffmpeg is told to read each recognised container as. Naming the demuxer keeps ffmpeg from
 # guessing, and from formats that open other files or URLs (playlists, concat lists).
-CONTAINERS = {"mp4": "mov", "webm": "matroska", "mp3": "mp3", "ogg": "ogg", "wav": "wav", "flac": "flac"}
+CONTAINERS = {"mp4": "mov", "webm": "matroska", "mp3": "mp3", "ogg": "ogg", "wav": "wav", "flac": "flac", "gif": "gif"}
 VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm")
 AUDIO_TYPES = ("audio/mpeg", "audio/mp3", "audio/ogg", "audio/wav", "audio/flac", "audio/x-flac")
 # What /media/ serves of what is written here.

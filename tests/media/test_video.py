@@ -123,3 +123,16 @@ def test_a_range_past_the_end_is_refused(as_alice, tmp_path):
     assert past.status_code == 416 and past["Content-Range"] == f"bytes */{size}"
     tail = Client().get(path, HTTP_RANGE="bytes=-10")
     assert tail.status_code == 206 and tail["Content-Range"] == f"bytes {size - 10}-{size - 1}/{size}"
+
+
+@needs_ffmpeg
+def test_an_animated_gif_becomes_a_silent_looping_video(as_alice):
+    frames = [Image.new("RGB", (64, 48), colour) for colour in ("red", "green", "blue", "white")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    media = upload(as_alice, "dance.gif", out.getvalue()).json()
+    assert media["type"] == "gifv" and media["url"].endswith(".mp4") and media["preview_url"].endswith(".jpg")
+    assert (media["meta"]["width"], media["meta"]["height"]) == (64, 48)
+    still = io.BytesIO()
+    frames[0].save(still, "GIF")
+    assert upload(as_alice, "still.gif", still.getvalue()).json()["type"] == "image"  # one frame: a picture
