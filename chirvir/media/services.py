@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import ExifTags, Image
+from PIL import Image
 
 from chirvir.media.blurhash import ALPHABET
 from chirvir.media.models import MediaAttachment
