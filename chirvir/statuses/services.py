@@ -165,8 +165,8 @@ def post_status(
 ) -> Status:
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
     it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS); it may be empty when the post has media (the
-    author's own uploads, by chirvir.media's rules: at most four). Mentions notify those who may see the post;
-    hashtags are recorded; a direct message reaches the accounts it mentions and joins their
+    author's own uploads, by chirvir.media's rules: at most four). Mentions notify those who may
+    see the post; hashtags are recorded; a direct message reaches the accounts it mentions and joins their
     conversation. Stored in one transaction, marked undelivered; delivery is a job. The same
     idempotency key from the same author within an hour returns the first post."""
     idempotency_key = (idempotency_key or "")[:200]

@@ -82,7 +82,8 @@ def stream_keys(route: Route, recipients: list[int]) -> list[str]:
     """The live streams that may show a status (chirvir/events): its home recipients' and, for a
     public post that is not a repost, the public stream and those of its hashtags, as Mastodon's
     public timelines take them, and the public media stream for one with media. Each subscriber
-    of a stream is then shown only what the audience gate lets it see (a protected account's public post reaches its followers there)."""
+    of a stream is then shown only what the audience gate lets it see (a protected account's
+    public post reaches its followers there)."""
     keys = [events.home(account_id) for account_id in recipients]
     if route.visibility == Visibility.PUBLIC and route.reblog_author_id is None:
         keys += [events.PUBLIC, *(events.hashtag(name) for name in route.tags)]
