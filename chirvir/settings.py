@@ -284,6 +284,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+if _media_origin := os.environ.get("CHIRVIR_S3_PUBLIC_URL", "").strip().rstrip("/"):
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"].setdefault(_directive, ["'self'"]).append(_media_origin)
 
 # Mail (password resets): an SMTP server named by CHIRVIR_SMTP_URL (smtp://user:pass@host:port,
 # smtps:// for TLS), else each message is written as a file under the data directory.
@@ -305,6 +308,28 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads go through Django's storage API: files under MEDIA_ROOT, or with CHIRVIR_S3_BUCKET an
+# S3-compatible store through django-storages (`pip install ".[s3]"`; boto3 reads AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY itself). Whoever serves the bucket's files must send the headers
+# /media/ sends (docs/decisions.md); the pages' policy lets pictures and video come from it.
+if S3_BUCKET := os.environ.get("CHIRVIR_S3_BUCKET", "").strip():
+    S3_PUBLIC_URL = os.environ.get("CHIRVIR_S3_PUBLIC_URL", "").strip().rstrip("/")  # e.g. a CDN before it
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": os.environ.get("CHIRVIR_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("CHIRVIR_S3_REGION") or None,
+                "custom_domain": urlsplit(S3_PUBLIC_URL).netloc or None,
+                "url_protocol": f"{urlsplit(S3_PUBLIC_URL).scheme or 'https'}:",
+                "querystring_auth": False,  # names are random and public, as under /media/
+                "file_overwrite": False,
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,7 +11,8 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import oauth, registration, search, statuses, timelines
+from chirvir.api.views import media, oauth, registration, search, statuses, timelines
+from chirvir.media import services as media_rules
 from chirvir.notifications.models import Marker, NotificationType
 from chirvir.oauth import services as oauth_services
 from chirvir.oauth.provider import GRANT_TYPES
@@ -32,7 +33,7 @@ HTML = {"type": "string", "contentMediaType": "text/html"}
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 HASHTAG = {"type": "string", "minLength": 1}
-# A list Mastodon fills and Chirvir always sends empty (no custom emoji, media, polls, rules...).
+# A list Mastodon fills and Chirvir always sends empty (no custom emoji, polls, rules...).
 NOTHING = {"type": "array", "maxItems": 0}
 EMPTY = {"type": "object", "maxProperties": 0}
 
@@ -102,6 +103,32 @@ ACCOUNT = closed(
     },
     optional=("suspended",),
 )
+DIMENSIONS = closed({"width": COUNT, "height": COUNT, "size": STRING, "aspect": {"type": "number"}})
+MEDIA_ATTACHMENT = closed(
+    {
+        "id": ID,
+        "type": enum(["image", "gifv", "video", "audio"]),
+        "url": {**nullable(URL), "description": "Null while a video or audio file is being processed."},
+        "preview_url": {**nullable(URL), "description": "The preview: a picture's smaller copy, a video's poster."},
+        "remote_url": NULL,
+        "preview_remote_url": NULL,
+        "text_url": NULL,
+        "meta": {
+            "type": "object",
+            "description": "`original` and `small` (width, height, size, aspect); a picture's `focus` (x, y); "
+            "a video's or sound's `length` and `duration`, a video's `fps`, `width` and `height`.",
+            "properties": {
+                "original": {"type": "object"},
+                "small": DIMENSIONS,
+                "focus": closed({"x": {"type": "number"}, "y": {"type": "number"}}),
+                "length": STRING,
+                "duration": {"type": "number"},
+            },
+        },
+        "description": {**nullable(STRING), "maxLength": media_rules.MAX_DESCRIPTION, "description": "Alt text."},
+        "blurhash": nullable(STRING),
+    }
+)
 STATUS = closed(
     {
         "id": ID,
@@ -114,7 +141,7 @@ STATUS = closed(
         "sensitive": BOOLEAN,
         "spoiler_text": STRING,
         "language": nullable(STRING),
-        "media_attachments": NOTHING,
+        "media_attachments": {**array(ref("MediaAttachment")), "maxItems": media_rules.MAX_ATTACHMENTS},
         "mentions": array(closed({"id": ID, "username": STRING, "acct": STRING, "url": URL})),
         "tags": array(closed({"name": STRING, "url": URL})),
         "emojis": NOTHING,
@@ -156,7 +183,7 @@ STATUSES_CONFIGURATION = closed(
 )
 MEDIA_CONFIGURATION = {
     "supported_mime_types": array(STRING),
-    **{name: COUNT for name in instance.MEDIA},
+    **{name: COUNT for name in media_rules.limits()},
 }
 POLLS_CONFIGURATION = closed({name: COUNT for name in instance.POLLS})
 
@@ -192,6 +219,7 @@ SCHEMAS = {
         ACCOUNT, {"mute_expires_at": {**nullable(DATETIME), "description": "When the mute ends; null: when unmuted."}}
     ),
     "Status": STATUS,
+    "MediaAttachment": MEDIA_ATTACHMENT,
     "DeletedStatus": extended(STATUS, {"text": {**STRING, "description": "The post as written, to redraft it."}}),
     "StatusEdit": closed(
         {
@@ -434,7 +462,7 @@ def paging(default: int) -> list[dict]:
 PUBLIC_FILTERS = [
     query("local", BOOLEAN, "Only local posts (all posts are local)."),
     query("remote", BOOLEAN, "Only remote posts (there are none)."),
-    query("only_media", BOOLEAN, "Only posts with media (there are none yet)."),
+    query("only_media", BOOLEAN, "Only posts with media."),
 ]
 
 
@@ -486,6 +514,18 @@ def op(
         "responses": responses,
         "token_required": token_required,
     }
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+MEDIA_IDS = {**array(ID), "maxItems": media_rules.MAX_ATTACHMENTS}
+MEDIA_FIELDS = {
+    "description": {**STRING, "maxLength": media_rules.MAX_DESCRIPTION, "description": "Alt text."},
+    "focus": {**STRING, "description": "The focal point, `x,y` from -1.0 to 1.0 each."},
+}
+MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file",))
 
 
 def answer(content_type: str, description: str) -> dict:
@@ -588,7 +628,7 @@ def _operations() -> dict:
                 query("exclude_reblogs", BOOLEAN, "Leave out reposts."),
                 query("tagged", STRING, "Only posts with this hashtag."),
                 query("pinned", BOOLEAN, "Only the posts the account pinned."),
-                query("only_media", BOOLEAN, "Only posts with media (there are none yet)."),
+                query("only_media", BOOLEAN, "Only posts with media."),
             ],
             paged=True,
         ),
@@ -672,8 +712,9 @@ def _operations() -> dict:
                     "status": {
                         **STRING,
                         "description": "The text, within the instance's `max_characters` as twitter-text counts "
-                        "them. Media, polls and scheduled posts are refused (422).",
+                        "them; may be empty with media. Polls and scheduled posts are refused (422).",
                     },
+                    "media_ids": {**MEDIA_IDS, "description": "The caller's own uploads that no post has taken."},
                     "in_reply_to_id": ID,
                     "sensitive": BOOLEAN,
                     "spoiler_text": {**STRING, "maxLength": statuses_rules.MAX_SPOILER},
@@ -692,9 +733,10 @@ def _operations() -> dict:
                     {
                         "status": {
                             **STRING,
-                            "description": "The new text, by the same rules as a post's. Media and polls are "
+                            "description": "The new text, by the same rules as a post's. Polls are "
                             "refused (422).",
                         },
+                        "media_ids": {**MEDIA_IDS, "description": "Replaces the media; kept when not sent."},
                         "sensitive": {
                             **BOOLEAN,
                             "description": "Kept as it was when neither this nor `spoiler_text` is sent.",
@@ -756,6 +798,43 @@ def _operations() -> dict:
             ],
             errors=(401,),
         ),
+        # media
+        media.create_v1: op(
+            "Upload a picture, video or sound (recognised by its bytes) and answer once it is written again",
+            ref("MediaAttachment"),
+            request=MEDIA_UPLOAD,
+            errors=(422,),
+        ),
+        media.create_v2: op(
+            "Upload a picture, video or sound; a video or sound is written again afterwards",
+            ref("MediaAttachment"),
+            request=MEDIA_UPLOAD,
+            errors=(422,),
+            responses={
+                "200": {"description": "Written again already", **_json(ref("MediaAttachment"))},
+                "202": {
+                    "description": "Being processed: `url` is null until GET /api/v1/media/{id} answers 200",
+                    **_json(ref("MediaAttachment")),
+                },
+            },
+        ),
+        media.detail: {
+            "GET": op(
+                "One of the caller's uploads: 206 while it is processed, 422 if it could not be",
+                ref("MediaAttachment"),
+                errors=(422,),
+                responses={
+                    "200": {"description": "Processed", **_json(ref("MediaAttachment"))},
+                    "206": {"description": "Still being processed", **_json(ref("MediaAttachment"))},
+                },
+            ),
+            "PUT": op(
+                "Change the description or focus of an upload no post has taken",
+                ref("MediaAttachment"),
+                request=body(MEDIA_FIELDS),
+                errors=(422,),
+            ),
+        },
         # timelines
         timelines.home: op("The home timeline", statuses_page, params=paging(20), paged=True),
         timelines.public: op("The public timeline", statuses_page, params=[*PUBLIC_FILTERS, *paging(20)], paged=True),

@@ -1,5 +1,5 @@
 """One function per Mastodon entity: the JSON shape of accounts, statuses (with their versions and
-source), relationships, notifications, conversations and markers, shared by the REST API,
+source), media attachments, relationships, notifications, conversations and markers, shared by the REST API,
 streaming and (later) widgets. What does not depend on the viewer comes from the JSON cache
 (chirvir/core/cache.py: a status's JSON as last written, an account's profile), the counts from
 the rows as loaded, and the viewer's own flags (`viewer_marks`) loaded once per response."""
@@ -32,7 +32,34 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def _image(file, missing: str) -> str:
-    return f"{settings.SITE_URL}{settings.MEDIA_URL}{file.name}" if file else f"{settings.SITE_URL}{missing}"
+    return _file_url(file) if file else f"{settings.SITE_URL}{missing}"
+
+
+def _file_url(file) -> str | None:
+    """A stored file's absolute URL: the storage's own (an S3 bucket's), or under the site's /media/."""
+    if not file:
+        return None
+    url = file.url
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def media_attachment(m) -> dict:
+    """Mastodon's MediaAttachment: `url` is null while a video or audio file is processed."""
+    meta = dict(m.meta)
+    if m.type == "image":
+        meta["focus"] = {"x": m.focus_x, "y": m.focus_y}
+    return {
+        "id": str(m.id),
+        "type": m.type,
+        "url": _file_url(m.file),
+        "preview_url": _file_url(m.thumbnail),
+        "remote_url": None,
+        "preview_remote_url": None,
+        "text_url": None,
+        "meta": meta,
+        "description": m.description or None,
+        "blurhash": m.blurhash or None,
+    }
 
 
 def account(a: Account) -> dict:
@@ -235,11 +262,11 @@ class _Render:
 def _fixed(items) -> dict[int, bytes]:
     """The cached JSON of each status: everything but its author, counts, reply links, original
     and the viewer's flags, which `_Render.status` puts in at each read. Its key holds a digest
-    of the status's row, so an edit is a new key (mentions and hashtags come from the text, and
-    usernames never change)."""
+    of the status's row, so an edit is a new key (mentions and hashtags come from the text, media
+    change only in an edit, and usernames never change)."""
 
     def render(missing):
-        prefetch_related_objects(missing, "mentions__account", "tags")
+        prefetch_related_objects(missing, "mentions__account", "tags", "media_attachments")
         return [_fixed_part(s) for s in missing]
 
     return _cached({s.id: s for s in items}, _status_key, render)
@@ -258,7 +285,8 @@ def _fixed_part(s: Status) -> dict:
         "sensitive": s.sensitive,
         "spoiler_text": s.spoiler_text,
         "language": s.language,
-        "media_attachments": [],
+        # A post's media change only with the post (an edit), which makes a new key.
+        "media_attachments": [media_attachment(m) for m in s.media_attachments.all()],
         "mentions": [
             {"id": str(m.account_id), "username": m.account.username, "acct": m.account.username,
              "url": profile_url(m.account.username)}

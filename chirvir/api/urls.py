@@ -4,7 +4,8 @@ and a redirect would drop a POST body). One view module per Mastodon resource.""
 from django.urls import re_path
 
 from chirvir.api import openapi
-from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, notifications, statuses
+from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
+from chirvir.api.views import statuses
 from chirvir.api.views import apps, oauth, registration, search, timelines
 
 ID = r"(?P<{}>[^/]+)"
@@ -72,6 +73,10 @@ urlpatterns = [
     ],
     # search
     route("api/v2/search", search.search),
+    # media
+    route("api/v1/media", media.create_v1),
+    route("api/v2/media", media.create_v2),
+    route(f"api/v1/media/{ID.format('media_id')}", media.detail),
     # timelines
     route("api/v1/timelines/home", timelines.home),
     route("api/v1/timelines/public", timelines.public),

@@ -35,6 +35,7 @@ PUBLIC = "public"
 # streaming process closes the connections that opened with them. Its payload names which
 # (chirvir/oauth/services.py); it goes to no stream.
 ENDED = "ended"
+PUBLIC_MEDIA = "public:media"  # public posts with media, which the media streams listen to
 
 
 def home(account_id: int) -> str:

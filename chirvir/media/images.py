@@ -1,6 +1,7 @@
 """Uploaded images: decoded, checked, stripped of every piece of metadata, resized and encoded
 again before anything is stored, so what Chirvir serves is an image it wrote itself, under a name
-it chose, with the extension of the format it wrote. Avatars and headers use it; so will media."""
+it chose, with the extension of the format it wrote. Avatars, headers and media attachments (with
+a preview and a blurhash) use it, and so does a video's poster frame."""
 
 import io
 import secrets
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 from chirvir.core.errors import Invalid
+from chirvir.media import blurhash
 
 MAX_BYTES = 8 * 1024 * 1024
 # Mastodon's limit (7680 x 4320). Checked on the size a file declares, before any pixel is decoded:
@@ -44,6 +46,9 @@ class Use:
 
 AVATAR = Use("avatars", (400, 400), gettext_lazy("The avatar"), square=True)
 HEADER = Use("headers", (1500, 500), gettext_lazy("The header"))
+# A picture in a post, and the preview timelines show of it (Mastodon's sizes: 1920 px and 640 px).
+ATTACHMENT = Use("media", (1920, 1920), gettext_lazy("The picture"))
+PREVIEW = Use("media", (640, 640), gettext_lazy("The picture"))
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,16 @@ class Encoded:
     use: Use
     data: bytes
     extension: str
+    size: tuple[int, int]  # width, height
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A picture for a post, written again with its preview: every check has passed."""
+
+    full: Encoded
+    preview: Encoded
+    blurhash: str
 
 
 def encode(upload, use: Use) -> Encoded:
@@ -60,6 +75,34 @@ def encode(upload, use: Use) -> Encoded:
     anything that is not a JPEG, PNG, GIF or WebP by its content, more than MAX_PIXELS pixels,
     and files that are truncated or damaged. EXIF orientation is applied; EXIF (GPS included),
     ICC profiles, comments and every other piece of metadata are left behind."""
+    picture, written_as = _decode(upload, use)
+    return _write(picture, written_as, use)
+
+
+def encode_attachment(upload) -> Attachment:
+    """A picture for a post, by `encode`'s rules, fitted into ATTACHMENT's box, with a PREVIEW
+    made from the same decoded pixels and the blurhash of that preview."""
+    picture, written_as = _decode(upload, ATTACHMENT)
+    small = picture.copy()
+    small.thumbnail(PREVIEW.box, Image.Resampling.LANCZOS)
+    preview = _write(small, written_as, PREVIEW)
+    return Attachment(_write(picture, written_as, ATTACHMENT), preview, blurhash.encode(small))
+
+
+def is_animated(upload) -> bool:
+    """Whether an upload is a GIF of more than one frame (media turn those into silent video)."""
+    upload.seek(0)
+    try:
+        with Image.open(io.BytesIO(upload.read(MAX_BYTES + 1)), formats=("GIF",)) as image:
+            return getattr(image, "n_frames", 1) > 1
+    except Exception:  # not a GIF, or not one Pillow can count: the picture rules decide
+        return False
+    finally:
+        upload.seek(0)
+
+
+def _decode(upload, use: Use) -> tuple[Image.Image, str]:
+    """The checked pixels of an upload fitted to the use's box, and the format to write them in."""
     field = use.label
     if upload.size > MAX_BYTES:
         raise Invalid(_("%(field)s must be smaller than 8 MB.") % {"field": field})
@@ -82,10 +125,14 @@ def encode(upload, use: Use) -> Encoded:
             # A hostile or cut-off file fails inside a decoder, with whatever error that decoder
             # raises (OSError "truncated", ValueError, EOFError, zlib's...): all mean the same here.
             raise Invalid(_("%(field)s is damaged or incomplete.") % {"field": field}) from e
+    return picture, written_as
+
+
+def _write(picture: Image.Image, written_as: str, use: Use) -> Encoded:
     out = io.BytesIO()
     options = {"JPEG": {"quality": 88, "progressive": True}, "WEBP": {"quality": 88}, "PNG": {}}[written_as]
     picture.save(out, written_as, **options)
-    return Encoded(use, out.getvalue(), EXTENSIONS[written_as])
+    return Encoded(use, out.getvalue(), EXTENSIONS[written_as], picture.size)
 
 
 def _too_large(field) -> str:

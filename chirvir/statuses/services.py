@@ -20,6 +20,7 @@ from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
+from chirvir.media import services as media_rules
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.search import services as search
@@ -116,11 +117,13 @@ def measure(body: str) -> text.Count:
     return _draft(body)[2]
 
 
-def _text(body: str) -> tuple[str, str | None]:
+def _text(body: str, with_media: bool = False) -> tuple[str, str | None]:
     """A post's text as it is stored and the recipient its "d alice" prefix names; Invalid if it
-    is empty or over the limit."""
+    is over the limit, or empty without media."""
     body, recipient, counted = _draft(body)
     if not body:
+        if with_media:
+            return body, recipient
         raise Invalid(_("Your post is empty."))
     if not counted.valid:
         raise Invalid(
@@ -179,12 +182,14 @@ def post_status(
     spoiler_text: str = "",
     sensitive: bool | None = None,
     idempotency_key: str | None = None,
+    media_ids=(),
 ) -> Status:
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
-    it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS). Mentions notify those who may see the post;
-    hashtags are recorded; a direct message reaches the accounts it mentions and joins their
-    conversation, and is refused if it names an account that does not exist. Stored in one
-    transaction, marked undelivered; delivery is a job. The same idempotency key from the same
+    it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS); it may be empty when the post has media (the
+    author's own uploads, by chirvir.media's rules: at most four). Mentions notify those who may
+    see the post; hashtags are recorded; a direct message reaches the accounts it mentions and
+    joins their conversation, and is refused if it names an account that does not exist. Stored in
+    one transaction, marked undelivered; delivery is a job. The same idempotency key from the same
     author within an hour returns the first post. A visibility, sensitivity or language not given
     is the author's default (Mastodon's source settings)."""
     idempotency_key = (idempotency_key or "")[:200]
@@ -192,7 +197,8 @@ def post_status(
         earlier = _post_for_key(author, idempotency_key)
         if earlier is not None:
             return earlier
-    body, direct_recipient = _text(body)
+    media = media_rules.attachable(author, media_ids)
+    body, direct_recipient = _text(body, with_media=bool(media))
     if direct_recipient:
         visibility = Visibility.DIRECT
     visibility = visibility or author.default_visibility or Visibility.PUBLIC
@@ -237,6 +243,8 @@ def post_status(
             )
             if hashtags:
                 StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(hashtags)])
+            if media:
+                media_rules.attach(status, media)
             Account.objects.filter(pk=author.pk).update(
                 statuses_count=F("statuses_count") + 1, last_status_at=timezone.now()
             )
@@ -301,8 +309,10 @@ def edit_status(
     spoiler_text: str | None = None,
     sensitive: bool | None = None,
     language: str | None = None,
+    media_ids=None,
 ) -> Status:
-    """Edit one's own post (a repost cannot be). The new text follows every rule of a post's:
+    """Edit one's own post (a repost cannot be). `media_ids`, when given, replaces its media by
+    a post's rules (None keeps them). The new text follows every rule of a post's:
     NFC, the limit as twitter-text counts it, mentions, hashtags and the safe HTML made again. A
     content warning, sensitivity or language not given stays as it was (a new content warning
     without `sensitive` makes the post sensitive exactly when there is one, as on Mastodon). As
@@ -316,7 +326,9 @@ def edit_status(
         raise NotAllowed(_("You can only edit your own posts."))
     if status.reblog_id:
         raise NotAllowed(_("A repost cannot be edited."))
-    body, _recipient = _text(body)
+    media = None if media_ids is None else media_rules.attachable(actor, media_ids, status)
+    had_media = list(status.media_attachments.values_list("id", flat=True))
+    body, _recipient = _text(body, with_media=bool(had_media if media is None else media))
     if spoiler_text is not None:
         spoiler_text = _spoiler(spoiler_text)
     if sensitive is None and spoiler_text is None:
@@ -325,7 +337,10 @@ def edit_status(
         sensitive = bool(sensitive) or bool(spoiler_text)
     spoiler_text = status.spoiler_text if spoiler_text is None else spoiler_text
     language = _language(language) or status.language
-    if (body, spoiler_text, sensitive, language) == (status.text, status.spoiler_text, status.sensitive, status.language):
+    same_media = media is None or [m.id for m in media] == had_media
+    if same_media and (body, spoiler_text, sensitive, language) == (
+        status.text, status.spoiler_text, status.sensitive, status.language
+    ):
         return status
     content, mentioned, hashtags = _entities(body)
 
@@ -353,6 +368,8 @@ def edit_status(
         if status.visibility != Visibility.DIRECT:
             newly_mentioned = _mention_only(status, [a for a in mentioned.values() if a.pk != actor.pk])
         _tag_only(status, hashtags)
+        if not same_media:
+            media_rules.attach(status, media)
         edited = Status.objects.gated().get(pk=status.pk)
         search.index_status(edited)
         for account in newly_mentioned:
@@ -432,6 +449,7 @@ def _remembered(status: Status) -> dict:
         "reblog_account_id": status.reblog.account_id if status.reblog_id else None,
         "in_reply_to_account_id": status.in_reply_to_account_id,
         "tags": [tag.name for tag in status.tags.all()],
+        "has_media": status.media_attachments.exists(),
     }
 
 

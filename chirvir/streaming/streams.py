@@ -36,13 +36,19 @@ SCOPES = {
     "public:local": "read:statuses",
     "hashtag": "read:statuses",
     "hashtag:local": "read:statuses",
-    # Accepted, and silent: every account is local and no post has media yet.
+    # Accepted, and silent: every account is local.
     "public:remote": "read:statuses",
     "public:media": "read:statuses",
     "public:local:media": "read:statuses",
     "public:remote:media": "read:statuses",
 }
 OPEN_TO_ALL = {name for name in SCOPES if name.startswith(("public", "hashtag"))}
+PUBLIC_KEYS = {
+    "public": {events.PUBLIC},
+    "public:local": {events.PUBLIC},
+    "public:media": {events.PUBLIC_MEDIA},
+    "public:local:media": {events.PUBLIC_MEDIA},
+}
 
 
 class Refused(Exception):
@@ -109,7 +115,7 @@ def open_stream(credentials: Credentials | None, name, params) -> Stream:
             raise Refused(400, "Missing tag name parameter")
         return Stream((name, tag), frozenset({events.hashtag(Tag.key(tag.removeprefix("#")))}))
     if name in OPEN_TO_ALL:
-        return Stream((name,), frozenset({events.PUBLIC} if name in {"public", "public:local"} else ()))
+        return Stream((name,), frozenset(PUBLIC_KEYS.get(name, ())))
     if credentials is None:
         raise Refused(401, "Missing access token")
     account = credentials.account

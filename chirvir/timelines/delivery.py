@@ -44,6 +44,7 @@ class Route:
     in_reply_to_account_id: int | None
     tags: tuple[str, ...]
     author_followers: int
+    has_media: bool = False
 
     @classmethod
     def of(cls, status: Status) -> "Route":
@@ -55,6 +56,7 @@ class Route:
             in_reply_to_account_id=status.in_reply_to_account_id,
             tags=tuple(tag.name for tag in status.tags.all()),
             author_followers=status.account.followers_count,
+            has_media=bool(status.media_attachments.all()),
         )
 
 
@@ -79,11 +81,14 @@ def home_recipients(route: Route) -> list[int]:
 def stream_keys(route: Route, recipients: list[int]) -> list[str]:
     """The live streams that may show a status (chirvir/events): its home recipients' and, for a
     public post that is not a repost, the public stream and those of its hashtags, as Mastodon's
-    public timelines take them. Each subscriber of a stream is then shown only what the audience
-    gate lets it see (a protected account's public post reaches its followers there)."""
+    public timelines take them, and the public media stream for one with media. Each subscriber
+    of a stream is then shown only what the audience gate lets it see (a protected account's
+    public post reaches its followers there)."""
     keys = [events.home(account_id) for account_id in recipients]
     if route.visibility == Visibility.PUBLIC and route.reblog_author_id is None:
         keys += [events.PUBLIC, *(events.hashtag(name) for name in route.tags)]
+        if route.has_media:
+            keys.append(events.PUBLIC_MEDIA)
     return keys
 
 
@@ -110,7 +115,7 @@ def deliver_status(status_id: int) -> int:
         waiting.filter(id__gte=status_id)
         .select_related("account", "reblog")
         .only(*DELIVERY_FIELDS)
-        .prefetch_related("tags")
+        .prefetch_related("tags", "media_attachments")
         .order_by("id")[:DELIVERY_BATCH]
     )
     if not batch:
@@ -163,7 +168,7 @@ def announce_edit(status_id: int, earlier_tags: list[str] = ()) -> None:
 def announce_delete(gone: list[dict]) -> None:
     """Tell the live streams that may have shown deleted statuses that they are gone: the same
     streams their delivery went to, worked out from what the deletion remembered of each
-    (status_id, account_id, visibility, reblog_account_id, in_reply_to_account_id, tags)."""
+    (status_id, account_id, visibility, reblog_account_id, in_reply_to_account_id, tags, has_media)."""
     authors = {a.id: a for a in Account.objects.filter(id__in={g["account_id"] for g in gone})}
     for g in gone:
         author = authors.get(g["account_id"])
@@ -177,6 +182,7 @@ def announce_delete(gone: list[dict]) -> None:
             in_reply_to_account_id=g["in_reply_to_account_id"],
             tags=tuple(g["tags"]),
             author_followers=author.followers_count,
+            has_media=g.get("has_media", False),  # a job queued before media remembered none
         )
         # The author goes with the news: a stream shows it only to those who may read the
         # author's posts, as it showed the post itself.

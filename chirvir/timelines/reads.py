@@ -3,11 +3,12 @@ account's posts, public, hashtag, mentions, likes and bookmarks, each one filter
 audience gate. Where posts go on write is timelines/delivery.py."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow
 from chirvir.core.paging import Page, paginate, read_kept
+from chirvir.media.models import MediaAttachment
 from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility
 from chirvir.timelines.delivery import posts_of, rebuild_home
 from chirvir.timelines.feeds import feed_store
@@ -70,6 +71,12 @@ def _statuses(viewer: audience.Viewer):
     return (
         Status.objects.filter(audience.visible_q(viewer)).gated().select_related("in_reply_to_account")
     )
+
+
+def _with_media(qs, only_media: bool):
+    """Only the statuses that carry media, when asked (Mastodon's `only_media`)."""
+    return qs.filter(Exists(MediaAttachment.objects.filter(status=OuterRef("pk")))) if only_media else qs
+
 def account_statuses(
     viewer_account: Account | None,
     author: Account,
@@ -79,10 +86,11 @@ def account_statuses(
     exclude_reblogs: bool = False,
     pinned: bool = False,
     tagged: str | None = None,
+    only_media: bool = False,
 ) -> list[Status]:
     """An account's posts as a viewer may see them: with or without replies and reposts, only
-    those it pinned, or only those carrying a hashtag (in the query, so that pages stay full).
-    Direct messages are not part of a profile."""
+    those it pinned, only those carrying a hashtag (in the query, so that pages stay full), or only
+    those with media. Direct messages are not part of a profile."""
     viewer = audience.Viewer.of(viewer_account)
     if not audience.may_see_posts_of(viewer, author):
         return []
@@ -95,23 +103,25 @@ def account_statuses(
         qs = qs.filter(pins__account=author)
     if tagged:
         qs = qs.filter(id__in=StatusTag.objects.filter(tag__name=Tag.key(tagged.lstrip("#"))).values("status_id"))
-    return _read(viewer, qs, page)
+    return _read(viewer, _with_media(qs, only_media), page)
 
 
-def public(viewer_account: Account | None, page: Page = Page()) -> list[Status]:
-    """Everyone's public posts (not reposts), without the viewer's muted accounts."""
+def public(viewer_account: Account | None, page: Page = Page(), *, only_media: bool = False) -> list[Status]:
+    """Everyone's public posts (not reposts), without the viewer's muted accounts; or only those
+    with media."""
     viewer = audience.Viewer.of(viewer_account)
     qs = _statuses(viewer).filter(visibility=Visibility.PUBLIC, reblog__isnull=True)
     qs = qs.exclude(account_id__in=viewer.muting)
-    return _read(viewer, qs, page)
+    return _read(viewer, _with_media(qs, only_media), page)
 
 
 def hashtag(
-    viewer_account: Account | None, name: str, page: Page = Page(), *, any_of=(), all_of=(), none_of=()
+    viewer_account: Account | None, name: str, page: Page = Page(), *, any_of=(), all_of=(), none_of=(), only_media=False
 ) -> list[Status]:
     """Public posts carrying a hashtag, however its case was written, as Mastodon's tag feed
     takes them: the hashtag or any of `any_of`, and every one of `all_of`, and none of `none_of`
-    (the first TAGS_PER_MODE of each, as Mastodon caps them, so no request makes an unbounded query)."""
+    (the first TAGS_PER_MODE of each, as Mastodon caps them, so no request makes an unbounded query),
+    or only those with media."""
     viewer = audience.Viewer.of(viewer_account)
     any_of, all_of, none_of = (list(names)[:TAGS_PER_MODE] for names in (any_of, all_of, none_of))
 
@@ -123,7 +133,7 @@ def hashtag(
         qs = qs.filter(id__in=carrying([required]))
     if none_of:
         qs = qs.exclude(id__in=carrying(none_of))
-    return _read(viewer, qs.exclude(account_id__in=viewer.muting), page)
+    return _read(viewer, _with_media(qs.exclude(account_id__in=viewer.muting), only_media), page)
 
 
 def mentions(account: Account, page: Page = Page()) -> list[Status]:

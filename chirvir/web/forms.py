@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chirvir.accounts import services as accounts
 from chirvir.media import images
+from chirvir.media import services as media
 from chirvir.statuses.models import Visibility
 
 VISIBILITIES = [
@@ -24,12 +25,25 @@ class ComposeForm(forms.Form):
         label=_("What are you doing?"),
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "id": "compose-text", "data-counter": "compose-count"}),
         # The limit is checked by the post's own rule (it counts as twitter-text does); this only
-        # keeps a pasted book out.
+        # keeps a pasted book out. That rule also says when a post is empty (none is, with media).
         max_length=5000,
         strip=False,
+        required=False,
     )
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=VISIBILITIES, initial=Visibility.PUBLIC, required=False)
     in_reply_to_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Checked by its bytes by chirvir.media; `accept` only helps the file picker.
+    media = forms.FileField(
+        label=_("Picture or video"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ",".join(media.supported_mime_types())}),
+    )
+    description = forms.CharField(
+        label=_("Describe it for people who cannot see it"),
+        required=False,
+        max_length=1500,
+        widget=forms.TextInput(attrs={"dir": "auto", "maxlength": 1500}),
+    )
 
 
 class MessageForm(forms.Form):

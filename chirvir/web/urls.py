@@ -45,4 +45,5 @@ urlpatterns = [
     re_path(rf"^{USER}/follow$", accounts.follow, name="follow"),
     re_path(rf"^{USER}/unfollow$", accounts.unfollow, name="unfollow"),
     re_path(rf"^{USER}/{ID}$", statuses.thread, name="status"),
+    re_path(rf"^{USER}/{ID}/media/(?P<media_id>[0-9]{{1,20}})$", statuses.media_page, name="media"),
 ]

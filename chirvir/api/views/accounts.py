@@ -100,8 +100,6 @@ def detail(request, params, account_id):
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
 def statuses(request, params, account_id):
     author = services.get_account(account_id)
-    if params.boolean("only_media"):
-        return json_response([])  # Chirvir has no media yet
     found = timelines.account_statuses(
         request.account,
         author,
@@ -110,6 +108,7 @@ def statuses(request, params, account_id):
         exclude_reblogs=params.boolean("exclude_reblogs"),
         pinned=params.boolean("pinned"),
         tagged=params.text("tagged"),
+        only_media=params.boolean("only_media"),
     )
     return json_response(serializers.statuses(found, request.account), headers=link_header(request, found))
 

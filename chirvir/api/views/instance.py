@@ -10,22 +10,14 @@ from chirvir.api.base import api, json_response
 
 from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Account
+from chirvir.media import services as media
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 
 MASTODON_VERSION = "4.2.0"
-# What the server takes of media and polls: none yet. The keys stay (toot and Mastodon.py read
-# the configuration as Mastodon sends it), with the values of a server that takes neither, so an
-# app offers no attachment or poll that the server would refuse.
-SUPPORTED_MIME_TYPES: list[str] = []
-MAX_MEDIA_ATTACHMENTS = 0
-MEDIA = {
-    "image_size_limit": 0,
-    "image_matrix_limit": 0,
-    "video_size_limit": 0,
-    "video_frame_rate_limit": 0,
-    "video_matrix_limit": 0,
-}
+# What the server takes of polls: none yet. The keys stay (toot and Mastodon.py read the
+# configuration as Mastodon sends it), with the values of a server that takes none, so an app
+# offers no poll that the server would refuse.
 POLLS = {"max_options": 0, "max_characters_per_option": 0, "min_expiration": 0, "max_expiration": 0}
 
 
@@ -41,9 +33,14 @@ def _statuses_configuration() -> dict:
     config = text_config()
     return {
         "max_characters": config.max_weighted_length,
-        "max_media_attachments": MAX_MEDIA_ATTACHMENTS,
+        "max_media_attachments": media.MAX_ATTACHMENTS,
         "characters_reserved_per_url": config.transformed_url_length,
     }
+
+
+def _media_configuration() -> dict:
+    """Exactly the types and limits uploads are taken with (video only where ffmpeg is)."""
+    return {"supported_mime_types": media.supported_mime_types(), **media.limits()}
 
 
 def _languages() -> list[str]:
@@ -82,7 +79,7 @@ def instance_v1(request):
             "configuration": {
                 "accounts": {"max_featured_tags": 0},
                 "statuses": _statuses_configuration(),
-                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, **MEDIA},
+                "media_attachments": _media_configuration(),
                 "polls": POLLS,
             },
             "contact_account": None,
@@ -119,7 +116,7 @@ def instance_v2(request):
                     "profile_field_value_limit": accounts.MAX_FIELD_VALUE,
                 },
                 "statuses": _statuses_configuration(),
-                "media_attachments": {"supported_mime_types": SUPPORTED_MIME_TYPES, "description_limit": 0, **MEDIA},
+                "media_attachments": {**_media_configuration(), "description_limit": media.MAX_DESCRIPTION},
                 "polls": POLLS,
                 "translation": {"enabled": False},
                 "timelines_access": {

@@ -12,13 +12,11 @@ def _one(request, status):
 
 
 def _text(params) -> str:
-    """The `status` of a post or an edit, which may not come with media or a poll yet."""
-    if params.array("media_ids"):
-        raise ApiError(422, _("Validation failed: this server does not take media attachments yet."))
+    """The `status` of a post or an edit, which may not come with a poll yet; empty only with media."""
     if params.get("poll") is not None:
         raise ApiError(422, _("Validation failed: this server does not take polls yet."))
     body = params.text("status", "")
-    if not (body or "").strip():
+    if not (body or "").strip() and not params.array("media_ids"):
         raise ApiError(422, "Validation failed: Text can't be blank")
     return body
 
@@ -37,6 +35,7 @@ def create(request, params):
         spoiler_text=params.text("spoiler_text", ""),
         sensitive=None if params.get("sensitive") is None else params.boolean("sensitive"),
         idempotency_key=request.headers.get("Idempotency-Key"),
+        media_ids=params.array("media_ids"),
     )
     return _one(request, status)
 
@@ -57,6 +56,8 @@ def detail(request, params, status_id):
             spoiler_text=params.text("spoiler_text"),
             sensitive=None if params.get("sensitive") is None else params.boolean("sensitive"),
             language=params.text("language"),
+            # Sent (even empty) replaces the media; not sent keeps them, as Mastodon's edit.
+            media_ids=params.array("media_ids") if "media_ids" in params.data else None,
         )
         return _one(request, status)
     if request.method == "DELETE":

@@ -16,14 +16,14 @@ def home(request, params):
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
 def public(request, params):
-    if params.boolean("remote") or params.boolean("only_media"):
-        return json_response([])  # every account is local, and there is no media yet
-    return _page(request, reads.public(request.account, params.page()))
+    if params.boolean("remote"):
+        return json_response([])  # every account is local
+    return _page(request, reads.public(request.account, params.page(), only_media=params.boolean("only_media")))
 
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
 def tag(request, params, hashtag):
-    if params.boolean("remote") or params.boolean("only_media"):
+    if params.boolean("remote"):
         return json_response([])
     found = reads.hashtag(
         request.account,
@@ -32,5 +32,6 @@ def tag(request, params, hashtag):
         any_of=params.array("any"),
         all_of=params.array("all"),
         none_of=params.array("none"),
+        only_media=params.boolean("only_media"),
     )
     return _page(request, found)

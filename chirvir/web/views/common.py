@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +34,8 @@ def page_of(request) -> Page:
 
 def timeline_context(request, statuses) -> dict:
     """A list of statuses as _timeline.html shows it, with the link to the next older page."""
+    # Each post's media (a repost's are its original's), in one query for the page.
+    prefetch_related_objects([s.reblog if s.reblog_id else s for s in statuses], "media_attachments")
     return {
         "statuses": statuses,
         "marks": viewer_marks(request.user, statuses),

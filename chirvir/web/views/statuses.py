@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from chirvir.core.errors import DomainError, NotFound
 from chirvir.core.paging import Page
+from chirvir.media import services as media
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Visibility
 from chirvir.web.forms import ComposeForm, MessageForm
@@ -27,8 +28,15 @@ def _post(request, form) -> None:
     body, visibility = data["status"], data.get("visibility")
     if "to" in data:
         body, visibility = f"@{data['to'].strip().lstrip('@')} {body}", Visibility.DIRECT
+    media_ids = []
+    if data.get("media"):  # written again (and so checked) before the post
+        media_ids = [media.upload_media(request.user, data["media"], description=data.get("description", "")).id]
     return statuses.post_status(
-        request.user, body, visibility=visibility, in_reply_to_id=data.get("in_reply_to_id") or None
+        request.user,
+        body,
+        visibility=visibility,
+        in_reply_to_id=data.get("in_reply_to_id") or None,
+        media_ids=media_ids,
     )
 
 
@@ -36,7 +44,7 @@ def _post(request, form) -> None:
 @require_POST
 def compose(request):
     form_class = MessageForm if "to" in request.POST else ComposeForm
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     status = None
     if form.is_valid():
         try:
@@ -121,6 +129,19 @@ def thread(request, username, status_id):
             "form": _reply_form(viewer, status) if viewer is not None else None,
         },
     )
+
+
+def media_page(request, username, status_id, media_id):
+    """A post's picture at full size, with its description, on a page of the site's own."""
+    viewer = request.user if request.user.is_authenticated else None
+    try:
+        status = statuses.get_status(viewer, status_id)
+    except DomainError:
+        return not_found(request, _("That post does not exist or is not visible to you."))
+    media = status.media_attachments.filter(id=media_id, type="image").first()
+    if media is None or status.account.username.lower() != username.lower():
+        return not_found(request, _("That media does not exist."))
+    return render(request, "web/media.html", {"status": status, "media": media})
 
 
 def _changed(request, status_id):
