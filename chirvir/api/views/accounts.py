@@ -1,10 +1,12 @@
-"""Mastodon's accounts resource (/api/v1/accounts/...), blocks and mutes."""
+"""Mastodon's accounts resource (/api/v1/accounts/...), blocks and mutes; beyond Mastodon, the
+public lists an account shows on its profile."""
 
 from chirvir.accounts import services
 from chirvir.accounts.models import Account
 from chirvir.api import serializers
 from chirvir.api.base import api, json_response, link_header
 from chirvir.core.ids import parse_id
+from chirvir.lists import services as lists
 from chirvir.statuses.models import Tag
 from chirvir.timelines import reads as timelines
 
@@ -121,3 +123,14 @@ def blocks(request, params):
 @api(methods=("GET",), scopes={"GET": "read:mutes"})
 def mutes(request, params):
     return _accounts_page(request, services.mutes(request.account, params.page(40)))
+
+
+@api(methods=("GET",), scopes={"GET": "read:lists"})
+def lists_holding(request, params, account_id):
+    """The caller's lists that hold the account."""
+    return json_response(serializers.lists(lists.lists_holding(request.account, services.get_account(account_id))))
+
+
+@api(methods=("GET",), scopes={"GET": "read:lists"}, user="optional")
+def public_lists(request, params, account_id):
+    return json_response(serializers.lists(lists.public_lists_of(request.account, services.get_account(account_id))))

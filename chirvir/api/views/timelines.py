@@ -1,7 +1,8 @@
-"""Mastodon's timelines resource: home, public and hashtag."""
+"""Mastodon's timelines resource: home, public, hashtag and list."""
 
 from chirvir.api import serializers
 from chirvir.api.base import api, json_response, link_header
+from chirvir.lists import services as lists
 from chirvir.timelines import reads
 
 
@@ -26,3 +27,9 @@ def tag(request, params, hashtag):
     if params.boolean("remote") or params.boolean("only_media"):
         return json_response([])
     return _page(request, reads.hashtag(request.account, hashtag, params.page()))
+
+
+@api(methods=("GET",), scopes={"GET": "read:lists"}, user="optional")
+def list_(request, params, list_id):
+    """A list's timeline: the owner's, or beyond Mastodon anyone's that may read a public list."""
+    return _page(request, reads.list_timeline(request.account, lists.readable_list(request.account, list_id), params.page()))
