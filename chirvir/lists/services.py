@@ -31,7 +31,8 @@ def _title(title: str | None) -> str:
     if not title:
         raise Invalid(_("Validation failed: Title can't be blank"))
     if len(title) > MAX_TITLE:
-        raise Invalid(_("Validation failed: Title is too long (maximum is %(limit)d characters)") % {"limit": MAX_TITLE})
+        message = _("Validation failed: Title is too long (maximum is %(limit)d characters)")
+        raise Invalid(message % {"limit": MAX_TITLE})
     return title
 
 

@@ -88,7 +88,9 @@ def _exclusive_owners(route: Route):
     return List.objects.filter(exclusive=True, members__account_id=route.author_id).values("owner_id")
 
 
-def takes_reply(lst: List, replied_id: int | None, author_id: int, owner_follows_replied: bool, replied_is_member: bool) -> bool:
+def takes_reply(
+    lst: List, replied_id: int | None, author_id: int, owner_follows_replied: bool, replied_is_member: bool
+) -> bool:
     """Whether a list shows a member's post that replies to `replied_id`: a post that is no
     reply, a reply to oneself or to the list's owner always; a reply to someone else if the
     owner follows them (`followed`) or they are on the list (`list`), never with `none`."""
@@ -113,10 +115,13 @@ def list_recipients(route: Route) -> list[int]:
     if not lists or replied is None or replied == route.author_id:
         return [lst.id for lst in lists]
     owners = {lst.owner_id for lst in lists}
-    following = set(Follow.objects.filter(target_account_id=replied, account_id__in=owners).values_list("account_id", flat=True))
+    following = Follow.objects.filter(target_account_id=replied, account_id__in=owners)
+    following = set(following.values_list("account_id", flat=True))
     holding = set(ListMember.objects.filter(account_id=replied, list__in=lists).values_list("list_id", flat=True))
     return [
-        lst.id for lst in lists if takes_reply(lst, replied, route.author_id, lst.owner_id in following, lst.id in holding)
+        lst.id
+        for lst in lists
+        if takes_reply(lst, replied, route.author_id, lst.owner_id in following, lst.id in holding)
     ]
 
 

@@ -119,7 +119,8 @@ def test_a_subscriber_reads_a_public_list_through_their_own_gate(api_client, ali
     accounts.follow(erin, bob)
     assert json_texts(as_erin.get(f"/api/v1/timelines/list/{tea['id']}")) == ["Bob for followers", "Bob for all"]
     # Only the owner changes it.
-    assert as_erin.put(f"/api/v1/lists/{tea['id']}", {"title": "Mine"}, content_type="application/json").status_code == 404
+    renamed = as_erin.put(f"/api/v1/lists/{tea['id']}", {"title": "Mine"}, content_type="application/json")
+    assert renamed.status_code == 404
     assert as_erin.post(f"/api/v1/lists/{tea['id']}/accounts", {"account_ids": [bob.id]}).status_code == 404
 
     # Made private, the list is the owner's alone again, and its subscribers are gone.

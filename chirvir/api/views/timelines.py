@@ -32,4 +32,5 @@ def tag(request, params, hashtag):
 @api(methods=("GET",), scopes={"GET": "read:lists"}, user="optional")
 def list_(request, params, list_id):
     """A list's timeline: the owner's, or beyond Mastodon anyone's that may read a public list."""
-    return _page(request, reads.list_timeline(request.account, lists.readable_list(request.account, list_id), params.page()))
+    lst = lists.readable_list(request.account, list_id)
+    return _page(request, reads.list_timeline(request.account, lst, params.page()))
