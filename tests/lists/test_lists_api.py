@@ -52,6 +52,7 @@ def test_exclusive_lists_and_replies_policy_in_mastodon_py(mastodon_for, alice, 
     with pytest.raises(MastodonAPIError, match="'some' is not a valid replies_policy"):
         app.list_create("Odd", replies_policy="some")
 
+    assert app.timeline_home() == [] and app.timeline_list(friends.id) == []  # both feeds made, then fed on write
     statuses.post_status(dave, "Dave at home")
     statuses.post_status(bob, "Bob in the list")
     to_carol = statuses.post_status(carol, "Carol asks")
