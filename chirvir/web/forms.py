@@ -104,3 +104,18 @@ class LanguageForm(forms.Form):
 
 class EmailForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}))
+
+
+class ListForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100, widget=forms.TextInput(attrs={"dir": "auto"}))
+    replies_policy = forms.ChoiceField(
+        label=_("Replies shown"),
+        choices=[
+            ("list", _("Replies to members of the list")),
+            ("followed", _("Replies to anyone you follow")),
+            ("none", _("No replies")),
+        ],
+        initial="list",
+    )
+    exclusive = forms.BooleanField(label=_("Leave the members' posts out of Home"), required=False)
+    public = forms.BooleanField(label=_("Public: show it on your profile and let others subscribe"), required=False)
