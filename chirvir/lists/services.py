@@ -218,7 +218,7 @@ def end_subscriptions_between(a: Account, b: Account) -> None:
     ListSubscription.objects.filter(account=b, list__owner=a).delete()
 
 
-def members(viewer: Account | None, lst: List, page: Page | None) -> list[tuple[int, Account]]:
+def members(lst: List, page: Page | None) -> list[tuple[int, Account]]:
     """(membership row ID, account) pairs of a list, newest member first; every one without a page."""
     rows = ListMember.objects.filter(list=lst, account__is_active=True).select_related("account")
     rows = paginate(rows, page) if page is not None else rows.order_by("-id")

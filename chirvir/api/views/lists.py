@@ -63,7 +63,7 @@ def accounts(request, params, list_id):
     lst = services.readable_list(request.account, list_id)
     # As Mastodon: `limit=0` is every member at once, without paging.
     page = None if params.integer("limit", 40) == 0 else params.page(40)
-    pairs = services.members(request.account, lst, page)
+    pairs = services.members(lst, page)
     headers = link_header(request, pairs, cursor=lambda p: p[0]) if page is not None else {}
     return json_response([serializers.account(a) for _row, a in pairs], headers=headers)
 

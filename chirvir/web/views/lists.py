@@ -49,7 +49,7 @@ def detail(request, list_id):
     if viewer is not None and viewer.id == lst.owner_id:
         initial = {f: getattr(lst, f) for f in ("title", "replies_policy", "exclusive", "public")}
         context["form"] = ListForm(initial=initial)
-        context["members"] = [person for _row, person in lists.members(viewer, lst, None)]
+        context["members"] = [person for _row, person in lists.members(lst, None)]
     else:
         context["subscribed"] = lists.is_subscribed(viewer, lst)
     return render(request, "web/list.html", context)
