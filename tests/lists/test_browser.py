@@ -26,7 +26,8 @@ def test_a_list_made_filled_and_read_by_a_subscriber(visitor):
     page.locator(".list-buttons summary").click()
     page.get_by_role("button", name=re.compile("^Market.*Add to the list")).click()
     page.locator(".list-buttons summary").click()
-    expect(page.get_by_role("button", name=re.compile("^Market.*Remove from the list"))).to_have_attribute("aria-pressed", "true")
+    on_it = page.get_by_role("button", name=re.compile("^Market.*Remove from the list"))
+    expect(on_it).to_have_attribute("aria-pressed", "true")
 
     bob.page.get_by_label("What are you doing?").fill("Fresh bread at the market")
     bob.page.get_by_role("button", name="Post", exact=True).click()

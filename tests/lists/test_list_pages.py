@@ -47,4 +47,5 @@ def test_the_lists_page_in_kazakh(make_account):
     aigerim = make_account("aigerim", language="kk")
     lists.create_list(aigerim, "Достар")
     html = signed_in(aigerim).get("/lists").content.decode()
-    assert "Сіздің тізімдеріңіз" in html and "Достар" in html and "Тізімді құру" in html
+    assert "Сіздің тізімдеріңіз" in html and "Достар" in html
+    assert "Тізімді құру" in html

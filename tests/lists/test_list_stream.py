@@ -19,7 +19,10 @@ def test_the_owner_and_a_subscriber_hear_a_list_as_it_fills(community):
     alice.api._Mastodon__api_request("PUT", f"/api/v1/lists/{tea.id}", {"public": True})
     erin.api._Mastodon__api_request("POST", f"/api/v1/lists/{tea.id}/subscribe")
 
-    with community.sse("list", alice.token, list=tea.id) as owner, community.sse("list", erin.token, list=tea.id) as sub:
+    with (
+        community.sse("list", alice.token, list=tea.id) as owner,
+        community.sse("list", erin.token, list=tea.id) as sub,
+    ):
         hidden = pat.api.status_post("Pat to approved followers")
         question = dave.api.status_post("Dave asks")
         bob.api.status_post("Dave, no: replies are left out", in_reply_to_id=question.id)
