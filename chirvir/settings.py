@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "chirvir.accounts",
     "chirvir.statuses",
     "chirvir.timelines",
+    "chirvir.lists",
     "chirvir.notifications",
     "chirvir.events",
     "chirvir.media",

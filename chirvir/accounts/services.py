@@ -22,6 +22,7 @@ from chirvir.core import text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
+from chirvir.lists import services as lists
 from chirvir.media import images
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
@@ -253,6 +254,7 @@ def _remove_follow(follower: Account, target: Account) -> bool:
         Account.objects.filter(pk=follower.pk).update(following_count=F("following_count") - 1)
         Account.objects.filter(pk=target.pk).update(followers_count=F("followers_count") - 1)
         transaction.on_commit(lambda: unmerge_job(follower.id, target.id))
+        lists.forget_member(follower, target)  # only accounts one follows can be on one's lists
     return bool(deleted)
 
 
@@ -312,6 +314,7 @@ def block(account: Account, target: Account) -> Block:
     if account.pk == target.pk:
         raise Invalid(_("You can't block yourself."))
     block_, _created = Block.objects.get_or_create(account=account, target_account=target)
+    lists.end_subscriptions_between(account, target)
     for a, b in ((account, target), (target, account)):
         FollowRequest.objects.filter(account=a, target_account=b).delete()
         if not _remove_follow(a, b):

@@ -11,7 +11,9 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import media, oauth, registration, search, statuses, timelines
+from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines
+from chirvir.lists import services as lists_rules
+from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
 from chirvir.notifications.models import Marker, NotificationType
 from chirvir.oauth import services as oauth_services
@@ -220,6 +222,16 @@ SCHEMAS = {
     ),
     "Status": STATUS,
     "MediaAttachment": MEDIA_ATTACHMENT,
+    "List": closed(
+        {
+            "id": ID,
+            "title": {**STRING, "minLength": 1, "maxLength": lists_rules.MAX_TITLE},
+            "replies_policy": enum(RepliesPolicy.values),
+            "exclusive": {**BOOLEAN, "description": "Whether its members' posts are left out of the owner's home."},
+            "public": {**BOOLEAN, "description": "Beyond Mastodon: shown on the owner's profile, open to subscribers."},
+            "account": {**ref("Account"), "description": "Beyond Mastodon: the list's owner."},
+        }
+    ),
     "DeletedStatus": extended(STATUS, {"text": {**STRING, "description": "The post as written, to redraft it."}}),
     "StatusEdit": closed(
         {
@@ -533,6 +545,16 @@ def answer(content_type: str, description: str) -> dict:
     return {"description": description, "content": {content_type: {"schema": STRING}}}
 
 
+LIST_SETTINGS = {
+    "title": {**STRING, "maxLength": lists_rules.MAX_TITLE},
+    "replies_policy": {
+        **enum(RepliesPolicy.values),
+        "description": "Replies to others shown: to any followed account, to members, or none (`list` by default).",
+    },
+    "exclusive": {**BOOLEAN, "description": "Leave the members' posts out of the home timeline."},
+    "public": {**BOOLEAN, "description": "Beyond Mastodon: show it on the profile and let others subscribe."},
+}
+MEMBERS = {"account_ids": {**array(ID), "description": "Accounts (the caller must follow each to add it)."}}
 HEALTH = op("Whether the server is up", responses={"200": answer("text/plain", "`OK`")})
 EMPTY_LIST = op("An empty list: Chirvir lacks the feature, and apps want a list, not an error.", NOTHING)
 
@@ -850,6 +872,61 @@ def _operations() -> dict:
             ],
             paged=True,
         ),
+        timelines.list_: op(
+            "A list's timeline: the owner's list, or (beyond Mastodon) anyone's public list, each post as the "
+            "caller's own audience allows",
+            statuses_page,
+            params=paging(20),
+            paged=True,
+        ),
+        # lists
+        lists.index: {
+            "GET": op("The caller's lists", array(ref("List"))),
+            "POST": op(
+                f"Make a list (at most {lists_rules.MAX_LISTS})",
+                ref("List"),
+                request=body(LIST_SETTINGS, required=("title",)),
+                errors=(422,),
+            ),
+        },
+        lists.detail: {
+            "GET": op("One of the caller's lists, or (beyond Mastodon) anyone's public list", ref("List")),
+            "PUT": op(
+                "Change one of the caller's lists: what is not sent stays",
+                ref("List"),
+                request=body(LIST_SETTINGS),
+                errors=(422,),
+                token_required=True,
+            ),
+            "DELETE": op("Delete one of the caller's lists", ref("Empty"), token_required=True),
+        },
+        lists.accounts: {
+            "GET": op(
+                "The accounts on a list (the caller's, or a public one), newest first",
+                accounts_page,
+                params=paging(40)[:-1] + [query("limit", INTEGER, "How many: 40 by default, at most 80; 0 is all.")],
+                paged=True,
+            ),
+            "POST": op(
+                "Put accounts the caller follows on one of the caller's lists",
+                ref("Empty"),
+                request=body(MEMBERS, required=("account_ids",)),
+                errors=(422,),
+                token_required=True,
+            ),
+            "DELETE": op(
+                "Take accounts off one of the caller's lists", ref("Empty"), request=body(MEMBERS), token_required=True
+            ),
+        },
+        lists.subscribe: {
+            "POST": op(
+                "Beyond Mastodon: subscribe to another account's public list", ref("List"), errors=(422,)
+            ),
+            "DELETE": op("Beyond Mastodon: end a subscription to a list", ref("Empty")),
+        },
+        lists.subscribed: op("Beyond Mastodon: the public lists the caller subscribes to", array(ref("List"))),
+        accounts.lists_holding: op("The caller's lists that hold the account", array(ref("List"))),
+        accounts.public_lists: op("Beyond Mastodon: the public lists the account shows", array(ref("List"))),
         # conversations, notifications, markers, bookmarks, favourites
         conversations.index: op(
             "Direct-message conversations, most recent first", array(ref("Conversation")), params=paging(20), paged=True

@@ -1,6 +1,6 @@
 """One function per Mastodon entity: the JSON shape of accounts, statuses (with their versions and
-source), media attachments, relationships, notifications, conversations and markers, shared by the REST API,
-streaming and (later) widgets. What does not depend on the viewer comes from the JSON cache
+source), media attachments, relationships, notifications, conversations, markers and lists,
+shared by the REST API, streaming and (later) widgets. What does not depend on the viewer comes from the JSON cache
 (chirvir/core/cache.py: a status's JSON as last written, an account's profile), the counts from
 the rows as loaded, and the viewer's own flags (`viewer_marks`) loaded once per response."""
 
@@ -411,3 +411,20 @@ def conversations(items, viewer: Account) -> list[dict]:
 
 def marker(m) -> dict:
     return {"last_read_id": str(m.last_read_id), "version": m.version, "updated_at": iso(m.updated_at)}
+
+
+def lists(items) -> list[dict]:
+    """Mastodon's List, with two fields beyond it: `public` (shown on the owner's profile, open to
+    subscribers) and the owner's `account`, so that a subscriber knows whose list it reads."""
+    owners = accounts({lst.owner_id: lst.owner for lst in items}.values())
+    return [
+        {
+            "id": str(lst.id),
+            "title": lst.title,
+            "replies_policy": lst.replies_policy,
+            "exclusive": lst.exclusive,
+            "public": lst.public,
+            "account": owners[lst.owner_id],
+        }
+        for lst in items
+    ]

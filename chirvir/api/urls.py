@@ -6,7 +6,7 @@ from django.urls import re_path
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
 from chirvir.api.views import statuses
-from chirvir.api.views import apps, oauth, registration, search, timelines
+from chirvir.api.views import apps, lists, oauth, registration, search, timelines
 
 ID = r"(?P<{}>[^/]+)"
 
@@ -54,6 +54,8 @@ urlpatterns = [
     route(f"api/v1/accounts/{ID.format('account_id')}/unblock", accounts.unblock),
     route(f"api/v1/accounts/{ID.format('account_id')}/mute", accounts.mute),
     route(f"api/v1/accounts/{ID.format('account_id')}/unmute", accounts.unmute),
+    route(f"api/v1/accounts/{ID.format('account_id')}/lists", accounts.lists_holding),
+    route(f"api/v1/accounts/{ID.format('account_id')}/public_lists", accounts.public_lists),
     route("api/v1/blocks", accounts.blocks),
     route("api/v1/mutes", accounts.mutes),
     # follow requests
@@ -81,6 +83,13 @@ urlpatterns = [
     route("api/v1/timelines/home", timelines.home),
     route("api/v1/timelines/public", timelines.public),
     route(r"api/v1/timelines/tag/(?P<hashtag>[^/]+)", timelines.tag),
+    route(f"api/v1/timelines/list/{ID.format('list_id')}", timelines.list_),
+    # lists (subscribe and subscribed go beyond Mastodon)
+    route("api/v1/lists", lists.index),
+    route("api/v1/lists/subscribed", lists.subscribed),
+    route(f"api/v1/lists/{ID.format('list_id')}", lists.detail),
+    route(f"api/v1/lists/{ID.format('list_id')}/accounts", lists.accounts),
+    route(f"api/v1/lists/{ID.format('list_id')}/subscribe", lists.subscribe),
     # conversations, notifications, markers, bookmarks, favourites
     route("api/v1/conversations", conversations.index),
     route(f"api/v1/conversations/{ID.format('conversation_id')}", conversations.detail),

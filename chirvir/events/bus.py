@@ -50,6 +50,10 @@ def direct(account_id: int) -> str:
     return f"direct:{account_id}"
 
 
+def list_feed(list_id: int) -> str:
+    return f"list:{list_id}"
+
+
 def hashtag(name: str) -> str:
     """The key of a hashtag, given as Tag.key spells it."""
     return f"hashtag:{name}"

@@ -66,7 +66,7 @@ async def sse(request):
             credentials = await streams.in_thread(streams.session_credentials, request.cookies, request.headers)
         else:
             credentials = await streams.in_thread(streams.authenticate, token)
-        stream = streams.open_stream(credentials, name, request.query_params)
+        stream = await streams.in_thread(streams.open_stream, credentials, name, request.query_params)
     except Refused as refused:
         return _error(refused)
     lines = _sse_lines(credentials, stream)
@@ -170,11 +170,11 @@ class Socket:
             if command.get("type") == "subscribe":
                 await self.subscribe(stream, command)
             elif command.get("type") == "unsubscribe":
-                self.unsubscribe(stream, command)
+                await self.unsubscribe(stream, command)
 
     async def subscribe(self, name, params) -> None:
         try:
-            stream = streams.open_stream(self.credentials, name, params)
+            stream = await streams.in_thread(streams.open_stream, self.credentials, name, params)
         except Refused as refused:
             self.inbox.put_nowait({"error": refused.message, "status": refused.status})
             return
@@ -185,9 +185,9 @@ class Socket:
         self.subscriptions[stream.name[0], stream.keys] = subscription
         await hub.add(subscription)
 
-    def unsubscribe(self, name, params) -> None:
+    async def unsubscribe(self, name, params) -> None:
         try:
-            stream = streams.open_stream(self.credentials, name, params)
+            stream = await streams.in_thread(streams.open_stream, self.credentials, name, params)
         except Refused:
             self.inbox.put_nowait({"error": "Error unsubscribing from channel"})
             return

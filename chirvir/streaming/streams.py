@@ -19,6 +19,7 @@ from chirvir.core.errors import NotFound, Unauthorized
 from chirvir.core.paging import Page
 from chirvir.events import bus as events
 from chirvir.events.bus import Event
+from chirvir.lists import services as lists
 from chirvir.notifications.services import list_notifications
 from chirvir.oauth import services as oauth
 from chirvir.oauth.services import Credentials
@@ -104,7 +105,9 @@ def _param(params, name: str) -> str | None:
 
 def open_stream(credentials: Credentials | None, name, params) -> Stream:
     """The stream `name` (with its `tag` or `list` in params) for these credentials. Public and
-    hashtag streams need no token; a token that is sent must hold the stream's scope."""
+    hashtag streams need no token; a token that is sent must hold the stream's scope. A list
+    stream is its owner's, or (beyond Mastodon) a subscriber's of a public list. It reads the
+    database: run it in a worker thread (`in_thread`)."""
     if not isinstance(name, str) or name not in SCOPES:
         raise Refused(400, "Unknown stream type")
     if credentials is not None and not oauth.allows(credentials, SCOPES[name]):
@@ -122,10 +125,16 @@ def open_stream(credentials: Credentials | None, name, params) -> Stream:
     if account is None:
         raise Refused(422, "This method requires an authenticated user")
     if name == "list":
-        # There are no lists yet, so none is the caller's.
-        if _param(params, "list") is None:
+        list_id = _param(params, "list")
+        if list_id is None:
             raise Refused(400, "Missing list name parameter")
-        raise Refused(401, "Not authorized to stream this list")
+        try:
+            lst = lists.readable_list(account, list_id)
+        except NotFound:
+            raise Refused(401, "Not authorized to stream this list") from None
+        if lst.owner_id != account.id and not lists.is_subscribed(account, lst):
+            raise Refused(401, "Not authorized to stream this list")
+        return Stream((name, str(lst.id)), frozenset({events.list_feed(lst.id)}))
     if name == "direct":
         keys = {events.direct(account.id)}
     elif name == "user:notification":

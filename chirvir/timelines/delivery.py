@@ -8,7 +8,14 @@ Who gets a status in their home feed: its author, and the followers of its autho
   merge such accounts' posts in when they read;
 - a reply to someone else reaches only followers who also follow that someone (as Twitter's
   @replies reached only those who follow both);
-- a repost skips followers who asked not to see the reposts of its author.
+- a repost skips followers who asked not to see the reposts of its author;
+- a follower who keeps its author in an `exclusive` list reads them there instead of at home.
+
+Which lists get a status: those holding its author whose owner follows the author (a member
+stays one only while followed, and a protected member's posts so reach only owners it approved),
+never for a direct message; a reply to someone else as the list's `replies_policy` says
+(`takes_reply`); a repost as a home would take it. Lists are pushed to whatever the author's
+followers count: an account is in few lists.
 """
 
 from dataclasses import dataclass
@@ -21,6 +28,7 @@ from django.utils import timezone
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow
 from chirvir.events import bus as events
+from chirvir.lists.models import List, ListMember, RepliesPolicy
 from chirvir.statuses.models import Status, Visibility
 from chirvir.timelines.feeds import Entry, feed_store
 
@@ -69,7 +77,7 @@ def home_recipients(route: Route) -> list[int]:
     """The accounts whose home feeds get this status on write (see the module's rules)."""
     if route.visibility == Visibility.DIRECT or route.author_followers > settings.FANOUT_LIMIT:
         return [route.author_id]
-    follows = Follow.objects.filter(target_account_id=route.author_id)
+    follows = Follow.objects.filter(target_account_id=route.author_id).exclude(account_id__in=_exclusive_owners(route))
     if route.reblog_author_id is not None:
         follows = follows.filter(show_reblogs=True).exclude(account_id=route.reblog_author_id)
     if route.in_reply_to_account_id and route.in_reply_to_account_id != route.author_id:
@@ -78,13 +86,54 @@ def home_recipients(route: Route) -> list[int]:
     return [route.author_id, *follows.values_list("account_id", flat=True)]
 
 
-def stream_keys(route: Route, recipients: list[int]) -> list[str]:
-    """The live streams that may show a status (chirvir/events): its home recipients' and, for a
-    public post that is not a repost, the public stream and those of its hashtags, as Mastodon's
-    public timelines take them, and the public media stream for one with media. Each subscriber
-    of a stream is then shown only what the audience gate lets it see (a protected account's
-    public post reaches its followers there)."""
-    keys = [events.home(account_id) for account_id in recipients]
+def _exclusive_owners(route: Route):
+    return List.objects.filter(exclusive=True, members__account_id=route.author_id).values("owner_id")
+
+
+def takes_reply(
+    lst: List, replied_id: int | None, author_id: int, owner_follows_replied: bool, replied_is_member: bool
+) -> bool:
+    """Whether a list shows a member's post that replies to `replied_id`: a post that is no
+    reply, a reply to oneself or to the list's owner always; a reply to someone else if the
+    owner follows them (`followed`) or they are on the list (`list`), never with `none`."""
+    if replied_id is None or replied_id in (author_id, lst.owner_id):
+        return True
+    if lst.replies_policy == RepliesPolicy.FOLLOWED:
+        return owner_follows_replied
+    return lst.replies_policy == RepliesPolicy.LIST and replied_is_member
+
+
+def list_recipients(route: Route) -> list[int]:
+    """The lists whose feeds get this status on write (see the module's rules)."""
+    if route.visibility == Visibility.DIRECT:
+        return []
+    followers = Follow.objects.filter(target_account_id=route.author_id)
+    lists = List.objects.filter(members__account_id=route.author_id, owner_id__in=followers.values("account_id"))
+    if route.reblog_author_id is not None:
+        quiet = followers.filter(show_reblogs=False).values("account_id")
+        lists = lists.exclude(owner_id=route.reblog_author_id).exclude(owner_id__in=quiet)
+    lists = list(lists.only("id", "owner_id", "replies_policy"))
+    replied = route.in_reply_to_account_id
+    if not lists or replied is None or replied == route.author_id:
+        return [lst.id for lst in lists]
+    owners = {lst.owner_id for lst in lists}
+    following = Follow.objects.filter(target_account_id=replied, account_id__in=owners)
+    following = set(following.values_list("account_id", flat=True))
+    holding = set(ListMember.objects.filter(account_id=replied, list__in=lists).values_list("list_id", flat=True))
+    return [
+        lst.id
+        for lst in lists
+        if takes_reply(lst, replied, route.author_id, lst.owner_id in following, lst.id in holding)
+    ]
+
+
+def stream_keys(route: Route, recipients: list[int], lists: list[int] = ()) -> list[str]:
+    """The live streams that may show a status (chirvir/events): its home recipients' and its
+    lists' and, for a public post that is not a repost, the public stream and those of its
+    hashtags, as Mastodon's public timelines take them, and the public media stream for one with
+    media. Each subscriber of a stream is then shown only what the audience gate lets it see (a
+    protected account's public post reaches its followers there)."""
+    keys = [events.home(account_id) for account_id in recipients] + [events.list_feed(i) for i in lists]
     if route.visibility == Visibility.PUBLIC and route.reblog_author_id is None:
         keys += [events.PUBLIC, *(events.hashtag(name) for name in route.tags)]
         if route.has_media:
@@ -120,10 +169,12 @@ def deliver_status(status_id: int) -> int:
     )
     if not batch:
         return 0
-    pushes = [(_entry(status), home_recipients(route := Route.of(status)), route) for status in batch]
+    pushes = [
+        (_entry(status), home_recipients(route := Route.of(status)), list_recipients(route), route) for status in batch
+    ]
     # Live streams hear of each post once its feeds have it; like the recipients, their keys are
     # read before the write lock. A direct message also shows in its participants' conversations.
-    updates = [(status.id, stream_keys(route, recipients)) for status, (_, recipients, route) in zip(batch, pushes)]
+    updates = [(s.id, stream_keys(route, homes, lists)) for s, (_, homes, lists, route) in zip(batch, pushes)]
     direct = [s.id for s in batch if s.visibility == Visibility.DIRECT]
     conversations = [(s.id, _conversation_keys(s)) for s in Status.objects.filter(id__in=direct).gated()] if direct else []
     store = feed_store()
@@ -134,9 +185,9 @@ def deliver_status(status_id: int) -> int:
             # each delivers only the posts it locked first and finds still undelivered, so no
             # post is pushed or announced twice.
             mine = set(waiting.filter(id__in=mine).select_for_update(skip_locked=True).values_list("id", flat=True))
-        for status, (entry, recipients, _) in zip(batch, pushes):
+        for status, (entry, homes, lists, _) in zip(batch, pushes):
             if status.id in mine:
-                store.push(entry, recipients)
+                store.push(entry, [*homes, *lists])
         waiting.filter(id__in=mine).update(delivered_at=timezone.now())
         # A direct message's conversation first, as its participants' apps list it before the
         # message reaches the author's home.
@@ -155,11 +206,12 @@ def announce_edit(status_id: int, earlier_tags: list[str] = ()) -> None:
     if status is None:
         return  # deleted since
     route = Route.of(status)
-    keys = stream_keys(route, home_recipients(route))
+    keys = stream_keys(route, home_recipients(route), list_recipients(route))
     if events.PUBLIC in keys:
         keys += [events.hashtag(name) for name in earlier_tags]
     for repost in Status.objects.filter(reblog=status).select_related("account", "reblog").prefetch_related("tags"):
-        keys += stream_keys(repost_route := Route.of(repost), home_recipients(repost_route))
+        repost_route = Route.of(repost)
+        keys += stream_keys(repost_route, home_recipients(repost_route), list_recipients(repost_route))
     events.publish(keys, "status.update", {"status_id": status.id})
     if status.visibility == Visibility.DIRECT:
         events.publish(_conversation_keys(status), "conversation", {"status_id": status.id})
@@ -187,7 +239,7 @@ def announce_delete(gone: list[dict]) -> None:
         # The author goes with the news: a stream shows it only to those who may read the
         # author's posts, as it showed the post itself.
         payload = {"status_id": route.status_id, "account_id": author.id}
-        events.publish(stream_keys(route, home_recipients(route)), "delete", payload)
+        events.publish(stream_keys(route, home_recipients(route), list_recipients(route)), "delete", payload)
 
 
 def redeliver_lost(older_than_seconds: float = 30) -> list[int]:
@@ -198,6 +250,7 @@ def redeliver_lost(older_than_seconds: float = 30) -> list[int]:
 
 
 def remove_from_homes(status_ids: list[int]) -> None:
+    """Deleted statuses leave every feed: homes and lists alike."""
     feed_store().remove_statuses(status_ids)
 
 
@@ -212,6 +265,8 @@ def merge_into_home(owner_id: int, author_id: int) -> None:
     follow = Follow.objects.filter(account_id=owner_id, target_account_id=author_id).select_related("account").first()
     if follow is None or not store.exists(owner_id):
         return  # unfollowed since, or the feed will be rebuilt whole when first read
+    if exclusive_members(owner_id).filter(account_id=author_id).exists():
+        return  # read in an exclusive list instead
     for status in _deliverable(follow.account, posts_of(follow), MERGED_ON_FOLLOW):
         store.push(_entry(status), [owner_id])
 
@@ -239,6 +294,7 @@ def rebuild_home(owner: Account) -> None:
     """Make a missing home feed again from the follow graph: the newest posts of the owner and
     of the followed accounts that are fanned out on write, as delivery would have pushed them."""
     follows = Follow.objects.filter(account=owner, target_account__followers_count__lte=settings.FANOUT_LIMIT)
+    follows = follows.exclude(target_account_id__in=exclusive_members(owner.id))
     quiet = follows.filter(show_reblogs=False).values_list("target_account_id", flat=True)
     candidates = (
         Status.objects.filter(account_id__in=[owner.id, *follows.values_list("target_account_id", flat=True)])
@@ -246,3 +302,63 @@ def rebuild_home(owner: Account) -> None:
         .exclude(reblog__isnull=False, account_id__in=list(quiet))
     )
     feed_store().replace(owner.id, [_entry(s) for s in _deliverable(owner, candidates, settings.FEED_LENGTH)])
+
+
+def exclusive_members(owner_id: int):
+    """The accounts the owner reads in an exclusive list rather than at home."""
+    return ListMember.objects.filter(list__owner_id=owner_id, list__exclusive=True).values("account_id")
+
+
+def _list_entries(lst: List, member_ids, limit: int) -> list[Entry]:
+    """What delivery would have pushed to a list out of its members' newest `limit` statuses."""
+    owner = lst.owner
+    follows = Follow.objects.filter(account=owner, target_account_id__in=list(member_ids))
+    followed = dict(follows.values_list("target_account_id", "show_reblogs"))
+    quiet = [i for i, reblogs in followed.items() if not reblogs]
+    candidates = (
+        Status.objects.filter(account_id__in=list(followed))
+        .exclude(reblog__account_id=owner.id)
+        .exclude(reblog__isnull=False, account_id__in=quiet)
+        .exclude(visibility=Visibility.DIRECT)
+        .gated()
+        .order_by("-id")[:limit]
+    )
+    viewer = audience.Viewer.of(owner)
+    members = set(ListMember.objects.filter(list=lst).values_list("account_id", flat=True))
+    return [
+        _entry(s)
+        for s in candidates
+        if audience.can_see(viewer, s)
+        and takes_reply(
+            lst,
+            s.in_reply_to_account_id,
+            s.account_id,
+            s.in_reply_to_account_id in viewer.following,
+            s.in_reply_to_account_id in members,
+        )
+    ]
+
+
+def rebuild_list(lst: List) -> None:
+    """Make a missing list feed again from its members' posts, as delivery would have pushed them."""
+    members = ListMember.objects.filter(list=lst).values_list("account_id", flat=True)
+    feed_store().replace(lst.id, _list_entries(lst, members, settings.FEED_LENGTH))
+
+
+def merge_into_list(list_id: int, account_id: int) -> None:
+    """After a member joins: their recent posts join the list's feed, as if delivered then."""
+    lst = List.objects.filter(id=list_id, members__account_id=account_id).select_related("owner").first()
+    store = feed_store()
+    if lst is None or not store.exists(list_id):
+        return  # removed since, or the feed will be rebuilt whole when first read
+    for entry in _list_entries(lst, [account_id], MERGED_ON_FOLLOW):
+        store.push(entry, [list_id])
+
+
+def unmerge_from_list(list_id: int, account_id: int) -> None:
+    """After a member leaves: their posts and reposts of them leave the list's feed."""
+    feed_store().remove_author(list_id, account_id)
+
+
+def drop_list_feed(list_id: int) -> None:
+    feed_store().drop(list_id)

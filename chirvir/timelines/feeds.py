@@ -1,6 +1,8 @@
-"""Home feed stores: each account's home feed is a list of status IDs, newest first, pushed on
-write. The protocol is what delivery and reading need; the database store fills it now, and a
-Redis store (sorted sets) fills it in scale-out mode. A feed holds only what can be rebuilt."""
+"""Feed stores: each account's home feed, and each list's feed, is a list of status IDs, newest
+first, pushed on write. A feed is named by the ID of what owns it, an account or a list: IDs are
+unique across every table (chirvir/core/ids.py), so the two never meet in one key space. The
+protocol is what delivery and reading need; the database store fills it now, and a Redis store
+(sorted sets) fills it in scale-out mode. A feed holds only what can be rebuilt."""
 
 from dataclasses import dataclass
 from typing import Iterable, Protocol
@@ -34,6 +36,9 @@ class FeedStore(Protocol):
     def remove_statuses(self, status_ids: Iterable[int]) -> None:
         """Take statuses out of every feed."""
 
+    def drop(self, owner_id: int) -> None:
+        """Forget a feed whole (a deleted list's); afterwards it does not exist."""
+
     def remove_author(self, owner_id: int, author_id: int) -> None:
         """Take an author's posts, and reposts of them, out of one feed."""
 
@@ -61,6 +66,10 @@ class DatabaseFeedStore:
 
     def remove_statuses(self, status_ids: Iterable[int]) -> None:
         FeedEntry.objects.filter(status_id__in=list(status_ids)).delete()
+
+    def drop(self, owner_id: int) -> None:
+        FeedEntry.objects.filter(account_id=owner_id).delete()
+        Feed.objects.filter(account_id=owner_id).delete()
 
     def remove_author(self, owner_id: int, author_id: int) -> None:
         FeedEntry.objects.filter(Q(author_id=author_id) | Q(origin_author_id=author_id), account_id=owner_id).delete()

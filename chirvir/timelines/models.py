@@ -5,14 +5,15 @@ from django.db import models
 
 
 class Feed(models.Model):
-    """A home feed that exists; one missing is rebuilt from the follow graph when read."""
+    """A feed that exists (an account's home, or a list's, by the owner's ID); one missing is
+    rebuilt from the follow graph or the list's members when read."""
 
     account_id = models.BigIntegerField(primary_key=True)
 
 
 class FeedEntry(models.Model):
     pk = models.CompositePrimaryKey("account_id", "status_id")
-    account_id = models.BigIntegerField()  # whose home feed
+    account_id = models.BigIntegerField()  # whose feed: an account's home, or a list's
     status_id = models.BigIntegerField()
     author_id = models.BigIntegerField()  # who posted (or reposted) it
     origin_author_id = models.BigIntegerField()  # for a repost, the original's author

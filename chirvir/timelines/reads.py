@@ -1,4 +1,4 @@
-"""Timeline reads: home (its feed, with the posts of very large accounts merged in), an
+"""Timeline reads: home (its feed, with the posts of very large accounts merged in), a list's, an
 account's posts, public, hashtag, mentions, likes and bookmarks, each one filtered through the
 audience gate. Where posts go on write is timelines/delivery.py."""
 
@@ -8,9 +8,10 @@ from django.db.models import Exists, OuterRef, Q
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow
 from chirvir.core.paging import Page, paginate, read_kept
+from chirvir.lists.models import List
 from chirvir.media.models import MediaAttachment
 from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility
-from chirvir.timelines.delivery import posts_of, rebuild_home
+from chirvir.timelines.delivery import exclusive_members, posts_of, rebuild_home, rebuild_list
 from chirvir.timelines.feeds import feed_store
 
 # A page is read with some spare, so statuses the gate drops do not leave it short.
@@ -42,7 +43,8 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
     viewer = audience.Viewer.of(account)
     wide = Page(page.max_id, page.since_id, page.min_id, page.limit * OVERFETCH)
     ids = set(store.read(account.id, wide))
-    for follow in Follow.objects.filter(account=account, target_account__followers_count__gt=settings.FANOUT_LIMIT):
+    large = Follow.objects.filter(account=account, target_account__followers_count__gt=settings.FANOUT_LIMIT)
+    for follow in large.exclude(target_account_id__in=exclusive_members(account.id)):
         merged = posts_of(follow).exclude(visibility=Visibility.DIRECT)
         merged = merged.filter(Q(in_reply_to_account_id__isnull=True) | Q(in_reply_to_account_id__in=viewer.following | {account.id}))
         ids.update(s.id for s in paginate(merged.only("id"), wide))
@@ -50,9 +52,27 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
     # after posting); the partial index on undelivered posts keeps this one short read.
     waiting = Status.objects.filter(delivered_at__isnull=True, account=account).exclude(visibility=Visibility.DIRECT)
     ids.update(s.id for s in paginate(waiting.only("id"), wide))
+    return _shown(viewer, ids, page)
+
+
+def list_timeline(viewer_account: Account | None, lst: List, page: Page = Page()) -> list[Status]:
+    """A list's timeline (its feed, made again from its members' posts when missing), read by
+    its owner or by anyone lists.services.may_read lets in, each post through the reader's own
+    audience gate and without the reader's muted accounts: a subscriber never sees there what
+    the owner may see and they may not."""
+    store = feed_store()
+    if not store.exists(lst.id):
+        rebuild_list(lst)
+    viewer = audience.Viewer.of(viewer_account)
+    wide = Page(page.max_id, page.since_id, page.min_id, page.limit * OVERFETCH)
+    return _shown(viewer, store.read(lst.id, wide), page)
+
+
+def _shown(viewer: audience.Viewer, ids, page: Page) -> list[Status]:
+    """One page of a feed's statuses that the viewer may see, newest first."""
     # Nearest the cursor first: the newest, or with min_id the oldest above it. Hydrate a page's
     # worth at a time, so the spare IDs cost nothing unless the gate drops some.
-    ordered = sorted(ids, reverse=page.min_id is None)
+    ordered = sorted(set(ids), reverse=page.min_id is None)
     shown: list[Status] = []
     for start in range(0, len(ordered), page.limit):
         chunk = _hydrate(ordered[start : start + page.limit])

@@ -42,6 +42,21 @@ def unmerge_job(owner_id: int, author_id: int) -> None:
     delivery.unmerge_from_home(owner_id, author_id)
 
 
+@task(retries=3, retry_delay=5)
+def list_merge_job(list_id: int, account_id: int) -> None:
+    delivery.merge_into_list(list_id, account_id)
+
+
+@task(retries=3, retry_delay=5)
+def list_unmerge_job(list_id: int, account_id: int) -> None:
+    delivery.unmerge_from_list(list_id, account_id)
+
+
+@task(retries=3, retry_delay=5)
+def list_feed_removal_job(list_id: int) -> None:
+    delivery.drop_list_feed(list_id)
+
+
 @periodic_task(crontab(minute="*"))
 def sweep() -> int:
     lost = delivery.redeliver_lost()

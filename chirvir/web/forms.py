@@ -160,3 +160,18 @@ class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username")
+
+
+class ListForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100, widget=forms.TextInput(attrs={"dir": "auto"}))
+    replies_policy = forms.ChoiceField(
+        label=_("Replies shown"),
+        choices=[
+            ("list", _("Replies to members of the list")),
+            ("followed", _("Replies to anyone you follow")),
+            ("none", _("No replies")),
+        ],
+        initial="list",
+    )
+    exclusive = forms.BooleanField(label=_("Leave the members' posts out of Home"), required=False)
+    public = forms.BooleanField(label=_("Public: show it on your profile and let others subscribe"), required=False)

@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import accounts, auth, notifications, search, settings, statuses, timelines
+from chirvir.web.views import accounts, auth, lists, notifications, search, settings, statuses, timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
@@ -17,7 +17,16 @@ urlpatterns = [
     path("public", timelines.public, name="public"),
     path("tags/<str:name>", timelines.tag, name="tag"),
     path("search", search.search, name="search"),
-    # Lists and trends join here in their own issues.
+    path("lists", lists.index, name="lists"),
+    path("lists/new", lists.create, name="list_create"),
+    path("lists/<int:list_id>", lists.detail, name="list"),
+    path("lists/<int:list_id>/edit", lists.update, name="list_update"),
+    path("lists/<int:list_id>/delete", lists.delete, name="list_delete"),
+    path("lists/<int:list_id>/add", lists.add_member, name="list_add"),
+    path("lists/<int:list_id>/remove", lists.remove_member, name="list_remove"),
+    path("lists/<int:list_id>/subscribe", lists.subscribe, name="list_subscribe"),
+    path("lists/<int:list_id>/unsubscribe", lists.unsubscribe, name="list_unsubscribe"),
+    # Trends join here in their own issue.
     path("signup", auth.signup, name="signup"),
     path("login", auth.LoginView.as_view(), name="login"),
     path("logout", auth.LogoutView.as_view(), name="logout"),

@@ -293,7 +293,7 @@ BAD_INPUT = [
     ("get", "/api/v1/timelines/home?max_id=x", None, None, 400, "a cursor that is no ID"),
     ("post", "/api/v1/accounts/1/follow", None, None, 404, "following an unknown account"),
     ("put", "/api/v1/timelines/home", None, None, 405, "a method the route does not take"),
-    ("get", "/api/v1/lists/1/accounts", None, None, 404, "a feature not built yet"),
+    ("get", "/api/v1/lists/1/accounts", None, None, 404, "an unknown list"),
     ("post", "/api/v1/statuses", '{"status": "a\\u0000b"}', "application/json", 400, "a NUL in JSON"),
     ("post", "/api/v1/statuses", "status=a%00b", "application/x-www-form-urlencoded", 400, "a NUL in a form"),
     ("get", "/api/v1/accounts/lookup?acct=a%00b", None, None, 400, "a NUL in the query"),

@@ -15,6 +15,7 @@ from schemathesis.config import SchemathesisConfig
 from chirvir.accounts import services as accounts
 from chirvir.api import openapi, urls
 from chirvir.api.counters import counters
+from chirvir.lists import services as lists
 from chirvir.asgi import application
 from chirvir.notifications.models import Notification
 from chirvir.oauth import services as auth
@@ -53,7 +54,8 @@ def tokens(token_for, alice):
 @pytest.fixture
 def world(make_account, alice, bob, carol):
     """A small network around alice, whose tokens the requests carry: a follow, a request to follow,
-    a thread with a mention and a hashtag, a like, a direct message, and an app with its secret.
+    a thread with a mention and a hashtag, a like, a direct message, her list and another's public
+    one, and an app with its secret.
     Returns, by parameter name, values that name things that exist."""
     dave = make_account("dave", locked=True)
     accounts.follow(alice, bob)
@@ -64,7 +66,12 @@ def world(make_account, alice, bob, carol):
     statuses.favourite(bob, reply.id)
     direct = statuses.post_status(alice, "@bob a secret", visibility="direct")
     application, client_id, client_secret = auth.create_application("Schemathesis", scopes="read write follow")
+    own = lists.create_list(alice, "Friends")
+    lists.add_members(alice, own.id, [bob.id])
+    carols = lists.create_list(carol, "Carol's", public=True)  # a public list not alice's
     return {
+        "list_id": [own.id, carols.id],
+        "account_ids": [bob.id, dave.id],
         "account_id": [alice.id, bob.id, carol.id, dave.id],
         "status_id": [post.id, reply.id, direct.id],
         "in_reply_to_id": [post.id, reply.id, direct.id],

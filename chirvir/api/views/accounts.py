@@ -1,4 +1,5 @@
-"""Mastodon's accounts resource (/api/v1/accounts/...), blocks and mutes."""
+"""Mastodon's accounts resource (/api/v1/accounts/...), blocks and mutes; beyond Mastodon, the
+public lists an account shows on its profile."""
 
 import copy
 
@@ -7,6 +8,7 @@ from chirvir.accounts.models import Account
 from chirvir.api import serializers
 from chirvir.api.base import ApiError, api, json_response, link_header
 from chirvir.core.ids import parse_id
+from chirvir.lists import services as lists
 from chirvir.search import services as search_services
 from chirvir.timelines import reads as timelines
 
@@ -196,3 +198,15 @@ def blocks(request, params):
 def mutes(request, params):
     found = services.mutes(request.account, params.page(40))
     return json_response(serializers.muted_accounts(found), headers=link_header(request, found))
+
+
+
+@api(methods=("GET",), scopes={"GET": "read:lists"})
+def lists_holding(request, params, account_id):
+    """The caller's lists that hold the account."""
+    return json_response(serializers.lists(lists.lists_holding(request.account, services.get_account(account_id))))
+
+
+@api(methods=("GET",), scopes={"GET": "read:lists"}, user="optional")
+def public_lists(request, params, account_id):
+    return json_response(serializers.lists(lists.public_lists_of(request.account, services.get_account(account_id))))

@@ -1,7 +1,8 @@
-"""Mastodon's timelines resource: home, public and hashtag."""
+"""Mastodon's timelines resource: home, public, hashtag and list."""
 
 from chirvir.api import serializers
 from chirvir.api.base import api, json_response, link_header
+from chirvir.lists import services as lists
 from chirvir.timelines import reads
 
 
@@ -35,3 +36,11 @@ def tag(request, params, hashtag):
         only_media=params.boolean("only_media"),
     )
     return _page(request, found)
+
+
+
+@api(methods=("GET",), scopes={"GET": "read:lists"}, user="optional")
+def list_(request, params, list_id):
+    """A list's timeline: the owner's, or beyond Mastodon anyone's that may read a public list."""
+    lst = lists.readable_list(request.account, list_id)
+    return _page(request, reads.list_timeline(request.account, lst, params.page()))

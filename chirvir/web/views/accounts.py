@@ -1,5 +1,6 @@
-"""Profile pages (`/@username`: posts, posts and replies, likes, followers, following), the
-follow button in its three states, and the follow requests a protected account answers."""
+"""Profile pages (`/@username`: posts, posts and replies, likes, followers, following, the
+account's public lists and, for one you follow, your lists to put it on), the follow button in
+its three states, and the follow requests a protected account answers."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from chirvir import audience
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
 from chirvir.core.paging import Page
+from chirvir.lists import services as lists
 from chirvir.timelines import reads as timelines
 from chirvir.web.views.common import action, back, is_htmx, not_found, page_of, timeline_context
 
@@ -31,6 +33,10 @@ def profile(request, username, tab="posts"):
     relation = accounts.relation(viewer, account)
     may_see = audience.may_see_posts_of(audience.Viewer.of(viewer), account)
     context = {"account": account, "relation": relation, "tab": tab, "may_see": may_see}
+    context["public_lists"] = lists.public_lists_of(viewer, account)
+    if relation.following:
+        holding = {lst.id for lst in lists.lists_holding(viewer, account)}
+        context["my_lists"] = [(lst, lst.id in holding) for lst in lists.lists_of(viewer)]
     page = page_of(request)
     if not may_see:
         statuses = []
