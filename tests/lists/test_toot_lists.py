@@ -1,19 +1,8 @@
 """toot's list commands (0.52.1) against a live Chirvir: make a list, see it, put a followed
 account on it and read who is on it."""
 
-import pytest
-from django.urls import Resolver404, resolve
-
 from chirvir.accounts import services as accounts
 from chirvir.lists.models import List
-
-
-def _has_search() -> bool:
-    try:
-        resolve("/api/v2/search")
-    except Resolver404:
-        return False
-    return True
 
 
 def test_toot_lists_and_list_add(toot, live_server, make_account, bob):
@@ -24,9 +13,7 @@ def test_toot_lists_and_list_add(toot, live_server, make_account, bob):
     assert "List \"Tea\" created" in toot("list_create", "Tea", "--replies-policy", "list")
     assert "Tea" in toot("lists", "list")  # `toot lists` is a group of commands since 0.40
     assert List.objects.get(owner=alice).title == "Tea"
-    if not _has_search():
-        # toot finds the account to add through GET /api/v2/search, which issue 9's search item brings.
-        pytest.skip("toot list_add looks the account up with /api/v2/search, not served on this branch")
+    # toot finds the account to add through GET /api/v2/search.
     assert "Added account \"bob\"" in toot("list_add", "Tea", "bob")
     assert "bob" in toot("lists", "accounts", "Tea")
     assert list(List.objects.get(owner=alice).members.values_list("account__username", flat=True)) == ["bob"]
