@@ -4,6 +4,7 @@ emptied between tests), because delivery jobs start only when a post's transacti
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from chirvir.accounts import services as accounts
 from chirvir.api.counters import counters
@@ -28,6 +29,14 @@ def no_requests_counted():
     """Every test starts with fresh rate limits: the counters live in their own file in the test
     run's data directory, which the emptying of the database between tests does not reach."""
     counters().clear()
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A page request in another language leaves that language active in the test's thread (the
+    test client serves in it); every test starts in English, whatever ran before it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -26,16 +26,6 @@ PASSWORD = "a long password 7"
 _numbers = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """A page request in another language leaves that language active in the test's thread (the
-    test client serves in it); the next test, in this folder or the next, starts in English."""
-    yield
-    from django.utils import translation
-
-    translation.deactivate()
-
-
 @pytest.fixture(scope="package")
 def site(tmp_path_factory):
     data = tmp_path_factory.mktemp("web")
