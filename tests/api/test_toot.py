@@ -1,33 +1,9 @@
 """The real toot CLI (0.52.1) against a live Chirvir: log in with a password, post, and read the
 home timeline, each command a subprocess with a config directory of its own."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
 from chirvir.accounts import services as accounts
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
-
-TOOT = Path(sys.executable).with_name("toot")
-
-
-@pytest.fixture
-def toot(live_server, settings, tmp_path):
-    settings.SITE_URL = live_server.url
-    settings.DOMAIN = live_server.url.split("://", 1)[-1]
-    # toot keeps its app and token under $XDG_CONFIG_HOME/toot, and the last post's ID in its cache.
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-
-    def run(*args: str) -> str:
-        done = subprocess.run([TOOT, *args], env=env, capture_output=True, text=True, timeout=60, check=False)
-        assert done.returncode == 0, f"toot {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-        return done.stdout
-
-    return run
 
 
 def test_log_in_post_and_read_the_home_timeline(toot, live_server, make_account, bob):

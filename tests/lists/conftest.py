@@ -2,5 +2,5 @@
 
 from tests.api.conftest import api_client, mastodon_for, oauth_app, token_for  # noqa: F401
 from tests.streaming.conftest import community  # noqa: F401, E402  a live `chirvir serve`, for the list stream
-from tests.api.test_toot import toot  # noqa: F401, E402  the real toot CLI against the live test server
+from tests.api.conftest import toot  # noqa: F401, E402  the real toot CLI against the live test server
 from tests.web.conftest import browser, site, visitor  # noqa: F401, E402  a real browser at a live server

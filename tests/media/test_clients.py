@@ -5,15 +5,12 @@ heard on the public:media stream once posted."""
 
 import io
 import json
-import os
-import subprocess
 
 import httpx
 import pytest
 from PIL import Image
 
 from chirvir.statuses.models import Status
-from tests.api.test_toot import TOOT
 from tests.media.clips import clip, needs_ffmpeg
 from tests.media.test_image_uploads import photo_taken_on_its_side_with_gps
 from tests.streaming.conftest import Community
@@ -50,26 +47,12 @@ def test_toot_posts_a_photo_with_its_description(toot, live_server, make_account
     assert b"Exif" not in media.file.read()
 
 
-@pytest.fixture
-def toot(live_server, settings, tmp_path):
-    settings.SITE_URL = live_server.url
-    settings.DOMAIN = live_server.url.split("://", 1)[-1]
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-
-    def run(*args: str) -> str:
-        done = subprocess.run([TOOT, *args], env=env, capture_output=True, text=True, timeout=120, check=False)
-        assert done.returncode == 0, f"toot {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-        return done.stdout
-
-    return run
-
-
 @needs_ffmpeg
 @pytest.mark.slow
 def test_a_video_is_processed_after_the_upload_and_heard_on_the_media_stream(tmp_path):
     (tmp_path / "server").mkdir()
     with serving(tmp_path / "server", CHIRVIR_RATE_LIMIT="0") as base:
-        community = Community(base)
+        community = Community(base, tmp_path / "server")
         alice = community.join("alice")
         data = clip(tmp_path, "waves.mp4")
         answered = httpx.post(

@@ -2,13 +2,8 @@
 once after it is posted, and a private one only by a follower), and the toot CLI's `search`,
 `whois` and `follow`, which find accounts through search."""
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import pytest
 from mastodon import Mastodon
 
 from chirvir.accounts import services as accounts
@@ -16,7 +11,6 @@ from chirvir.accounts.models import Follow
 from chirvir.statuses import services as statuses
 from tests.servers import serving
 
-TOOT = Path(sys.executable).with_name("toot")
 PASSWORD = "a long password 7"
 
 
@@ -52,20 +46,6 @@ def test_mastodon_py_finds_a_post_within_a_second_of_posting_and_only_where_the_
         assert [a.acct for a in people] == ["alice"]
         everything = carol.search_v2("alice")  # Mastodon.py's defaults: resolve and exclude_unreviewed
         assert everything.accounts[0].acct == "alice" and everything.hashtags == []
-
-
-@pytest.fixture
-def toot(live_server, settings, tmp_path):
-    settings.SITE_URL = live_server.url
-    settings.DOMAIN = live_server.url.split("://", 1)[-1]
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-
-    def run(*args: str, fails: bool = False) -> str:
-        done = subprocess.run([TOOT, *args], env=env, capture_output=True, text=True, timeout=60, check=False)
-        assert (done.returncode != 0) == fails, f"toot {args[0]}:\n{done.stdout}\n{done.stderr}"
-        return done.stdout + done.stderr
-
-    return run
 
 
 def test_toot_searches_and_finds_accounts_to_show_and_follow(toot, live_server, make_account):

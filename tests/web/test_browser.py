@@ -296,6 +296,7 @@ def test_a_protected_accounts_lock_is_an_image_the_site_ships(visitor):
     person.screenshot("ltr-protected-profile")
     assert person.problems == []
 
+
 def test_searching_from_the_navigation_finds_people_hashtags_and_posts(visitor):
     writer, reader = visitor(), visitor()
     writer_name = writer.sign_up("yuki")
