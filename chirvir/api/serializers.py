@@ -315,7 +315,7 @@ def statuses(items, viewer: Account | None) -> list[dict]:
 
 
 def tag(t: Tag) -> dict:
-    """A hashtag as search and the tag endpoints show it (no usage history is kept yet)."""
+    """A hashtag as search shows it (without history: only trends carry one, `trend_tag`)."""
     return {"name": t.name, "url": tag_url(t.name), "history": []}
 
 

@@ -179,7 +179,8 @@ def trends(kind: str, language: str = "", offset: int = 0, limit: int = 10) -> l
     what an operator has hidden."""
     hidden = HiddenTrend.objects.filter(kind=kind).values("key")
     found = Trend.objects.filter(kind=kind, language=language or "").exclude(key__in=hidden).order_by("rank")
-    return list(found[max(offset, 0) : max(offset, 0) + max(limit, 0)])
+    start = min(max(offset, 0), KEPT)  # no list is longer, and a huge offset must not reach the database
+    return list(found[start : start + max(limit, 0)])
 
 
 def trending_statuses(viewer: Account | None, language: str = "", offset: int = 0, limit: int = 20) -> list[Status]:

@@ -160,3 +160,30 @@ def test_trending_posts_by_distinct_accounts_reposts_and_likes(people, api_clien
     assert api_client(people[7]).get("/api/v1/trends/statuses").json() == []
     trends.hide_trend(TrendKind.STATUS, str(popular.id))
     assert Client().get("/api/v1/trends/statuses").json() == []
+
+
+def test_the_answers_are_as_the_openapi_document_describes_them(people):
+    import jsonschema_rs
+
+    from chirvir.api.openapi import build
+
+    first = post(people[0], "#Docs https://example.com/docs")
+    for person in people[1:4]:
+        post(person, "#Docs https://example.com/docs")
+        statuses.favourite(person, first.id)
+    trends.refresh_trends()
+    components = build()["components"]
+    for path, entity in [("tags", "Tag"), ("links", "PreviewCard"), ("statuses", "Status")]:
+        answer = Client().get(f"/api/v1/trends/{path}").json()
+        assert len(answer) == 1, path
+        schema = {"type": "array", "items": {"$ref": f"#/components/schemas/{entity}"}, "components": components}
+        jsonschema_rs.Draft202012Validator(schema).validate(answer)
+
+
+def test_paging_past_the_end_is_empty_not_an_error(people):
+    for person in people[:3]:
+        post(person, "#Paging")
+    trends.refresh_trends()
+    client = Client()
+    assert tag_names(client, "?offset=1") == []
+    assert tag_names(client, f"?offset={10 ** 30}&limit=-5") == []
