@@ -187,3 +187,27 @@ def test_paging_past_the_end_is_empty_not_an_error(people):
     client = Client()
     assert tag_names(client, "?offset=1") == []
     assert tag_names(client, f"?offset={10 ** 30}&limit=-5") == []
+
+
+def test_the_periodic_job_refreshes_the_lists(people):
+    from chirvir.trends.tasks import trends_refresh_job
+
+    for person in people[:3]:
+        post(person, "#Scheduled")
+    assert tag_names(Client()) == []
+    trends_refresh_job.call_local()
+    assert tag_names(Client()) == ["scheduled"]
+
+
+def test_mastodon_py_reads_the_trends(people, mastodon_for):
+    popular = post(people[0], "#Live https://example.com/live")
+    for person in people[1:3]:
+        post(person, "#Live https://example.com/live")
+    for person in people[3:6]:
+        statuses.favourite(person, popular.id)
+    trends.refresh_trends()
+    mastodon = mastodon_for(people[7])
+    assert [t["name"] for t in mastodon.trending_tags()] == ["live"]
+    assert [t["name"] for t in mastodon.trends()] == ["live"]
+    assert [c["url"] for c in mastodon.trending_links()] == ["https://example.com/live"]
+    assert [str(s["id"]) for s in mastodon.trending_statuses()] == [str(popular.id)]
