@@ -12,7 +12,7 @@ from chirvir.accounts import services as accounts
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
 from chirvir.trends import services as trends
-from chirvir.trends.models import TrendKind
+from chirvir.trends.models import Trend, TrendKind
 
 
 @pytest.fixture
@@ -141,6 +141,8 @@ def test_trending_posts_by_distinct_accounts_reposts_and_likes(people, api_clien
     popular = post(people[0], "a good one")
     liked_alone = post(people[1], "liked by its author and one other")
     hidden_away = post(people[2], "followers only", visibility="private")
+    accounts.update_profile(people[6], locked=True)
+    protected = post(people[6], "public, but its author is protected")
     for person in people[3:6]:
         statuses.favourite(person, popular.id)
     statuses.reblog(people[6], popular.id)
@@ -149,11 +151,15 @@ def test_trending_posts_by_distinct_accounts_reposts_and_likes(people, api_clien
     for person in people[3:6]:
         accounts.follow(person, people[2])
         statuses.favourite(person, hidden_away.id)  # its followers may like it; it still never trends
+        accounts.follow(person, people[6])
+        accounts.approve_follow_request(people[6], person)
+        statuses.favourite(person, protected.id)
     trends.refresh_trends()
 
     shown = Client().get("/api/v1/trends/statuses").json()
     assert [s["id"] for s in shown] == [str(popular.id)]
     assert hidden_away.id not in [int(s["id"]) for s in shown]
+    assert not Trend.objects.filter(key__in=[str(hidden_away.id), str(protected.id)]).exists()  # never counted
 
     # A viewer who blocks the author does not see it; and an operator can hide a post.
     accounts.block(people[7], people[0])
