@@ -112,7 +112,11 @@ def _link_uses(now: datetime) -> list[tuple]:
     rows = Status.objects.filter(_counted(now, since), text__contains=".").values_list(
         "text", "account_id", "created_at", "language"
     )
-    return [(url, account_id, at, language) for text, account_id, at, language in rows for url in set(extract_urls(text))]
+    return [
+        (url, account_id, at, language)
+        for text, account_id, at, language in rows
+        for url in set(extract_urls(text))  # a link twice in one post is one use
+    ]
 
 
 def _status_places(now: datetime) -> dict[str, list[tuple[str, float, int]]]:

@@ -104,8 +104,8 @@ def test_an_operator_hides_a_trend_in_the_admin(people, make_account, client):
     operator.is_staff = operator.is_superuser = True
     operator.save()
     client.force_login(operator)
-    added = client.post("/admin/trends/hiddentrend/add/", {"kind": "tag", "key": "#RUMOUR", "created_at_0": "2026-01-01",
-                                                           "created_at_1": "00:00:00"})
+    form = {"kind": "tag", "key": "#RUMOUR", "created_at_0": "2026-01-01", "created_at_1": "00:00:00"}
+    added = client.post("/admin/trends/hiddentrend/add/", form)
     assert added.status_code == 302, added.content[:2000]
     assert tag_names(Client()) == ["news"]  # at once, without a refresh
 
