@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "chirvir.media",
     "chirvir.oauth",
     "chirvir.search",
+    "chirvir.trends",
     "chirvir.api",
     "chirvir.web",
 ]

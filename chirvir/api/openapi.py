@@ -11,7 +11,7 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines
+from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines, trends
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
@@ -248,7 +248,31 @@ SCHEMAS = {
         {"id": ID, "text": {**STRING, "description": "The post as written, not as HTML."}, "spoiler_text": STRING}
     ),
     "Context": closed({"ancestors": array(ref("Status")), "descendants": array(ref("Status"))}),
-    "Tag": closed({"name": STRING, "url": URL, "history": NOTHING}),
+    "Tag": closed({"name": STRING, "url": URL, "history": array(ref("History"))}),
+    # One day of a trend's use: the day (its UTC midnight, Unix time), posts, distinct accounts.
+    "History": closed(
+        {name: {**STRING, "pattern": "^[0-9]+$"} for name in ("day", "uses", "accounts")}
+    ),
+    # Chirvir fetches no linked pages: a card knows only its URL, which is its title too.
+    "PreviewCard": closed(
+        {
+            "url": URL,
+            "title": STRING,
+            "description": STRING,
+            "type": enum(["link"]),
+            "author_name": STRING,
+            "author_url": STRING,
+            "provider_name": STRING,
+            "provider_url": STRING,
+            "html": STRING,
+            "width": COUNT,
+            "height": COUNT,
+            "image": NULL,
+            "embed_url": STRING,
+            "blurhash": NULL,
+            "history": array(ref("History")),
+        }
+    ),
     "Search": closed(
         {"accounts": array(ref("Account")), "statuses": array(ref("Status")), "hashtags": array(ref("Tag"))}
     ),
@@ -468,6 +492,14 @@ def paging(default: int) -> list[dict]:
         query("since_id", ID, "Only results newer than this ID (the newest of them)."),
         query("min_id", ID, "Only results newer than this ID (the ones just after it)."),
         query("limit", INTEGER, f"How many: {default} by default, at most {2 * default}; its absolute value is used."),
+    ]
+
+
+def trend_params(default: int) -> list[dict]:
+    return [
+        query("limit", INTEGER, f"How many: {default} by default, at most {2 * default}; its absolute value is used."),
+        query("offset", INTEGER, "How many to skip."),
+        query("language", STRING, "Only this language's trends (an ISO 639 code)."),
     ]
 
 
@@ -819,6 +851,24 @@ def _operations() -> dict:
                 query("offset", INTEGER, "How many of each to skip; only with `type`, and only with a user token."),
             ],
             errors=(401,),
+        ),
+        # trends
+        trends.tags: op(
+            "Hashtags whose use in the last hours stands out against their own past (counted by distinct accounts, "
+            "from public posts), best first, with 7 days of history. In `language` if given, else the caller's "
+            "posting language, else every language together.",
+            array(ref("Tag")),
+            params=trend_params(10),
+        ),
+        trends.statuses: op(
+            "Public posts that drew the most distinct accounts' reposts and likes in the last day",
+            statuses_page,
+            params=trend_params(20),
+        ),
+        trends.links: op(
+            "Links shared by more accounts in the last hours than before, as cards that know only the URL",
+            array(ref("PreviewCard")),
+            params=trend_params(10),
         ),
         # media
         media.create_v1: op(

@@ -315,8 +315,35 @@ def statuses(items, viewer: Account | None) -> list[dict]:
 
 
 def tag(t: Tag) -> dict:
-    """A hashtag as search and the tag endpoints show it (no usage history is kept yet)."""
+    """A hashtag as search shows it (without history: only trends carry one, `trend_tag`)."""
     return {"name": t.name, "url": tag_url(t.name), "history": []}
+
+
+def trend_tag(t) -> dict:
+    """A trending hashtag: Mastodon's Tag with its `history` of the last days."""
+    return {"name": t.key, "url": tag_url(t.key), "history": t.history}
+
+
+def trend_link(t) -> dict:
+    """A trending link as Mastodon's PreviewCard with its `history`. Chirvir fetches no pages, so
+    the card knows only the URL: it is the title too, and every other field is empty."""
+    return {
+        "url": t.key,
+        "title": t.key,
+        "description": "",
+        "type": "link",
+        "author_name": "",
+        "author_url": "",
+        "provider_name": "",
+        "provider_url": "",
+        "html": "",
+        "width": 0,
+        "height": 0,
+        "image": None,
+        "embed_url": "",
+        "blurhash": None,
+        "history": t.history,
+    }
 
 
 def search_results(results, viewer: Account | None) -> dict:

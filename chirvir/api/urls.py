@@ -6,7 +6,7 @@ from django.urls import re_path
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
 from chirvir.api.views import statuses
-from chirvir.api.views import apps, lists, oauth, registration, search, timelines
+from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
 
 ID = r"(?P<{}>[^/]+)"
 
@@ -75,6 +75,11 @@ urlpatterns = [
     ],
     # search
     route("api/v2/search", search.search),
+    # trends (`/api/v1/trends` is Mastodon's older name for the hashtags)
+    route("api/v1/trends", trends.tags),
+    route("api/v1/trends/tags", trends.tags),
+    route("api/v1/trends/statuses", trends.statuses),
+    route("api/v1/trends/links", trends.links),
     # media
     route("api/v1/media", media.create_v1),
     route("api/v2/media", media.create_v2),

@@ -8,6 +8,8 @@ from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
 from chirvir.timelines import reads as timelines
+from chirvir.trends import services as trends
+from chirvir.trends.models import TrendKind
 from chirvir.web.forms import ComposeForm
 from chirvir.web.views.common import page_of, timeline_context
 
@@ -26,6 +28,7 @@ def home(request):
     statuses = timelines.home(request.user, page_of(request))
     context = timeline_context(request, statuses)
     context["form"] = ComposeForm()
+    context["trending_tags"] = _trending_tags()
     return render(request, "web/home.html", context)
 
 
@@ -55,7 +58,14 @@ def home_newer(request):
 
 def public(request):
     statuses = timelines.public(request.user if request.user.is_authenticated else None, page_of(request))
-    return render(request, "web/public.html", timeline_context(request, statuses))
+    context = timeline_context(request, statuses)
+    context["trending_tags"] = _trending_tags()
+    return render(request, "web/public.html", context)
+
+
+def _trending_tags():
+    """The trends panel: the hashtags trending in every language together, the best ten."""
+    return trends.trends(TrendKind.TAG, limit=10)
 
 
 def tag(request, name):
