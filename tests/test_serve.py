@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.servers import ROOT, served_process
+from tests.servers import ROOT, manage, served_process
 
 pytestmark = pytest.mark.slow
 
@@ -153,9 +153,10 @@ def child_pids(pid: int) -> dict[int, str]:
     return children
 
 
-def token_for(base: str, env: dict, username: str) -> str:
-    """An account made as an operator makes one, and a token for it as an app gets one (OAuth)."""
-    chirvir(env, "createuser", username, "--password", "a long password 7")
+def token_for(base: str, data: Path, username: str) -> str:
+    """An account made as an operator makes one (on the served instance's database, SQLite or
+    PostgreSQL), and a token for it as an app gets one (OAuth)."""
+    manage(data, "createuser", username, "--password", "a long password 7")
 
     def form(path: str, **fields) -> dict:
         request = urllib.request.Request(base + path, data=urllib.parse.urlencode(fields).encode())
@@ -189,14 +190,16 @@ def test_a_second_serve_on_a_port_in_use_refuses_in_one_line_and_the_first_serve
         assert not (tmp_path / "other" / "chirvir.sqlite3").exists(), "it refused before making a database"
         for _ in range(6):  # Granian would have shared the port: requests alternating between the two
             assert get(f"{base}/health") == (200, "OK")
-    assert f"Data directory: {tmp_path}\n" in (tmp_path / "serve.log").read_text()
+    # The line names the database too when it is not the embedded one.
+    said = (tmp_path / "serve.log").read_text().splitlines()
+    assert any(line.split(" (database: ")[0] == f"Data directory: {tmp_path}" for line in said)
 
 
 def test_a_killed_job_worker_is_started_again_and_every_accepted_post_is_delivered(tmp_path):
     with served_process(tmp_path, CHIRVIR_RATE_LIMIT="0") as (base, serve):
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
         env.update(CHIRVIR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
-        headers = {"Authorization": f"Bearer {token_for(base, env, 'poster')}"}
+        headers = {"Authorization": f"Bearer {token_for(base, tmp_path, 'poster')}"}
 
         def post(n: int) -> str:
             body = f"status=post+{n}".encode()
@@ -233,7 +236,7 @@ def test_a_backup_taken_while_serving_restores_into_a_server_that_has_the_data(t
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(live), PYTHONPATH=str(ROOT))
     with served_process(live) as (base, _):
-        headers = {"Authorization": f"Bearer {token_for(base, env, 'keeper')}"}
+        headers = {"Authorization": f"Bearer {token_for(base, live, 'keeper')}"}
         request = urllib.request.Request(f"{base}/api/v1/statuses", data=b"status=kept+safe", headers=headers)
         with urllib.request.urlopen(request, timeout=30) as response:
             status_id = json.loads(response.read())["id"]

@@ -215,6 +215,8 @@ def test_every_control_is_labelled_and_the_keyboard_reaches_the_composer(visitor
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "compose-text"
     page.keyboard.type("Typed without a mouse")
+    page.keyboard.press("Tab")  # a picture or video
+    page.keyboard.press("Tab")  # its alt text
     page.keyboard.press("Tab")  # who can see it
     page.keyboard.press("Tab")  # the Post button
     assert page.evaluate("document.activeElement.textContent") == "Post"
