@@ -323,7 +323,8 @@ if S3_BUCKET := os.environ.get("CHIRVIR_S3_BUCKET", "").strip():
                 "bucket_name": S3_BUCKET,
                 "endpoint_url": os.environ.get("CHIRVIR_S3_ENDPOINT_URL") or None,
                 "region_name": os.environ.get("CHIRVIR_S3_REGION") or None,
-                "custom_domain": urlsplit(S3_PUBLIC_URL).netloc or None,
+                # Host and path: a bucket served path-style (MinIO's http://host:9000/bucket) keeps its path.
+                "custom_domain": (urlsplit(S3_PUBLIC_URL).netloc + urlsplit(S3_PUBLIC_URL).path) or None,
                 "url_protocol": f"{urlsplit(S3_PUBLIC_URL).scheme or 'https'}:",
                 "querystring_auth": False,  # names are random and public, as under /media/
                 "file_overwrite": False,

@@ -72,7 +72,7 @@ def served_process(data: Path, **settings: str):
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 120  # a first migrate on a loaded two-core machine is slow
             while True:
                 assert process.poll() is None, log_path.read_text()
                 try:

@@ -1,5 +1,6 @@
 """The `chirvir` command's own subcommands, run as a person would run them."""
 
+import json
 import os
 import select
 import sqlite3
@@ -140,7 +141,7 @@ def test_a_relative_data_directory_is_resolved_once_for_every_command(tmp_path):
 def test_bench_help_lists_the_benchmarks():
     result = run_chirvir("bench", "--help")
     assert result.returncode == 0 and not result.stderr
-    assert "{delivery,api,text}" in result.stdout and "default: all of them" in result.stdout
+    assert "{delivery,api,text,search}" in result.stdout and "default: all of them" in result.stdout
 
 
 def test_bench_of_no_such_benchmark_says_which_exist():
@@ -167,3 +168,20 @@ def test_chirvir_log_level_sets_whether_the_access_log_is_written(tmp_path, leve
     check = "import logging; print(logging.getLogger('chirvir.access').isEnabledFor(logging.INFO))"
     result = run_chirvir("shell", "--no-imports", "-c", check, CHIRVIR_DATA_DIR=str(tmp_path), **settings)
     assert result.stdout.strip() == logged, result.stderr
+
+
+def test_the_search_benchmark_builds_its_corpus_reuses_it_and_reports(tmp_path):
+    """A smoke test of `chirvir bench search` on a small corpus: it runs, reuses what it built,
+    and leaves a report of every kind of query (no timing is asserted)."""
+    corpus, report = tmp_path / "corpus", tmp_path / "search.json"
+    small = ("--posts", "300", "--queries", "2", "--delay-posts", "3", "--data-dir", str(corpus), "--report", str(report))
+    first = run_chirvir("bench", "search", *small)
+    assert first.returncode == 0, first.stderr
+    assert "Building 300 posts" in first.stdout and "Post to searchable" in first.stdout
+    figures = json.loads(report.read_text())
+    assert figures["corpus"]["posts"] == 300 and len(figures["searches"]) == 12
+    assert figures["post_to_searchable"]["posts"] == 3
+    again = run_chirvir("bench", "search", *small)
+    assert again.returncode == 0 and "Reusing the corpus of 300 posts" in again.stdout
+    other = run_chirvir("bench", "search", "--posts", "200", "--data-dir", str(corpus))
+    assert other.returncode != 0 and "holds another corpus" in other.stderr and "Traceback" not in other.stderr

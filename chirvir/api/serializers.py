@@ -364,7 +364,7 @@ def status_edits(versions: list[StatusEdit]) -> list[dict]:
             "sensitive": v.sensitive,
             "created_at": iso(v.created_at),
             "account": author,
-            "media_attachments": [],
+            "media_attachments": [media_attachment(m) for m in v.media],
             "emojis": [],
         }
         for v in versions

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from chirvir.accounts.models import Account
 from chirvir.core.ids import IdField
-from chirvir.statuses.models import Status
+from chirvir.statuses.models import Status, StatusEdit
 
 
 class MediaType(models.TextChoices):
@@ -38,6 +38,9 @@ class MediaAttachment(models.Model):
     blurhash = models.CharField(max_length=100, blank=True, default="")
     meta = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a post last let it go (an edit took it off, or the post was deleted): unattached
+    # media is removed a day after its upload or its release, whichever is later.
+    detached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -49,3 +52,16 @@ class MediaAttachment(models.Model):
     @property
     def processed(self) -> bool:
         return bool(self.file)
+
+
+class EditedMedia(models.Model):
+    """The media an earlier version of an edited post carried, in order, for its history: what
+    a version holds is kept while the post is."""
+
+    edit = models.ForeignKey(StatusEdit, on_delete=models.CASCADE, related_name="edited_media")
+    media = models.ForeignKey(MediaAttachment, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["edit", "media"], name="edited_media_unique")]

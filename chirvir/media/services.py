@@ -6,24 +6,28 @@ here once, for the instance document and the upload form alike."""
 import secrets
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.media import images, video
-from chirvir.media.models import MediaAttachment, MediaType
-from chirvir.statuses.models import Status
+from chirvir.media.models import EditedMedia, MediaAttachment, MediaType
+from chirvir.statuses.models import Status, StatusEdit
 
 MAX_ATTACHMENTS = 4  # Mastodon's
 MAX_DESCRIPTION = 1500  # Mastodon's
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 ALONE = {MediaType.VIDEO, MediaType.AUDIO, MediaType.GIFV}
+UNATTACHED_TTL = timedelta(days=1)  # as Mastodon's media clean-up: uploads no post took are removed
 
 
 def supported_mime_types() -> list[str]:
@@ -182,9 +186,48 @@ def attachable(author: Account, media_ids, status: Status | None = None) -> list
 
 def attach(status: Status, media: list[MediaAttachment]) -> None:
     """Make the status carry exactly these media, in this order; any it carried before go free."""
-    MediaAttachment.objects.filter(status=status).exclude(id__in=[m.id for m in media]).update(status=None)
+    release(status, keep=[m.id for m in media])
     for position, m in enumerate(media):
-        MediaAttachment.objects.filter(id=m.id).update(status=status, position=position)
+        MediaAttachment.objects.filter(id=m.id).update(status=status, position=position, detached_at=None)
+
+
+def release(status: Status, keep=()) -> None:
+    """Let the status's media go (but those in `keep`): free again for a post, as "delete and
+    redraft" needs, and removed a day later if no post takes them."""
+    gone = MediaAttachment.objects.filter(status=status).exclude(id__in=list(keep))
+    gone.update(status=None, detached_at=timezone.now())
+
+
+def keep_for_history(version: StatusEdit, media_ids) -> None:
+    """Remember which media, in order, an earlier version of a post carried."""
+    EditedMedia.objects.bulk_create(
+        [EditedMedia(edit=version, media_id=media_id, position=at) for at, media_id in enumerate(media_ids)]
+    )
+
+
+def media_of_versions(versions: list[StatusEdit]) -> dict[int, list[MediaAttachment]]:
+    """The media each stored version of a post carried, by the version's ID."""
+    held: dict[int, list[MediaAttachment]] = {}
+    for row in EditedMedia.objects.filter(edit__in=[v for v in versions if v.pk]).select_related("media"):
+        held.setdefault(row.edit_id, []).append(row.media)
+    return held
+
+
+def remove_unattached(now=None) -> int:
+    """Remove media that no post has held for a day (from its upload or its release), and that
+    no earlier version of a post shows, with its files; returns how many went."""
+    cutoff = (now or timezone.now()) - UNATTACHED_TTL
+    in_history = EditedMedia.objects.filter(media=OuterRef("pk"))
+    stale = MediaAttachment.objects.filter(status__isnull=True, created_at__lt=cutoff).filter(
+        Q(detached_at__isnull=True) | Q(detached_at__lt=cutoff)
+    )
+    removed = 0
+    for media in stale.exclude(Exists(in_history)).iterator():
+        for name in (media.file.name, media.thumbnail.name, media.original):
+            if name:
+                default_storage.delete(name)
+        removed += MediaAttachment.objects.filter(id=media.id, status__isnull=True).delete()[0]
+    return removed
 
 
 def _description(description) -> str:

@@ -20,6 +20,7 @@ from chirvir.search.index import index
 from chirvir.statuses.models import Status, StatusTag, Tag
 
 TYPES = ("accounts", "hashtags", "statuses")
+MAX_READ = 10_000  # matching posts one search reads at most (see _walk_matches)
 
 
 def index_status(status) -> None:
@@ -127,13 +128,35 @@ def _statuses(viewer: Viewer, q: str, *, page: Page = Page(), offset: int = 0, a
     query = tokens.query(q)
     if not query:
         return []
-    sql, params = index().matching("status", query)
-    found = Status.objects.filter(id__in=RawSQL(sql, params), reblog__isnull=True).filter(visible_q(viewer))
-    found = found.exclude(account_id__in=viewer.muting).gated()
+    found = Status.objects.filter(visible_q(viewer)).exclude(account_id__in=viewer.muting).gated()
+    wanted = page.limit + offset
     if account_id is not None:
-        found = found.filter(account_id=account_id)
-    wanted = Page(max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit + offset)
-    return read_kept(found, wanted, lambda s: can_see(viewer, s))[offset:]
+        # One author's posts, walked through their own index, each checked against the matches.
+        sql, params = index().matching("status", query)
+        found = found.filter(account_id=account_id, id__in=RawSQL(sql, params))
+        cursor = Page(max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=wanted)
+        return read_kept(found, cursor, lambda s: can_see(viewer, s))[offset:]
+    return _walk_matches(viewer, query, found, page, wanted)[offset:]
+
+
+def _walk_matches(viewer: Viewer, query, found, page: Page, wanted: int) -> list[Status]:
+    """Pages of matching IDs read from the index in order (newest first, or oldest first above
+    `min_id`), each kept as far as the gate lets the viewer see it, until `wanted` are kept: a
+    common word costs the pages it takes, not every post that holds it. At most MAX_READ matches
+    are read for one search, so a word in many posts the viewer may not see has bounded work."""
+    ascending = page.min_id is not None
+    below, above = page.max_id, page.min_id if ascending else page.since_id
+    kept: list[Status] = []
+    chunk = min(max(2 * wanted, 100), 1000)
+    for _ in range(MAX_READ // chunk):
+        ids = index().ids("status", query, below=below, above=above, ascending=ascending, limit=chunk)
+        rows = {s.id: s for s in found.filter(id__in=ids)}
+        kept += [rows[i] for i in ids if i in rows and can_see(viewer, rows[i])]
+        if len(kept) >= wanted or len(ids) < chunk:
+            break
+        below, above = (below, ids[-1]) if ascending else (ids[-1], above)
+    kept = kept[:wanted]
+    return kept[::-1] if ascending else kept
 
 
 def _hashtags(viewer: Viewer, q: str, *, limit: int = 20, offset: int = 0) -> list[Tag]:

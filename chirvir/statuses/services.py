@@ -347,7 +347,7 @@ def edit_status(
     with transaction.atomic():
         # Locked, so that of two edits at once each keeps the version the other made.
         before = Status.objects.select_for_update().get(pk=status.pk)
-        StatusEdit.objects.create(
+        version = StatusEdit.objects.create(
             status=before,
             text=before.text,
             content=before.content,
@@ -355,6 +355,7 @@ def edit_status(
             sensitive=before.sensitive,
             created_at=before.edited_at or before.created_at,
         )
+        media_rules.keep_for_history(version, had_media)
         earlier_tags = list(before.tags.values_list("name", flat=True))
         Status.objects.filter(pk=status.pk).update(
             text=body,
@@ -410,6 +411,10 @@ def history(viewer: Account | None, status_id) -> list[StatusEdit]:
         sensitive=status.sensitive,
         created_at=status.edited_at or status.created_at,
     )
+    held = media_rules.media_of_versions(versions)
+    for version in versions:
+        version.media = held.get(version.pk, [])
+    current.media = list(status.media_attachments.all())
     for version in [*versions, current]:
         version.status = status  # its author, without a query each
     return [*versions, current]
@@ -433,6 +438,7 @@ def delete_status(actor: Account, status_id: int) -> Status:
         # streams out from what is remembered here of each, once the rows are gone.
         gone = [_remembered(s) for s in [status, *Status.objects.filter(reblog=status).select_related("reblog")]]
         search.unindex_status(status.id)
+        media_rules.release(status)
         status.delete()
         _refresh_conversations(conversations)
         transaction.on_commit(lambda: feed_removal_job(removed))

@@ -7,6 +7,7 @@ from django.test import Client
 
 from chirvir.accounts import services as accounts
 from chirvir.statuses import services as statuses
+from chirvir.search import services as search_services
 
 POSTS = {
     "hi": ("आज बाज़ार में बहुत भीड़ थी", "बाज़ार"),
@@ -190,3 +191,20 @@ def test_searching_needs_the_read_search_scope(alice, api_client):
     assert refused.status_code == 403
     allowed = api_client(alice, scopes="read:search").get("/api/v2/search", {"q": "scoped"})
     assert allowed.status_code == 200 and len(allowed.json()["statuses"]) == 1
+
+
+def test_a_page_of_results_reads_past_many_newer_posts_the_viewer_may_not_see(alice, bob, as_bob, make_account):
+    """The index is read newest first a page at a time, and the gate narrows each page: a
+    public post below 150 newer followers-only ones (more than one page of the index) is still
+    the first result for a stranger, and the newest for a follower is a followers-only one."""
+    stranger = make_account("stranger")
+    accounts.follow(bob, alice)
+    public = statuses.post_status(alice, "glacier walk, for everyone")
+    hidden = [statuses.post_status(alice, f"glacier walk {i}", visibility="private") for i in range(150)]
+    for viewer in (None, stranger):
+        results = search_services.search(viewer, "glacier", type="statuses").statuses
+        assert [s.id for s in results] == [public.id]
+    shown = found(as_bob, "glacier", type="statuses", limit=3)["statuses"]
+    assert [s["id"] for s in shown] == [str(s.id) for s in hidden[:-4:-1]]
+    oldest_first_above = found(as_bob, "glacier", type="statuses", limit=2, min_id=public.id)["statuses"]
+    assert [s["id"] for s in oldest_first_above] == [str(hidden[1].id), str(hidden[0].id)]

@@ -1,6 +1,6 @@
 """`chirvir bench` (what `make bench` runs): the benchmarks in the checkout's bench/ folder, each
 in a data directory of its own, never the instance's (text needs none). `chirvir bench
-delivery|api|text [options]` runs one of them with its options (`chirvir bench NAME --help` lists
+delivery|api|text|search [options]` runs one of them with its options (`chirvir bench NAME --help` lists
 them); with no name, all of them."""
 
 import argparse
@@ -14,13 +14,14 @@ from django.core.management.base import BaseCommand, CommandError
 import chirvir
 
 CHECKOUT = Path(chirvir.__file__).resolve().parent.parent
-BENCHMARKS = ("delivery", "api", "text")
+BENCHMARKS = ("delivery", "api", "text", "search")
 
 
 class Command(BaseCommand):
     help = (
-        "Run the benchmarks: delivery (posts/s, delivery latency), api (requests/s, latency) and text "
-        "(count() on hostile texts of growing length)."
+        "Run the benchmarks: delivery (posts/s, delivery latency), api (requests/s, latency), text "
+        "(count() on hostile texts of growing length) and search (latency over a million posts, post to "
+        "searchable)."
     )
 
     def add_arguments(self, parser):
