@@ -11,8 +11,11 @@ TEST_STAMP := $(VENV)/.installed-test
 run: $(STAMP)
 	$(BIN)/chirvir serve
 
+# The suite runs in parallel workers (pytest-xdist), a file to a worker: much of it waits on live
+# servers, browsers and streams. PYTEST_WORKERS=0 runs it in this process alone.
+PYTEST_WORKERS ?= 2
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/chirvir bench $(BENCH_ARGS)

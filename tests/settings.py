@@ -4,7 +4,12 @@ mode) so a test sees delivery as soon as the post's transaction commits."""
 import os
 import tempfile
 
-os.environ.setdefault("CHIRVIR_DATA_DIR", tempfile.mkdtemp(prefix="chirvir-test-"))
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each of pytest-xdist's workers has a data directory of its own: its rate-limit counters,
+    # media files and job queue are never another worker's (whatever the parent's said).
+    os.environ["CHIRVIR_DATA_DIR"] = tempfile.mkdtemp(prefix=f"chirvir-test-{worker}-")
+else:
+    os.environ.setdefault("CHIRVIR_DATA_DIR", tempfile.mkdtemp(prefix="chirvir-test-"))
 
 from chirvir.settings import *  # noqa: E402,F403
 
