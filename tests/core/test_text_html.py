@@ -80,9 +80,9 @@ def test_urls_link_with_mastodon_display_parts():
 
 def test_a_long_host_is_shown_whole_and_the_full_address_is_its_title():
     # A phisher's host made long so that the cut hides where it leads: the host is never cut.
-    url = "https://chirvir.example.login-verify-account-secure.evil.test/login"
+    url = "https://chirvir.example.login-verify-account-secure.evil.com/login"
     html = render(url)
-    assert '<span class="ellipsis">chirvir.example.login-verify-account-secure.evil.test</span>' in html
+    assert '<span class="ellipsis">chirvir.example.login-verify-account-secure.evil.com</span>' in html
     assert f'title="{url}"' in html and 'rel="nofollow noopener noreferrer ugc"' in html
 
 

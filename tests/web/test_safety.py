@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Block, Mute
+from chirvir.core.errors import Invalid
 from chirvir.oauth import services as oauth
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
@@ -129,7 +130,7 @@ def test_a_post_linking_to_a_blocked_domain_is_refused_in_the_api_and_on_the_web
     assert not Status.objects.exists()
     # An edit cannot bring the link in afterwards either.
     status = statuses.post_status(alice, "clean")
-    with pytest.raises(Exception, match="harmful"):
+    with pytest.raises(Invalid, match="grabify.link"):
         statuses.edit_status(alice, status.id, "now https://grabify.link/abc")
 
 
