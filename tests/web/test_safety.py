@@ -136,7 +136,8 @@ def test_a_post_linking_to_a_blocked_domain_is_refused_in_the_api_and_on_the_web
 
 def test_direction_overrides_and_zero_width_characters_are_taken_out_of_posts(alice, bob):
     # "\u202e" would draw "exe.gpj" backwards, as a picture's name; "\u200b" splits a word unseen.
-    status = statuses.post_status(alice, "holiday \u202egpj.exe\u202c pay\u200bpal \u2067x\u2069 नमस्\u200dते")
+    spoofing = "holiday \u202egpj.exe\u202c pay\u200bpal \u2067x\u2069 नमस्\u200dते"
+    status = statuses.post_status(alice, spoofing)
     assert status.text == "holiday gpj.exe paypal x नमस्\u200dते"
     page = Client().get(f"/@alice/{status.id}").content.decode()
     assert "\u202e" not in page and "\u200b" not in page
@@ -151,8 +152,9 @@ def test_a_username_that_passes_for_another_is_refused_at_sign_up(make_account, 
     page = Client().post("/signup", {"username": alike, "password": "a long password 7",
                                      "password_again": "a long password 7", "email": ""})
     assert page.status_code == 422
-    answer = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(None)}").post("/api/v1/accounts", {"username": alike, "password": "a long password 7",
-                                                 "email": "x@example.org", "agreement": "true", "locale": "en"})
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(None)}")
+    answer = api.post("/api/v1/accounts", {"username": alike, "password": "a long password 7",
+                                           "email": "x@example.org", "agreement": "true", "locale": "en"})
     assert answer.status_code == 422
 
 

@@ -1,5 +1,6 @@
 """Small helpers the page templates share: an account's picture and name, a status's original
-(a repost shows the post it reposts), its links as the reader may follow them, and moments in the reader's language and time zone."""
+(a repost shows the post it reposts), its links as the reader may follow them, and moments in the
+reader's language and time zone."""
 
 from django import template
 from django.templatetags.static import static
