@@ -10,6 +10,8 @@ in neither fails test_every_route_is_swept_or_said_to_read_nothing, so none is f
 streams are swept apart, against a real `chirvir serve` (tests/streaming/ and
 test_the_streams_tell_no_secret below)."""
 
+import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import pytest
@@ -334,3 +336,67 @@ def test_no_read_path_shows_a_post_to_someone_who_may_not_see_it(world, viewer):
     assert not leaks, f"{viewer or 'anonymous'} saw what they may not: {leaks}"
     # The sweep reaches the posts: what the viewer may see, it does see somewhere.
     assert set(SECRETS) - set(forbidden) <= seen, (set(SECRETS) - set(forbidden)) - seen
+
+
+# --- the live streams, against a real `chirvir serve` ---
+
+# Every stream a Mastodon app can subscribe to today, and the one multiplexed socket they share.
+STREAMS = [
+    {"stream": "public"},
+    {"stream": "public:local"},
+    {"stream": "hashtag", "tag": "zqtag"},
+    {"stream": "hashtag:local", "tag": "zqtag"},
+    {"stream": "user"},
+    {"stream": "user:notification"},
+    {"stream": "direct"},
+]
+ANONYMOUS_STREAMS = STREAMS[:4]
+
+
+def test_the_streams_tell_no_secret(tmp_path):
+    from tests.streaming.conftest import served_community
+
+    with served_community(tmp_path) as community:
+        people = {name: community.join(name) for name in ("ana", "lena", "finn", "dora", "stan", "bea", "zed")}
+        ana, lena, finn, dora, bea, zed = (people[n] for n in ("ana", "lena", "finn", "dora", "bea", "zed"))
+        lena.api.account_update_credentials(locked=True)
+        finn.api.account_follow(ana.id)
+        bea.api.account_follow(ana.id)
+        finn.api.account_follow(lena.id)
+        lena.api.follow_request_authorize(finn.id)
+        ana.api.account_block(bea.id)
+        viewers = {None: None, **{n: people[n] for n in ("finn", "dora", "stan", "bea")}}
+        sockets, heard = {}, {name: [] for name in viewers}
+        with ExitStack() as stack:
+            for name, person in viewers.items():
+                socket = stack.enter_context(community.websocket(person.token if person else None))
+                for stream in ANONYMOUS_STREAMS if person is None else STREAMS:
+                    socket.send(type="subscribe", **stream)
+                socket.settled()
+                sockets[name] = socket
+            ana.api.status_post(f"{BLOCKER_PUBLIC} in the open #zqtag")
+            ana.api.status_post(f"{FOLLOWERS_ONLY} for my followers #zqtag", visibility="private")
+            ana.api.status_post(f"@{dora.username} {DIRECT} just for you #zqtag", visibility="direct")
+            lena.api.status_post(f"{PROTECTED} behind the lock #zqtag")
+            # Each reader may see this last one: once it has come, so has anything before it, give or
+            # take the order two job workers deliver in (read on a little past it).
+            zed.api.status_post("zqeveryone #zqtag")
+            for name, socket in sockets.items():
+                deadline, frames = None, []
+                while deadline is None or time.monotonic() < deadline:
+                    try:
+                        frame = socket.ws.recv(timeout=community.wait if deadline is None else 0.5)
+                    except TimeoutError:
+                        break
+                    frames.append(frame)
+                    if deadline is None and "zqeveryone" in frame:
+                        deadline = time.monotonic() + 2
+                assert any("zqeveryone" in f for f in frames), f"{name or 'anonymous'} heard nothing"
+                heard[name] = frames
+    for name, frames in heard.items():
+        forbidden = set(FORBIDDEN[name]) - {SUSPENDED}
+        leaks = sorted({m for m in forbidden for f in frames if m in f})
+        assert not leaks, f"{name or 'anonymous'} heard what they may not: {leaks}"
+    # The sockets carry the secrets to those who may hear them.
+    assert any(FOLLOWERS_ONLY in f for f in heard["finn"]) and any(PROTECTED in f for f in heard["finn"])
+    assert any(DIRECT in f for f in heard["dora"])
