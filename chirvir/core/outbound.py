@@ -81,14 +81,13 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def _names() -> set[str]:
+def _names(own: str, title: str) -> set[str]:
     """What a phisher imitates: the instance's host without its last label ("chirvir" of
     "chirvir.example", "social.chirvir" of "social.chirvir.example") and the service's title."""
     names = set()
-    own = own_host()
     if own and not _IP.fullmatch(own) and "." in own:
         names.add(confusables.skeleton(own.rsplit(".", 1)[0]))
-    title = regex.sub(r"[^\p{L}\p{N}]", "", unicodedata.normalize("NFKC", settings.INSTANCE_TITLE).lower())
+    title = regex.sub(r"[^\p{L}\p{N}]", "", unicodedata.normalize("NFKC", title).lower())
     if title:
         names.add(confusables.skeleton(title))
     return {n for n in names if n}
@@ -102,14 +101,19 @@ def imitates_instance(host: str) -> bool:
     host = _unicode(host)
     if not host or is_own(host) or _IP.fullmatch(host):
         return False
+    return _imitates(host, own_host(), settings.INSTANCE_TITLE)
+
+
+# Every page of posts asks for each of its links; a host's answer holds while the settings do.
+@functools.lru_cache(maxsize=4096)
+def _imitates(host: str, own: str, title: str) -> bool:
     if any(label.startswith("xn--") for label in _ascii(host).split(".")):
         return True
-    own = own_host()
     seen = confusables.skeleton(host)
     if own and seen == confusables.skeleton(own):
         return True
     labels = [confusables.skeleton(label) for label in host.split(".")[:-1]]
-    for name in _names():
+    for name in _names(own, title):
         flat = name.replace(".", "")
         if name in seen or flat in regex.sub(r"[-_.]", "", seen):
             return True

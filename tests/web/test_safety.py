@@ -239,3 +239,23 @@ def test_the_api_content_of_a_post_names_the_real_destination(alice, token_for):
     assert 'title="https://example.org/a/very/long/path/to/somewhere"' in posted["content"]
     assert 'rel="nofollow noopener noreferrer ugc"' in posted["content"]
     assert json.dumps(posted)  # stays plain JSON
+
+
+def test_a_profile_link_to_a_look_alike_opens_through_the_warning_page(alice, client):
+    accounts.update_profile(alice, website="https://chirvlr.com/login",
+                            profile_fields=[("Shop", "https://chirv1r.social/")])
+    page = client.get("/@alice").content.decode()
+    assert anchors(page, "https://chirvlr.com/login")[0].startswith("/leaving?url=")
+    assert anchors(page, "https://chirv1r.social/")[0].startswith("/leaving?url=")
+
+
+def test_a_link_whose_text_shows_another_domain_opens_through_the_warning_page():
+    # Posts are plain text (a link's text is its address), so no page makes such a link today; the
+    # rule runs over every rendered link, for the markup that will (a bio's or a field's link text).
+    from chirvir.core import outbound
+
+    html_in = ('<p><a href="https://evil.com/login" rel="nofollow">paypal.com/login</a> '
+               '<a href="https://www.example.org/x" rel="nofollow">example.org/x</a></p>')
+    out = outbound.guard(html_in)
+    assert '<a href="/leaving?url=' in out and "paypal.com/login</a>" in out
+    assert '<a href="https://www.example.org/x" rel="nofollow">example.org/x</a>' in out
