@@ -216,13 +216,13 @@ def test_every_answer_carries_the_security_headers(client, alice):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
 
 
-def test_hsts_is_sent_when_served_over_https(settings):
+def test_hsts_is_sent_when_served_over_https(settings, tmp_path):
     # The setting follows CHIRVIR_URL, read once as the settings load.
     code = "from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)"
     env = {"DJANGO_SETTINGS_MODULE": "chirvir.settings", "PATH": "/usr/bin:/bin"}
     seconds = {
         url: subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT,
-                            env={**env, "CHIRVIR_URL": url, "CHIRVIR_DATA_DIR": str(ROOT / "data-test-hsts")},
+                            env={**env, "CHIRVIR_URL": url, "CHIRVIR_DATA_DIR": str(tmp_path)},
                             capture_output=True, text=True, check=True).stdout.strip()
         for url in ("https://chirvir.example", "http://127.0.0.1:8000")
     }
