@@ -109,6 +109,9 @@ REQUEST_TIMEOUT = _setting("CHIRVIR_REQUEST_TIMEOUT", 10.0, _number(float, 0.1),
 # What Django itself holds in memory apart from uploaded files (JSON, a form's fields) needs less.
 DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_REQUEST_BODY)
 INSTANCE_TITLE = os.environ.get("CHIRVIR_TITLE", "Chirvir")
+# Domains posts may not link to, beside the known-bad ones chirvir/core/blocked_domains.txt lists
+# (comma-separated; a domain's subdomains are blocked with it).
+BLOCKED_DOMAINS = [d.strip().lower() for d in os.environ.get("CHIRVIR_BLOCKED_DOMAINS", "").split(",") if d.strip()]
 CONTACT_EMAIL = os.environ.get("CHIRVIR_CONTACT_EMAIL", "")
 VERSION = metadata.version("chirvir")  # pyproject.toml says it once
 
@@ -170,6 +173,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "chirvir.core.headers.middleware",
     "chirvir.web.middleware.account_language",
 ]
 
@@ -266,6 +270,11 @@ SECURE_COOKIES = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_AGE = 30 * 24 * 3600
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SECURE_COOKIES else []
+# Served over https, browsers are told to come back over https only, for a year.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SECURE_COOKIES else 0
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 # A refused CSRF token gets a page in the reader's language, not Django's technical one.
 CSRF_FAILURE_VIEW = "chirvir.web.views.common.csrf_failure"
 LOGIN_URL = "web:login"

@@ -27,6 +27,9 @@ class Account(AbstractUser):
     id = IdField()
     # Named for translation: Django's log-in and password messages put this name in their sentences.
     username = models.CharField(_("username"), max_length=30, unique=True)
+    # The username's look (chirvir.core.confusables): a name that passes for another ("bi1l" for
+    # "bill") is refused at sign-up by this lookup. Not unique: accounts made before it may share one.
+    username_skeleton = models.CharField(max_length=120, blank=True, default="", db_index=True, editable=False)
     display_name = models.CharField(max_length=30, blank=True, default="")
     note = models.TextField(blank=True, default="")
     location = models.CharField(max_length=30, blank=True, default="")

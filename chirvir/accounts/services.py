@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
-from chirvir.core import text
+from chirvir.core import confusables, text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
@@ -60,6 +60,12 @@ def validate_username(username: str) -> str:
         raise Invalid(_("A username is 1 to 30 letters (a-z), digits and underscores."))
     if Account.objects.filter(username__iexact=username).exists():
         raise Invalid(_("The username @%(username)s is taken.") % {"username": username})
+    alike = Account.objects.filter(username_skeleton=confusables.skeleton(username)).first()
+    if alike is not None:
+        raise Invalid(
+            _("The username @%(username)s looks too much like @%(existing)s, which is taken.")
+            % {"username": username, "existing": alike.username}
+        )
     return username
 
 
@@ -118,6 +124,7 @@ def register(
     time_zone = time_zone if time_zone in time_zones() else ""
     account = Account(
         username=username,
+        username_skeleton=confusables.skeleton(username),
         email=email,
         display_name=display_name,
         language=language,
@@ -150,7 +157,7 @@ def update_profile(account: Account, **changes) -> Account:
         account.display_name = _clean_line(changes["display_name"], _("Display name"), MAX_DISPLAY_NAME)
         fields.append("display_name")
     if "note" in changes:
-        account.note = _within(changes["note"], _("Bio"), MAX_NOTE)
+        account.note = text.neutralise(_within(changes["note"], _("Bio"), MAX_NOTE))
         fields.append("note")
     if "location" in changes:
         account.location = _clean_line(changes["location"], _("Location"), MAX_LOCATION)
@@ -483,6 +490,11 @@ def blocks(account: Account, page: Page = Page(limit=40)):
 def mutes(account: Account, page: Page = Page(limit=40)) -> list[Mute]:
     """The mutes in force, newest first, with their target accounts (paged by the mute's ID)."""
     return paginate(Mute.objects.in_force().filter(account=account).select_related("target_account"), page)
+
+
+def follows(account: Account, target: Account) -> bool:
+    """Whether account follows target."""
+    return Follow.objects.filter(account=account, target_account=target).exists()
 
 
 def follow_request_count(account: Account) -> int:

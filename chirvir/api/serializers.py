@@ -190,7 +190,7 @@ def _fields(a: Account) -> list[dict]:
     for field in a.shown_fields:
         value = escape(field["value"])
         if field["url"]:
-            value = f'<a href="{value}" target="_blank" rel="me nofollow noopener" translate="no">{value}</a>'
+            value = f'<a href="{value}" target="_blank" rel="me {text.LINK_REL}" translate="no">{value}</a>'
         fields.append({"name": field["name"], "value": value, "verified_at": None})
     return fields
 

@@ -466,6 +466,18 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Embeddings, overrides and isolates reorder the text around them ("moc.lapyap" drawn as
+# "paypal.com"); zero-width spaces and the word joiner split or glue words unseen. Joiners (ZWJ,
+# ZWNJ) and the plain direction marks stay: scripts and emoji sequences need them, and they move
+# nothing but neutral characters.
+_SPOOFING = regex.compile(r"[\u202a-\u202e\u2066-\u2069\u200b\u2060\u180e]")
+
+
+def neutralise(text: str) -> str:
+    """The text without the invisible characters that could make it pass for other text."""
+    return _SPOOFING.sub("", text)
+
+
 # --- the cap before any of it -----------------------------------------------------
 
 # NFC composes at most four code points into one (U+1F82 is U+03B1 U+0313 U+0300 U+0345).
@@ -592,6 +604,10 @@ def _char_weight(code_point: int, config: TextConfig) -> int:
 # Shown only as far as the host: Mastodon hides the scheme and "www." and cuts the rest.
 _URL_PREFIX = regex.compile(rf"(?P<scheme>{_HTTP})?(?:[Ww][Ww][Ww]\.)?")
 _URL_VISIBLE_LENGTH = 30
+_URL_HOST = regex.compile(r"[^/?#]*")
+# Outbound links pass no ranking (nofollow, ugc: people wrote them), no referrer and no handle on
+# this page's window (noopener) to the site they lead to.
+LINK_REL = "nofollow noopener noreferrer ugc"
 
 
 def render_html(
@@ -637,9 +653,11 @@ def _link(
         prefix = _URL_PREFIX.match(url)
         href = url if prefix["scheme"] else "http://" + url
         rest = url[prefix.end() :]
-        visible, hidden = rest[:_URL_VISIBLE_LENGTH], rest[_URL_VISIBLE_LENGTH:]
+        # However long, the host is never cut: it is where the link really leads.
+        shown = max(_URL_VISIBLE_LENGTH, len(_URL_HOST.match(rest)[0]))
+        visible, hidden = rest[:shown], rest[shown:]
         return (
-            f'<a href="{e(href)}" target="_blank" rel="nofollow noopener" translate="no">'
+            f'<a href="{e(href)}" title="{e(href)}" target="_blank" rel="{LINK_REL}" translate="no">'
             f'<span class="invisible">{e(prefix[0])}</span>'
             f'<span class="{"ellipsis" if hidden else ""}">{e(visible)}</span>'
             f'<span class="invisible">{e(hidden)}</span></a>'

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from chirvir import audience
 from chirvir.accounts.models import Account
-from chirvir.core import text
+from chirvir.core import outbound, text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
@@ -108,7 +108,7 @@ def _draft(body: str | None) -> tuple[str, str | None, text.Count]:
     body = (body or "").strip()
     if text.too_long(body, text.max_length(config)):
         return body, None, text.count(body, config)
-    body, recipient = _rewrite_direct_prefix(text.normalize(body).strip())
+    body, recipient = _rewrite_direct_prefix(text.neutralise(text.normalize(body)).strip())
     return body, recipient, text.count(body, config)
 
 
@@ -151,8 +151,11 @@ def _language(language: str | None) -> str | None:
 
 def _entities(body: str) -> tuple[str, dict[str, Account], set[str]]:
     """The safe HTML of a post's text, the accounts it mentions (keyed by lower-case username)
-    and the keys of its hashtags."""
+    and the keys of its hashtags; Invalid if it links to a blocked domain (chirvir.core.outbound)."""
     entities = text.extract_entities(body)
+    if blocked := outbound.first_blocked(e.value for e in entities if e.kind == "url"):
+        message = _("Posts can't link to %(domain)s: it is on this site's list of harmful sites.")
+        raise Invalid(message % {"domain": blocked})
     mentioned = _find_accounts(e.value for e in entities if e.kind == "mention")
     hashtags = {Tag.key(e.value) for e in entities if e.kind == "hashtag"}
 

@@ -1,12 +1,12 @@
 """What every page's frame shows: the site's name, the language picker, and for a signed-in
-person the unread counts beside the navigation."""
+person the unread counts beside the navigation; the mute durations every block-and-mute menu offers."""
 
 from django.conf import settings
 
 from chirvir.accounts.services import follow_request_count
 from chirvir.notifications.services import unread_count
 from chirvir.statuses.services import text_config
-from chirvir.web.forms import language_choices
+from chirvir.web.forms import MUTE_DURATIONS, language_choices
 
 
 def site(request):
@@ -14,6 +14,7 @@ def site(request):
         "site_title": settings.INSTANCE_TITLE,
         "languages": language_choices(),
         "max_chars": text_config().max_weighted_length,
+        "mute_durations": MUTE_DURATIONS.items(),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and request.resolver_match and request.resolver_match.namespace == "web":

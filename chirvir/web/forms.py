@@ -117,6 +117,15 @@ class PrivacyForm(forms.Form):
     )
 
 
+# What a mute may last, in seconds (0: until unmuted), as the block-and-mute menus offer it.
+MUTE_DURATIONS = {
+    "3600": _("for 1 hour"),
+    "86400": _("for 1 day"),
+    "604800": _("for 1 week"),
+    "0": _("forever"),
+}
+
+
 def language_choices() -> list[tuple[str, str]]:
     """Each language in its own name, as a person looking for theirs will read it."""
     return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]

@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import accounts, auth, lists, notifications, search, settings, statuses, timelines
+from chirvir.web.views import accounts, auth, leaving, lists, notifications, search, settings, statuses, timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
@@ -35,6 +35,13 @@ urlpatterns = [
     path("password/reset/<uidb64>/<token>", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password/reset/done", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("language", auth.set_language, name="set_language"),
+    # Links, block and mute (safety): the warning page, a profile's and a post's block and mute.
+    path("leaving", leaving.leaving, name="leaving"),
+    path("settings/blocks", accounts.blocks_and_mutes, name="blocks"),
+    re_path(rf"^{USER}/block$", accounts.block, name="block"),
+    re_path(rf"^{USER}/unblock$", accounts.unblock, name="unblock"),
+    re_path(rf"^{USER}/mute$", accounts.mute, name="mute"),
+    re_path(rf"^{USER}/unmute$", accounts.unmute, name="unmute"),
     path("compose", statuses.compose, name="compose"),
     path("compose/count", statuses.count, name="count"),
     path("statuses/<int:status_id>/like", statuses.like, name="like"),

@@ -191,7 +191,8 @@ def test_profile_settings_are_stored_applied_and_shown(as_alice, alice, client):
     assert public["fields"] == [
         {
             "name": "Blog",
-            "value": '<a href="https://alice.example/blog" target="_blank" rel="me nofollow noopener" translate="no">'
+            "value": '<a href="https://alice.example/blog" target="_blank" rel="me nofollow noopener noreferrer ugc" '
+            'translate="no">'
             "https://alice.example/blog</a>",
             "verified_at": None,
         },
@@ -207,7 +208,7 @@ def test_profile_settings_are_stored_applied_and_shown(as_alice, alice, client):
     assert (said["visibility"], said["sensitive"], said["language"]) == ("public", False, "en")
     # The web profile shows the fields, a web address as a rel="me" link.
     page = client.get("/@alice").content.decode()
-    assert '<a href="https://alice.example/blog" rel="me nofollow noopener"' in page
+    assert '<a href="https://alice.example/blog" title="https://alice.example/blog" rel="me nofollow noopener' in page
     assert "&lt;b&gt;қазақша&lt;/b&gt;" in page
     # JSON sends the fields as a list; an emptied list clears them.
     cleared = as_alice.patch("/api/v1/accounts/update_credentials", json.dumps({"fields_attributes": []}),

@@ -21,7 +21,7 @@ def render(s):
 
 def link(url, prefix, visible, hidden="", cut=False):
     return (
-        f'<a href="{url}" target="_blank" rel="nofollow noopener" translate="no">'
+        f'<a href="{url}" title="{url}" target="_blank" rel="nofollow noopener noreferrer ugc" translate="no">'
         f'<span class="invisible">{prefix}</span><span class="{"ellipsis" if cut else ""}">{visible}</span>'
         f'<span class="invisible">{hidden}</span></a>'
     )
@@ -76,6 +76,14 @@ def test_urls_link_with_mastodon_display_parts():
         "oes/not/fit?q=1&amp;x=2",
         cut=True,
     ) + "</p>"
+
+
+def test_a_long_host_is_shown_whole_and_the_full_address_is_its_title():
+    # A phisher's host made long so that the cut hides where it leads: the host is never cut.
+    url = "https://chirvir.example.login-verify-account-secure.evil.com/login"
+    html = render(url)
+    assert '<span class="ellipsis">chirvir.example.login-verify-account-secure.evil.com</span>' in html
+    assert f'title="{url}"' in html and 'rel="nofollow noopener noreferrer ugc"' in html
 
 
 def test_a_url_without_scheme_gets_http_in_the_href_only():

@@ -1,9 +1,13 @@
 """Small helpers the page templates share: an account's picture and name, a status's original
-(a repost shows the post it reposts), and moments in the reader's language and time zone."""
+(a repost shows the post it reposts), its links as the reader may follow them, and moments in the
+reader's language and time zone."""
 
 from django import template
 from django.templatetags.static import static
+from django.utils.safestring import mark_safe
 
+from chirvir.accounts import services as accounts
+from chirvir.core import outbound
 from chirvir.web import times
 
 register = template.Library()
@@ -38,3 +42,25 @@ def full_time(moment) -> str:
 @register.filter
 def month_year(moment) -> str:
     return times.month_year(moment) if moment else ""
+
+
+@register.filter
+def guarded(status, viewer) -> str:
+    """A post's HTML as this reader may follow its links: a direct message from an account the
+    reader does not follow sends every outbound link through the warning page; any post, those
+    whose host imitates this instance's or whose text shows another domain (chirvir.core.outbound)."""
+    stranger = (
+        status.visibility == "direct"
+        and viewer is not None
+        and viewer.is_authenticated
+        and status.account_id != viewer.pk
+        and not accounts.follows(viewer, status.account)
+    )
+    return mark_safe(outbound.guard(status.content, all_outbound=stranger))
+
+
+@register.filter
+def outbound_href(url: str) -> str:
+    """Where a profile's own link (website, fields) points: through the warning page when its host
+    imitates this instance's."""
+    return outbound.leaving_url(url) if outbound.imitates_instance(outbound.host_of(url)) else url

@@ -1,6 +1,7 @@
 """Profile pages (`/@username`: posts, posts and replies, likes, followers, following, the
 account's public lists and, for one you follow, your lists to put it on), the follow button in
-its three states, and the follow requests a protected account answers."""
+its three states, the follow requests a protected account answers, and blocking and muting (from
+a profile or a post's menu) with the page that lists one's blocks and mutes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from chirvir import audience
 from chirvir.accounts import services as accounts
-from chirvir.core.errors import DomainError
+from chirvir.core.errors import DomainError, Invalid
 from chirvir.core.paging import Page
 from chirvir.lists import services as lists
 from chirvir.timelines import reads as timelines
+from chirvir.web.forms import MUTE_DURATIONS
 from chirvir.web.views.common import action, back, is_htmx, not_found, page_of, timeline_context
 
 
@@ -99,3 +101,47 @@ def reject(request, username):
     accounts.reject_follow_request(request.user, requester)
     messages.success(request, _("You declined @%(username)s.") % {"username": requester.username})
     return back(request, reverse("web:follow_requests"))
+
+
+@action
+def block(request, username):
+    account = accounts.lookup(username)
+    accounts.block(request.user, account)
+    messages.success(request, _("You blocked @%(username)s.") % {"username": account.username})
+    return back(request, reverse("web:profile", args=[account.username]))
+
+
+@action
+def unblock(request, username):
+    account = accounts.lookup(username)
+    accounts.unblock(request.user, account)
+    messages.success(request, _("You unblocked @%(username)s.") % {"username": account.username})
+    return back(request, reverse("web:blocks"))
+
+
+@action
+def mute(request, username):
+    account = accounts.lookup(username)
+    duration = request.POST.get("duration", "0")
+    if duration not in MUTE_DURATIONS:
+        raise Invalid(_("Choose how long to mute for."))
+    accounts.mute(request.user, account, duration=int(duration))
+    messages.success(request, _("You muted @%(username)s.") % {"username": account.username})
+    return back(request, reverse("web:profile", args=[account.username]))
+
+
+@action
+def unmute(request, username):
+    account = accounts.lookup(username)
+    accounts.unmute(request.user, account)
+    messages.success(request, _("You unmuted @%(username)s.") % {"username": account.username})
+    return back(request, reverse("web:blocks"))
+
+
+@login_required
+def blocks_and_mutes(request):
+    context = {
+        "blocked": [person for _row, person in accounts.blocks(request.user, Page(limit=200))],
+        "mutes": accounts.mutes(request.user, Page(limit=200)),
+    }
+    return render(request, "web/blocks.html", context)
