@@ -20,6 +20,7 @@ urlpatterns = [
     # The picture of an account that has none, at the address Mastodon apps expect.
     re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),
     path("admin/", admin.site.urls),
+    path("", include(("chirvir.feeds.urls", "feeds"))),
     path("", include("chirvir.web.urls")),
 ]
 

@@ -152,6 +152,17 @@ READ_PATHS = {
         f"{page}/media/1" for page in _status_pages(w)
     ],
     "leaving": lambda w: ["/leaving?url=x"],
+    # --- feeds (RSS and Atom) ---
+    **{
+        route.format(ext=ext): addresses
+        for ext in ("rss", "atom")
+        for route, addresses in {
+            r"@(?P<username>[A-Za-z0-9_]{{1,30}})\.{ext}": lambda w, ext=ext: [f"/@{u}.{ext}" for u in _each_username(w)],
+            r"tags/(?P<name>[^/.]+)\.{ext}": lambda w, ext=ext: [f"/tags/zqtag.{ext}"],
+            "lists/<int:list_id>.{ext}": lambda w, ext=ext: [f"/lists/{w.list_id}.{ext}"],
+            "search.{ext}": lambda w, ext=ext: [f"/search.{ext}?q={m}" for m in SEARCHED],
+        }.items()
+    },
 }
 
 # Routes that read no post: writes (POST only), forms, and documents about the server itself.
