@@ -152,6 +152,8 @@ INSTALLED_APPS = [
     "chirvir.oauth",
     "chirvir.search",
     "chirvir.trends",
+    "chirvir.polls",
+    "chirvir.scheduled",
     "chirvir.api",
     "chirvir.web",
 ]
