@@ -131,7 +131,7 @@ def get_poll(viewer: Account | None, poll_id) -> Poll:
         if status is not None and audience.can_see(audience.Viewer.of(viewer), status):
             poll.status = status
             return poll
-    raise NotFound(_("Record not found"))
+    raise NotFound(_("That poll does not exist or is not visible to you."))
 
 
 def vote(voter: Account, poll_id, choices) -> Poll:
@@ -172,10 +172,18 @@ class Results:
     voted: bool | None
 
     @property
-    def shares(self) -> list[int | None]:
-        """Each option's share of the votes, in whole percent (None while hidden)."""
-        return [None if n is None else round(100 * n / self.votes_count) if self.votes_count else 0
-                for n in self.tallies]
+    def choices(self) -> list[tuple[int, str, int | None, int | None, bool]]:
+        """Each option as a page lists it: its index, title, votes and share of the votes in whole
+        percent (both None while hidden), and whether the viewer chose it."""
+        own = set(self.own_votes or ())
+        return [
+            (i, title, n, None if n is None else round(100 * n / self.votes_count) if self.votes_count else 0, i in own)
+            for i, (title, n) in enumerate(zip(self.poll.options, self.tallies))
+        ]
+
+    @property
+    def may_vote(self) -> bool:
+        return self.voted is False and not self.poll.expired
 
 
 def totals_shown(poll: Poll) -> bool:

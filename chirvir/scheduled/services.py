@@ -105,7 +105,7 @@ def list_scheduled(account: Account, page: Page = Page()) -> list[ScheduledStatu
 def get_scheduled(account: Account, scheduled_id) -> ScheduledStatus:
     found = _waiting(account).filter(id=parse_id(scheduled_id) or 0).first()
     if found is None:
-        raise NotFound(_("Record not found"))
+        raise NotFound(_("That scheduled post does not exist."))
     return found
 
 
