@@ -1,13 +1,15 @@
 """Scheduled posts: `scheduled_at` on posting (five minutes ahead at least, as Mastodon), the
 scheduled_statuses resource, and publication at its time through the job queue exactly once:
 two jobs or sweeps at once publish one post, and a post due while the worker was down is
-published when the sweep runs."""
+published when the sweep runs, across a restart of the real server too."""
 
 import threading
+import time
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 from django.db import connection, connections
 from django.utils import timezone
@@ -21,6 +23,8 @@ from chirvir.statuses.models import Status
 from chirvir.timelines.models import FeedEntry
 from tests.api.conftest import api_client, as_alice, as_bob, mastodon_for, oauth_app, token_for  # noqa: F401
 from tests.media.test_attachments import png, upload
+from tests.servers import manage, serving
+from tests.test_serve import token_for as served_token_for
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -164,3 +168,27 @@ def test_a_post_that_can_no_longer_be_published_is_dropped_with_its_reason(as_al
     row = ScheduledStatus.objects.get()
     assert row.published_at is not None and row.status_id is None and "replying to" in row.error
     assert tasks.scheduled_sweep_job.call_local() == 0  # tried once, not every minute
+
+
+@pytest.mark.slow
+def test_a_post_due_while_the_server_was_down_is_published_once_after_the_restart(tmp_path):
+    with serving(tmp_path, CHIRVIR_RATE_LIMIT="0") as base:
+        auth = {"Authorization": f"Bearer {served_token_for(base, tmp_path, 'priya')}"}
+        scheduled = httpx.post(f"{base}/api/v1/statuses", headers=auth, timeout=30,
+                               data={"status": "Published after the restart", "scheduled_at": ahead(minutes=10)}).json()
+        me = httpx.get(f"{base}/api/v1/accounts/verify_credentials", headers=auth, timeout=30).json()
+    # While the server is down, the post's time passes; its job waits in the queue for the old time.
+    manage(tmp_path, "shell", "-c", "from django.utils import timezone; from chirvir.scheduled.models import "
+           f"ScheduledStatus; ScheduledStatus.objects.filter(id={scheduled['id']}).update(scheduled_at=timezone.now())")
+    with serving(tmp_path, CHIRVIR_RATE_LIMIT="0") as base:
+        deadline = time.monotonic() + 150  # the sweep runs once a minute
+        posts = []
+        while not posts and time.monotonic() < deadline:
+            time.sleep(2)
+            posts = httpx.get(f"{base}/api/v1/accounts/{me['id']}/statuses", headers=auth, timeout=30).json()
+        assert [p["content"] for p in posts] == ["<p>Published after the restart</p>"]
+        assert httpx.get(f"{base}/api/v1/scheduled_statuses", headers=auth, timeout=30).json() == []
+        # The job queued for the old time still runs, sooner or later; it finds the post published.
+        manage(tmp_path, "shell", "-c", f"from chirvir.scheduled import publishing; "
+               f"assert publishing.publish_scheduled({scheduled['id']}) is None")
+        assert len(httpx.get(f"{base}/api/v1/accounts/{me['id']}/statuses", headers=auth, timeout=30).json()) == 1
