@@ -42,7 +42,8 @@ def test_a_form_poll_is_posted_and_shown_in_the_status(as_alice):
 
 
 def test_a_json_poll_is_posted(as_alice):
-    r = post_json(as_alice, {"status": "Which?", "poll": {"options": ["A", "B"], "expires_in": 300, "hide_totals": True}})
+    r = post_json(as_alice, {"status": "Which?",
+                             "poll": {"options": ["A", "B"], "expires_in": 300, "hide_totals": True}})
     assert r.status_code == 200, r.content
     assert [o["title"] for o in r.json()["poll"]["options"]] == ["A", "B"]
 
@@ -55,7 +56,8 @@ def test_the_instance_announces_exactly_the_limits_enforced(as_alice):
     most, longest = polls["max_options"], polls["max_characters_per_option"]
     assert post_poll(as_alice, [f"o{i}" for i in range(most)]).status_code == 200
     r = post_poll(as_alice, [f"o{i}" for i in range(most + 1)])
-    assert r.status_code == 422 and r.json()["error"] == "Validation failed: Poll options can't contain more than 4 items"
+    assert r.status_code == 422
+    assert r.json()["error"] == "Validation failed: Poll options can't contain more than 4 items"
     assert post_poll(as_alice, ["x" * longest, "y"]).status_code == 200
     assert post_poll(as_alice, ["ह" * longest, "y"]).status_code == 200  # counted as a reader counts
     r = post_poll(as_alice, ["x" * (longest + 1), "y"])
