@@ -5,8 +5,9 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from chirvir.core.errors import DomainError
+from chirvir.core.errors import DomainError, Invalid
 from chirvir.polls import services as polls
 from chirvir.scheduled.models import ScheduledStatus
 from chirvir.statuses import services as statuses
@@ -21,7 +22,8 @@ def publish_scheduled(scheduled_id: int) -> Status | None:
     and sweeps run at once or again: the row is marked in the transaction that makes the post,
     by a conditional update that only one of them can win (the others find it marked and do
     nothing), and the post carries an idempotency key of its own. A post that can no longer be
-    published (its media or the post it replies to gone) is marked with the reason and dropped."""
+    published (its media or the post it replies to gone, its account suspended) is marked with the
+    reason and dropped."""
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -29,6 +31,8 @@ def publish_scheduled(scheduled_id: int) -> Status | None:
             if not due.update(published_at=now):
                 return None
             scheduled = ScheduledStatus.objects.select_related("account").get(pk=scheduled_id)
+            if not scheduled.account.is_active:  # a suspended or closed account posts nothing more
+                raise Invalid(_("This account can no longer post."))
             params = scheduled.params
             poll = params.get("poll")
             status = statuses.post_status(

@@ -170,6 +170,15 @@ def test_a_post_that_can_no_longer_be_published_is_dropped_with_its_reason(as_al
     assert tasks.scheduled_sweep_job.call_local() == 0  # tried once, not every minute
 
 
+
+def test_a_suspended_accounts_scheduled_post_is_not_published(as_alice, alice):
+    data = schedule(as_alice).json()
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    make_due(data["id"])
+    assert tasks.scheduled_sweep_job.call_local() == 0
+    assert not Status.objects.exists() and ScheduledStatus.objects.get().error == "This account can no longer post."
+
 @pytest.mark.slow
 def test_a_post_due_while_the_server_was_down_is_published_once_after_the_restart(tmp_path):
     with serving(tmp_path, CHIRVIR_RATE_LIMIT="0") as base:
