@@ -260,9 +260,9 @@ def post_status(
     author's own uploads, by chirvir.media's rules: at most four). Mentions notify those who may
     see the post; hashtags are recorded; a direct message reaches the accounts it mentions and
     joins their conversation, and is refused if it names an account that does not exist. A post
-    may carry a poll (chirvir.polls' rules), never with media. Stored in
-    one transaction, marked undelivered; delivery is a job. The same idempotency key from the same
-    author within an hour returns the first post. A visibility, sensitivity or language not given
+    may carry a poll (chirvir.polls' rules), never with media; a job closes it at its end. Stored
+    in one transaction, marked undelivered; delivery is a job. The same idempotency key from the
+    same author within an hour returns the first post. A visibility, sensitivity or language not given
     is the author's default (Mastodon's source settings)."""
     idempotency_key = (idempotency_key or "")[:200]
     if idempotency_key:
