@@ -155,6 +155,8 @@ INSTALLED_APPS = [
     "chirvir.oauth",
     "chirvir.search",
     "chirvir.trends",
+    "chirvir.polls",
+    "chirvir.scheduled",
     "chirvir.api",
     "chirvir.web",
 ]

@@ -12,6 +12,7 @@ from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
 from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines, trends
+from chirvir.api.views import polls, scheduled_statuses
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
@@ -19,6 +20,7 @@ from chirvir.notifications.models import Marker, NotificationType
 from chirvir.oauth import services as oauth_services
 from chirvir.oauth.provider import GRANT_TYPES
 from chirvir.oauth.scopes import SCOPES
+from chirvir.polls import services as polls_rules
 from chirvir.statuses import services as statuses_rules
 from chirvir.statuses.models import Visibility
 
@@ -153,7 +155,7 @@ STATUS = closed(
         "in_reply_to_id": nullable(ID),
         "in_reply_to_account_id": nullable(ID),
         "reblog": nullable(ref("Status")),
-        "poll": NULL,
+        "poll": {**nullable(ref("Poll")), "description": "Null for a repost: the original's is in `reblog`."},
         "card": NULL,
         "edited_at": {**nullable(DATETIME), "description": "When it was last edited; null if never."},
         "application": NULL,
@@ -188,6 +190,69 @@ MEDIA_CONFIGURATION = {
     **{name: COUNT for name in media_rules.limits()},
 }
 POLLS_CONFIGURATION = closed({name: COUNT for name in instance.POLLS})
+POLL = closed(
+    {
+        "id": ID,
+        "expires_at": DATETIME,
+        "expired": BOOLEAN,
+        "multiple": BOOLEAN,
+        "votes_count": COUNT,
+        "voters_count": COUNT,
+        "options": {
+            **array(closed({"title": STRING, "votes_count": {
+                **nullable(COUNT), "description": "Null while the poll hides its totals and runs."}})),
+            "minItems": 2,
+            "maxItems": polls_rules.MAX_OPTIONS,
+        },
+        "emojis": NOTHING,
+        "voted": {**BOOLEAN, "description": "Sent with a user token; true for the poll's author."},
+        "own_votes": {**array(COUNT), "description": "The caller's choices, by index; sent with a user token."},
+    },
+    optional=("voted", "own_votes"),
+)
+# A poll offered with a post (or an edit); a form spells it `poll[options][]`, `poll[expires_in]`...
+POLL_REQUEST = {
+    "type": "object",
+    "properties": {
+        "options": {
+            **array({**STRING, "maxLength": polls_rules.MAX_OPTION_CHARS}),
+            "minItems": 2,
+            "maxItems": polls_rules.MAX_OPTIONS,
+        },
+        "expires_in": {
+            **INTEGER,
+            "minimum": polls_rules.MIN_EXPIRATION,
+            "maximum": polls_rules.MAX_EXPIRATION,
+            "description": "For so many seconds.",
+        },
+        "multiple": {**BOOLEAN, "description": "Whether a voter may choose several options."},
+        "hide_totals": {**BOOLEAN, "description": "Hide the votes of each option until the poll ends."},
+    },
+}
+SCHEDULED_STATUS = closed(
+    {
+        "id": ID,
+        "scheduled_at": DATETIME,
+        "params": closed(
+            {
+                "text": STRING,
+                "poll": nullable(closed({"options": array(STRING), "expires_in": STRING, "multiple": BOOLEAN,
+                                         "hide_totals": BOOLEAN})),
+                "media_ids": nullable(array(ID)),
+                "sensitive": nullable(BOOLEAN),
+                "spoiler_text": nullable(STRING),
+                "visibility": enum(Visibility.values),
+                "in_reply_to_id": nullable(ID),
+                "language": nullable(STRING),
+                "application_id": NULL,
+                "scheduled_at": NULL,
+                "idempotency": NULL,
+                "with_rate_limit": BOOLEAN,
+            }
+        ),
+        "media_attachments": array(ref("MediaAttachment")),
+    }
+)
 
 SCHEMAS = {
     "Account": ACCOUNT,
@@ -221,6 +286,8 @@ SCHEMAS = {
         ACCOUNT, {"mute_expires_at": {**nullable(DATETIME), "description": "When the mute ends; null: when unmuted."}}
     ),
     "Status": STATUS,
+    "Poll": POLL,
+    "ScheduledStatus": SCHEDULED_STATUS,
     "MediaAttachment": MEDIA_ATTACHMENT,
     "List": closed(
         {
@@ -751,8 +818,8 @@ def _operations() -> dict:
         follow_requests.reject: op("Turn down the account's request to follow", relationship),
         # statuses
         statuses.create: op(
-            "Post a status",
-            status,
+            "Post a status, or with `scheduled_at` schedule it (answering its ScheduledStatus)",
+            {"anyOf": [status, ref("ScheduledStatus")]},
             params=[
                 {
                     "name": "Idempotency-Key",
@@ -766,7 +833,12 @@ def _operations() -> dict:
                     "status": {
                         **STRING,
                         "description": "The text, within the instance's `max_characters` as twitter-text counts "
-                        "them; may be empty with media. Polls and scheduled posts are refused (422).",
+                        "them; may be empty with media.",
+                    },
+                    "poll": {**POLL_REQUEST, "description": "A poll (never with media)."},
+                    "scheduled_at": {
+                        **DATETIME,
+                        "description": "Publish it then, at least five minutes ahead (422 otherwise).",
                     },
                     "media_ids": {**MEDIA_IDS, "description": "The caller's own uploads that no post has taken."},
                     "in_reply_to_id": ID,
@@ -787,8 +859,11 @@ def _operations() -> dict:
                     {
                         "status": {
                             **STRING,
-                            "description": "The new text, by the same rules as a post's. Polls are "
-                            "refused (422).",
+                            "description": "The new text, by the same rules as a post's.",
+                        },
+                        "poll": {
+                            **POLL_REQUEST,
+                            "description": "The post's poll: not sent removes it; new options drop its votes.",
                         },
                         "media_ids": {**MEDIA_IDS, "description": "Replaces the media; kept when not sent."},
                         "sensitive": {
@@ -831,6 +906,28 @@ def _operations() -> dict:
         statuses.unpin: op("Unpin a status", status),
         statuses.favourited_by: op("Who liked a status", accounts_page, params=paging(40), paged=True),
         statuses.reblogged_by: op("Who reposted a status", accounts_page, params=paging(40), paged=True),
+        # polls and scheduled posts
+        polls.detail: op("The poll of a post the caller may see", ref("Poll")),
+        polls.votes: op(
+            "Vote on a poll of a post the caller may see, not their own, once, while it runs",
+            ref("Poll"),
+            request=body({"choices": {**array(INTEGER), "description": "The options chosen, by index."}},
+                         required=("choices",)),
+            errors=(422,),
+        ),
+        scheduled_statuses.index: op(
+            "The caller's posts waiting to be published", array(ref("ScheduledStatus")), params=paging(20), paged=True
+        ),
+        scheduled_statuses.detail: {
+            "GET": op("One of the caller's scheduled posts", ref("ScheduledStatus")),
+            "PUT": op(
+                "Move a scheduled post to another time, at least five minutes ahead",
+                ref("ScheduledStatus"),
+                request=body({"scheduled_at": DATETIME}, required=("scheduled_at",)),
+                errors=(422,),
+            ),
+            "DELETE": op("Cancel a scheduled post", EMPTY),
+        },
         # search
         search.search: op(
             "Accounts, posts and hashtags that match the query, as far as the caller may see them. Posts hold "

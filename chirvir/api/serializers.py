@@ -18,6 +18,8 @@ from chirvir.accounts.models import Account, FollowRequest
 from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
+from chirvir.media.models import MediaAttachment
+from chirvir.polls import services as polls
 from chirvir.statuses.models import Status, StatusEdit, Tag
 from chirvir.statuses.services import viewer_marks
 
@@ -231,6 +233,8 @@ class _Render:
         self.marks = viewer_marks(viewer, items)
         self.accounts = accounts([*(s.account for s in everything), *more_accounts])
         self.fixed = _fixed(everything)
+        # Read at each render, never cached: a vote must show on the next read.
+        self.polls = polls.results(viewer, everything)
 
     def status(self, s: Status) -> dict:
         data = orjson.loads(self.fixed[s.id])
@@ -242,6 +246,7 @@ class _Render:
             in_reply_to_id=str(s.in_reply_to_id) if s.in_reply_to_id else None,
             in_reply_to_account_id=str(s.in_reply_to_account_id) if s.in_reply_to_account_id else None,
             reblog=self.status(s.reblog) if s.reblog_id else None,
+            poll=poll(self.polls[s.id]) if s.id in self.polls else None,
         )
         marks = self.marks
         if self.viewer is not None:
@@ -307,6 +312,58 @@ def _fixed_part(s: Status) -> dict:
         "application": None,
         "filtered": [],
     }
+
+
+def poll(r: polls.Results) -> dict:
+    """Mastodon's Poll as one viewer may see it: an option's `votes_count` is null while the poll
+    hides its totals; `voted` and `own_votes` only for a viewer signed in."""
+    data = {
+        "id": str(r.poll.id),
+        "expires_at": iso(r.poll.expires_at),
+        "expired": r.poll.expired,
+        "multiple": r.poll.multiple,
+        "votes_count": r.votes_count,
+        "voters_count": r.voters_count,
+        "options": [{"title": title, "votes_count": n} for title, n in zip(r.poll.options, r.tallies)],
+        "emojis": [],
+    }
+    if r.voted is not None:
+        data.update(voted=r.voted, own_votes=r.own_votes)
+    return data
+
+
+def poll_of(status: Status, viewer: Account | None) -> dict:
+    return poll(polls.results(viewer, [status])[status.id])
+
+
+def scheduled_statuses(items) -> list[dict]:
+    """Mastodon's ScheduledStatus: the post's parameters as they will be published, and the media
+    it will carry."""
+    wanted = {int(i) for s in items for i in s.media_ids}
+    media = {m.id: m for m in MediaAttachment.objects.filter(id__in=wanted)} if wanted else {}
+    result = []
+    for s in items:
+        p = s.params
+        result.append({
+            "id": str(s.id),
+            "scheduled_at": iso(s.scheduled_at),
+            "params": {
+                "text": p.get("text", ""),
+                "poll": None if p.get("poll") is None else {**p["poll"], "expires_in": str(p["poll"]["expires_in"])},
+                "media_ids": list(s.media_ids) or None,
+                "sensitive": p.get("sensitive"),
+                "spoiler_text": p.get("spoiler_text") or None,
+                "visibility": p.get("visibility"),
+                "in_reply_to_id": p.get("in_reply_to_id"),
+                "language": p.get("language"),
+                "application_id": None,
+                "scheduled_at": None,
+                "idempotency": None,
+                "with_rate_limit": False,
+            },
+            "media_attachments": [media_attachment(media[int(i)]) for i in s.media_ids if int(i) in media],
+        })
+    return result
 
 
 def statuses(items, viewer: Account | None) -> list[dict]:

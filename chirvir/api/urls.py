@@ -5,7 +5,7 @@ from django.urls import re_path
 
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
-from chirvir.api.views import statuses
+from chirvir.api.views import polls, scheduled_statuses, statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
 
 ID = r"(?P<{}>[^/]+)"
@@ -34,7 +34,7 @@ urlpatterns = [
             (1, "custom_emojis"), (1, "filters"), (2, "filters"), (1, "announcements"), (1, "instance/rules"),
             (1, "instance/peers"), (1, "instance/activity"), (1, "instance/languages"), (1, "suggestions"),
             (2, "suggestions"), (1, "featured_tags"), (1, "endorsements"), (1, "domain_blocks"),
-            (1, "scheduled_statuses"), (1, "followed_tags"),
+            (1, "followed_tags"),
         ]
     ],
     # accounts (the fixed paths before the `:id` ones, which would take them for IDs)
@@ -73,6 +73,11 @@ urlpatterns = [
             "pin", "unpin", "history", "source",
         )
     ],
+    # polls and scheduled posts
+    route(f"api/v1/polls/{ID.format('poll_id')}", polls.detail),
+    route(f"api/v1/polls/{ID.format('poll_id')}/votes", polls.votes),
+    route("api/v1/scheduled_statuses", scheduled_statuses.index),
+    route(f"api/v1/scheduled_statuses/{ID.format('scheduled_id')}", scheduled_statuses.detail),
     # search
     route("api/v2/search", search.search),
     # trends (`/api/v1/trends` is Mastodon's older name for the hashtags)

@@ -1,5 +1,5 @@
 """Notifications (someone mentioned, followed, asked to follow, reposted or liked, or edited a
-post one reposted) and the read markers that remember where a person stopped reading."""
+post one reposted, or a poll ended) and the read markers that remember where a person stopped reading."""
 
 from django.db import models
 from django.utils import timezone
@@ -16,6 +16,7 @@ class NotificationType(models.TextChoices):
     REBLOG = "reblog"
     FAVOURITE = "favourite"
     UPDATE = "update"  # a post one reposted was edited
+    POLL = "poll"  # a poll one voted on, or one's own, has ended
 
 
 class Notification(models.Model):

@@ -12,14 +12,15 @@ from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, read_kept
 from chirvir.events import bus as events
-from chirvir.notifications.models import Marker, Notification
+from chirvir.notifications.models import Marker, Notification, NotificationType
 from chirvir.statuses.models import Status
 
 
 def notify(recipient: Account, type_: str, from_account: Account, status: Status | None = None) -> Notification | None:
     """Tell someone what another account did, unless it is their own doing, a block stands
-    between them, they muted its notifications, or the status is not one they may see."""
-    if recipient.pk == from_account.pk or not recipient.is_active:
+    between them, they muted its notifications, or the status is not one they may see. The one
+    news of one's own doing that is told: one's poll has ended (Mastodon tells its author too)."""
+    if (recipient.pk == from_account.pk and type_ != NotificationType.POLL) or not recipient.is_active:
         return None
     if Block.between(recipient, from_account):
         return None

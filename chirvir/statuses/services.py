@@ -1,4 +1,4 @@
-"""Use cases of statuses: post and edit (every rule of a post's text lives here), delete, repost,
+"""Use cases of statuses: post (with a poll) and edit (every rule of a post's text lives here), delete, repost,
 like, bookmark, pin, and reading a thread or a post's history. Delivery to timelines, and the news
 of a post, an edit or a deletion to live streams, follow as jobs after commit."""
 
@@ -23,6 +23,8 @@ from chirvir.core.paging import Page, paginate
 from chirvir.media import services as media_rules
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
+from chirvir.polls import services as polls
+from chirvir.polls.tasks import poll_closing_job
 from chirvir.search import services as search
 from chirvir.statuses.models import (
     AccountConversation,
@@ -175,32 +177,27 @@ def _check_recipients(body: str, mentioned: dict[str, Account]) -> None:
             raise Invalid(_("There is no account named @%(username)s.") % {"username": username})
 
 
-def post_status(
-    author: Account,
-    body: str,
-    *,
-    visibility: str | None = None,
-    in_reply_to_id: int | None = None,
-    language: str | None = None,
-    spoiler_text: str = "",
-    sensitive: bool | None = None,
-    idempotency_key: str | None = None,
-    media_ids=(),
-) -> Status:
-    """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
-    it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS); it may be empty when the post has media (the
-    author's own uploads, by chirvir.media's rules: at most four). Mentions notify those who may
-    see the post; hashtags are recorded; a direct message reaches the accounts it mentions and
-    joins their conversation, and is refused if it names an account that does not exist. Stored in
-    one transaction, marked undelivered; delivery is a job. The same idempotency key from the same
-    author within an hour returns the first post. A visibility, sensitivity or language not given
-    is the author's default (Mastodon's source settings)."""
-    idempotency_key = (idempotency_key or "")[:200]
-    if idempotency_key:
-        earlier = _post_for_key(author, idempotency_key)
-        if earlier is not None:
-            return earlier
+@dataclass(frozen=True)
+class _Checked:
+    """A post that passed every rule, ready to store."""
+
+    body: str
+    visibility: str
+    spoiler_text: str
+    sensitive: bool
+    language: str | None
+    parent: Status | None
+    media: list
+    content: str
+    mentioned: dict[str, Account]
+    hashtags: set[str]
+    poll: polls.PollDraft | None
+
+
+def _check(author, body, *, visibility, in_reply_to_id, language, spoiler_text, sensitive, media_ids, poll) -> _Checked:
     media = media_rules.attachable(author, media_ids)
+    if media and poll is not None:
+        raise Invalid(_("A post with a poll cannot have media attached."))
     body, direct_recipient = _text(body, with_media=bool(media))
     if direct_recipient:
         visibility = Visibility.DIRECT
@@ -224,6 +221,62 @@ def post_status(
     content, mentioned, hashtags = _entities(body)
     if visibility == Visibility.DIRECT:
         _check_recipients(body, mentioned)
+    return _Checked(body, visibility, spoiler_text, bool(sensitive), language, parent, media, content, mentioned,
+                    hashtags, poll)
+
+
+def check_post(
+    author: Account,
+    body: str,
+    *,
+    visibility: str | None = None,
+    in_reply_to_id: int | None = None,
+    language: str | None = None,
+    spoiler_text: str = "",
+    sensitive: bool | None = None,
+    media_ids=(),
+    poll: polls.PollDraft | None = None,
+) -> str:
+    """Refuse, as `post_status` would, a post that breaks a rule, storing nothing: a scheduled
+    post is checked when it is scheduled. Returns the visibility it would have."""
+    return _check(
+        author, body, visibility=visibility, in_reply_to_id=in_reply_to_id, language=language,
+        spoiler_text=spoiler_text, sensitive=sensitive, media_ids=media_ids, poll=poll,
+    ).visibility
+
+
+def post_status(
+    author: Account,
+    body: str,
+    *,
+    visibility: str | None = None,
+    in_reply_to_id: int | None = None,
+    language: str | None = None,
+    spoiler_text: str = "",
+    sensitive: bool | None = None,
+    idempotency_key: str | None = None,
+    media_ids=(),
+    poll: polls.PollDraft | None = None,
+) -> Status:
+    """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
+    it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS); it may be empty when the post has media (the
+    author's own uploads, by chirvir.media's rules: at most four). Mentions notify those who may
+    see the post; hashtags are recorded; a direct message reaches the accounts it mentions and
+    joins their conversation, and is refused if it names an account that does not exist. A post
+    may carry a poll (chirvir.polls' rules), never with media; a job closes it at its end. Stored
+    in one transaction, marked undelivered; delivery is a job. The same idempotency key from the
+    same author within an hour returns the first post. A visibility, sensitivity or language not given
+    is the author's default (Mastodon's source settings)."""
+    idempotency_key = (idempotency_key or "")[:200]
+    if idempotency_key:
+        earlier = _post_for_key(author, idempotency_key)
+        if earlier is not None:
+            return earlier
+    post = _check(
+        author, body, visibility=visibility, in_reply_to_id=in_reply_to_id, language=language,
+        spoiler_text=spoiler_text, sensitive=sensitive, media_ids=media_ids, poll=poll,
+    )
+    parent, mentioned = post.parent, post.mentioned
 
     try:
         with transaction.atomic():
@@ -232,22 +285,24 @@ def post_status(
                 id=status_id,
                 conversation_id=parent.conversation_id if parent is not None else status_id,
                 account=author,
-                text=body,
-                content=content,
-                visibility=visibility,
-                spoiler_text=spoiler_text,
-                sensitive=sensitive or bool(spoiler_text),
-                language=language,
+                text=post.body,
+                content=post.content,
+                visibility=post.visibility,
+                spoiler_text=post.spoiler_text,
+                sensitive=post.sensitive or bool(post.spoiler_text),
+                language=post.language,
                 in_reply_to=parent,
                 in_reply_to_account_id=parent.account_id if parent else None,
             )
             Mention.objects.bulk_create(
                 [Mention(status=status, account=a) for a in mentioned.values() if a.pk != author.pk]
             )
-            if hashtags:
-                StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(hashtags)])
-            if media:
-                media_rules.attach(status, media)
+            if post.hashtags:
+                StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(post.hashtags)])
+            if post.media:
+                media_rules.attach(status, post.media)
+            if post.poll is not None:
+                _close_at_its_end(polls.create_poll(status, post.poll))
             Account.objects.filter(pk=author.pk).update(
                 statuses_count=F("statuses_count") + 1, last_status_at=timezone.now()
             )
@@ -255,7 +310,7 @@ def post_status(
                 Status.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
             for account in mentioned.values():
                 notify(account, NotificationType.MENTION, author, status)
-            if visibility == Visibility.DIRECT:
+            if post.visibility == Visibility.DIRECT:
                 _join_conversation(status, author, [a for a in mentioned.values() if a.pk != author.pk])
             if idempotency_key:
                 # Unique per author and key: of two requests racing with one key, the second fails here
@@ -270,6 +325,11 @@ def post_status(
             return earlier
         raise
     return status
+
+
+def _close_at_its_end(poll) -> None:
+    seconds = max(0.0, (poll.expires_at - timezone.now()).total_seconds())
+    transaction.on_commit(lambda: poll_closing_job.schedule((poll.id,), delay=seconds))
 
 
 def _post_for_key(author: Account, key: str) -> Status | None:
@@ -313,9 +373,12 @@ def edit_status(
     sensitive: bool | None = None,
     language: str | None = None,
     media_ids=None,
+    poll: polls.PollDraft | None = None,
 ) -> Status:
-    """Edit one's own post (a repost cannot be). `media_ids`, when given, replaces its media by
-    a post's rules (None keeps them). The new text follows every rule of a post's:
+    """Edit one's own post (a repost cannot be). As on Mastodon, the edit's poll is the post's
+    poll: none removes it, new options (or one choice instead of several) drop its votes, and it
+    runs again from the edit (chirvir.polls.replace_poll). `media_ids`, when given, replaces its
+    media by a post's rules (None keeps them). The new text follows every rule of a post's:
     NFC, the limit as twitter-text counts it, mentions, hashtags and the safe HTML made again. A
     content warning, sensitivity or language not given stays as it was (a new content warning
     without `sensitive` makes the post sensitive exactly when there is one, as on Mastodon). As
@@ -331,6 +394,8 @@ def edit_status(
         raise NotAllowed(_("A repost cannot be edited."))
     media = None if media_ids is None else media_rules.attachable(actor, media_ids, status)
     had_media = list(status.media_attachments.values_list("id", flat=True))
+    if poll is not None and (had_media if media is None else media):
+        raise Invalid(_("A post with a poll cannot have media attached."))
     body, _recipient = _text(body, with_media=bool(had_media if media is None else media))
     if spoiler_text is not None:
         spoiler_text = _spoiler(spoiler_text)
@@ -341,7 +406,7 @@ def edit_status(
     spoiler_text = status.spoiler_text if spoiler_text is None else spoiler_text
     language = _language(language) or status.language
     same_media = media is None or [m.id for m in media] == had_media
-    if same_media and (body, spoiler_text, sensitive, language) == (
+    if same_media and polls.same_poll(status, poll) and (body, spoiler_text, sensitive, language) == (
         status.text, status.spoiler_text, status.sensitive, status.language
     ):
         return status
@@ -374,6 +439,9 @@ def edit_status(
         _tag_only(status, hashtags)
         if not same_media:
             media_rules.attach(status, media)
+        new_poll, runs_again = polls.replace_poll(status, poll)
+        if runs_again:
+            _close_at_its_end(new_poll)
         edited = Status.objects.gated().get(pk=status.pk)
         search.index_status(edited)
         for account in newly_mentioned:

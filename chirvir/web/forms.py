@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from chirvir.accounts import services as accounts
 from chirvir.media import images
 from chirvir.media import services as media
+from chirvir.polls import services as polls
 from chirvir.statuses.models import Visibility
 
 VISIBILITIES = [
@@ -18,6 +19,27 @@ VISIBILITIES = [
     (Visibility.PRIVATE, _("Followers only")),
     (Visibility.DIRECT, _("Only the people mentioned")),
 ]
+
+
+# The lengths the composer offers, within chirvir.polls' limits.
+POLL_LENGTHS = [
+    (300, _("5 minutes")),
+    (1800, _("30 minutes")),
+    (3600, _("1 hour")),
+    (21600, _("6 hours")),
+    (86400, _("1 day")),
+    (259200, _("3 days")),
+    (604800, _("7 days")),
+]
+
+
+def _poll_option() -> forms.CharField:
+    # Its label ("Option 1"...) is the template's, which numbers them.
+    return forms.CharField(
+        required=False,
+        max_length=polls.MAX_OPTION_CHARS * 4,
+        widget=forms.TextInput(attrs={"dir": "auto"}),  # no maxlength: a browser counts UTF-16, the rule graphemes
+    )
 
 
 class ComposeForm(forms.Form):
@@ -44,6 +66,17 @@ class ComposeForm(forms.Form):
         max_length=1500,
         widget=forms.TextInput(attrs={"dir": "auto", "maxlength": 1500}),
     )
+    # An optional poll: its rules are chirvir.polls' (these fields only keep a pasted book out).
+    poll_option_1, poll_option_2, poll_option_3, poll_option_4 = (_poll_option() for _n in range(polls.MAX_OPTIONS))
+    poll_expires_in = forms.TypedChoiceField(
+        label=_("Poll length"), choices=POLL_LENGTHS, coerce=int, initial=86400, required=False
+    )
+    poll_multiple = forms.BooleanField(label=_("Allow several choices"), required=False)
+    poll_hide_totals = forms.BooleanField(label=_("Hide the results until the poll ends"), required=False)
+
+    @property
+    def poll_options(self):
+        return [self[f"poll_option_{n}"] for n in range(1, polls.MAX_OPTIONS + 1)]
 
 
 class MessageForm(forms.Form):

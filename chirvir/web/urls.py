@@ -49,6 +49,7 @@ urlpatterns = [
     path("statuses/<int:status_id>/repost", statuses.repost, name="repost"),
     path("statuses/<int:status_id>/unrepost", statuses.unrepost, name="unrepost"),
     path("statuses/<int:status_id>/delete", statuses.delete, name="delete"),
+    path("polls/<int:poll_id>/vote", statuses.vote, name="vote"),
     path("notifications", notifications.notification_list, name="notifications"),
     path("messages", notifications.conversations, name="conversations"),
     path("follow_requests", accounts.follow_requests, name="follow_requests"),

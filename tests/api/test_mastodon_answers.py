@@ -140,11 +140,12 @@ def test_fixed_paths_are_not_taken_for_ids(api_client, as_alice, alice, bob, car
     assert as_alice.get("/api/v1/notifications/requests/merged").json() == {"merged": True}
 
 
-def test_the_instance_documents_advertise_no_polls(client):
-    # Media attachments exist, and what the documents say of them is tests/media's to prove.
+def test_the_instance_documents_advertise_the_poll_limits(client):
+    # Media attachments exist, and what the documents say of them is tests/media's to prove; that
+    # the poll limits are the ones enforced is tests/polls' to prove.
     for path in ("/api/v1/instance", "/api/v2/instance"):
         configuration = client.get(path).json()["configuration"]
-        assert configuration["polls"]["max_options"] == 0 and configuration["polls"]["max_expiration"] == 0
+        assert configuration["polls"]["max_options"] == 4 and configuration["polls"]["max_expiration"] == 2629746
         assert configuration["statuses"]["max_characters"] == 140  # what clients need is still there
 
 

@@ -5,11 +5,13 @@ invalid, half of them naming things that exist (fuzzing). Every answer must be o
 document describes (status, content type, body), and none may be a server error."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from django.utils import timezone
 from schemathesis.config import SchemathesisConfig
 
 from chirvir.accounts import services as accounts
@@ -19,6 +21,8 @@ from chirvir.lists import services as lists
 from chirvir.asgi import application
 from chirvir.notifications.models import Notification
 from chirvir.oauth import services as auth
+from chirvir.polls import services as polls
+from chirvir.scheduled import services as scheduling
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import AccountConversation
 
@@ -55,7 +59,7 @@ def tokens(token_for, alice):
 def world(make_account, alice, bob, carol):
     """A small network around alice, whose tokens the requests carry: a follow, a request to follow,
     a thread with a mention and a hashtag, a like, a direct message, her list and another's public
-    one, and an app with its secret.
+    one, a poll of bob's, a post she scheduled, and an app with its secret.
     Returns, by parameter name, values that name things that exist."""
     dave = make_account("dave", locked=True)
     accounts.follow(alice, bob)
@@ -69,6 +73,8 @@ def world(make_account, alice, bob, carol):
     own = lists.create_list(alice, "Friends")
     lists.add_members(alice, own.id, [bob.id])
     carols = lists.create_list(carol, "Carol's", public=True)  # a public list not alice's
+    asked = statuses.post_status(bob, "Tea or coffee?", poll=polls.draft(["Tea", "Coffee"], 600))
+    later = scheduling.schedule_status(alice, "Later", timezone.now() + timedelta(hours=1))
     return {
         "list_id": [own.id, carols.id],
         "account_ids": [bob.id, dave.id],
@@ -78,6 +84,8 @@ def world(make_account, alice, bob, carol):
         "notification_id": list(Notification.objects.filter(account=alice).values_list("id", flat=True)),
         "conversation_id": list(AccountConversation.objects.filter(account=alice).values_list("id", flat=True)),
         "hashtag": ["chirvir"],
+        "poll_id": [asked.poll.id],
+        "scheduled_id": [later.id],
         "client_id": [client_id],
         "client_secret": [client_secret],
         "redirect_uri": [auth.OOB],

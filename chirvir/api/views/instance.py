@@ -11,14 +11,13 @@ from chirvir.api.base import api, json_response
 from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Account
 from chirvir.media import services as media
+from chirvir.polls import services as polls
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 
 MASTODON_VERSION = "4.2.0"
-# What the server takes of polls: none yet. The keys stay (toot and Mastodon.py read the
-# configuration as Mastodon sends it), with the values of a server that takes none, so an app
-# offers no poll that the server would refuse.
-POLLS = {"max_options": 0, "max_characters_per_option": 0, "min_expiration": 0, "max_expiration": 0}
+# What the server takes of polls: exactly the limits chirvir.polls enforces.
+POLLS = polls.LIMITS
 
 
 def _version() -> str:

@@ -3,7 +3,9 @@
 from django.utils.translation import gettext as _
 
 from chirvir.api import serializers
-from chirvir.api.base import ApiError, api, json_response, link_header
+from chirvir.api.base import FALSE, TRUE, ApiError, api, json_response, link_header
+from chirvir.polls import services as polls
+from chirvir.scheduled import services as scheduling
 from chirvir.statuses import services
 
 
@@ -12,30 +14,59 @@ def _one(request, status):
 
 
 def _text(params) -> str:
-    """The `status` of a post or an edit, which may not come with a poll yet; empty only with media."""
-    if params.get("poll") is not None:
-        raise ApiError(422, _("Validation failed: this server does not take polls yet."))
+    """The `status` of a post or an edit; empty only with media."""
     body = params.text("status", "")
     if not (body or "").strip() and not params.array("media_ids"):
         raise ApiError(422, "Validation failed: Text can't be blank")
     return body
 
 
+def _flag(poll: dict, name: str) -> bool:
+    value = poll.get(name, False)
+    if isinstance(value, bool):
+        return value
+    if str(value).strip().lower() in TRUE | FALSE:
+        return str(value).strip().lower() in TRUE
+    raise ApiError(400, _("The parameter %(name)s must be true or false.") % {"name": f"poll[{name}]"})
+
+
+def _poll(params) -> polls.PollDraft | None:
+    """`poll[options][]`, `poll[expires_in]`, `poll[multiple]`, `poll[hide_totals]` (a form's
+    nesting or a JSON object), checked by the poll rules; None without a poll."""
+    poll = params.data.get("poll")
+    if poll is None or poll == "":
+        return None
+    if not isinstance(poll, dict):
+        raise ApiError(400, _("The parameter %(name)s has the wrong type.") % {"name": "poll"})
+    options = poll.get("options")
+    options = options if isinstance(options, list) else [] if options is None else [options]
+    if not all(isinstance(o, (str, int, float)) and not isinstance(o, bool) for o in options):
+        raise ApiError(400, _("The parameter %(name)s must be text.") % {"name": "poll[options][]"})
+    expires_in = poll.get("expires_in")
+    if isinstance(expires_in, (dict, list, bool)):
+        raise ApiError(400, _("The parameter %(name)s must be a number.") % {"name": "poll[expires_in]"})
+    return polls.draft(options, expires_in, multiple=_flag(poll, "multiple"), hide_totals=_flag(poll, "hide_totals"))
+
+
 @api(methods=("POST",), scopes={"POST": "write:statuses"})
 def create(request, params):
-    if params.get("scheduled_at"):
-        raise ApiError(422, _("Validation failed: this server does not schedule posts yet."))
     body = _text(params)
-    status = services.post_status(
-        request.account,
-        body,
+    post = dict(
         visibility=params.text("visibility"),
         in_reply_to_id=params.text("in_reply_to_id") or None,
         language=params.text("language"),
         spoiler_text=params.text("spoiler_text", ""),
         sensitive=None if params.get("sensitive") is None else params.boolean("sensitive"),
-        idempotency_key=request.headers.get("Idempotency-Key"),
         media_ids=params.array("media_ids"),
+        poll=_poll(params),
+    )
+    if params.text("scheduled_at"):
+        # A scheduled post answers with the ScheduledStatus, as Mastodon's does.
+        scheduled_at = scheduling.parse_time(params.text("scheduled_at"))
+        scheduled = scheduling.schedule_status(request.account, body, scheduled_at, **post)
+        return json_response(serializers.scheduled_statuses([scheduled])[0])
+    status = services.post_status(
+        request.account, body, idempotency_key=request.headers.get("Idempotency-Key"), **post
     )
     return _one(request, status)
 
@@ -58,6 +89,8 @@ def detail(request, params, status_id):
             language=params.text("language"),
             # Sent (even empty) replaces the media; not sent keeps them, as Mastodon's edit.
             media_ids=params.array("media_ids") if "media_ids" in params.data else None,
+            # Not sent removes the poll, as Mastodon's edit does.
+            poll=_poll(params),
         )
         return _one(request, status)
     if request.method == "DELETE":

@@ -1,6 +1,6 @@
 """Small helpers the page templates share: an account's picture and name, a status's original
-(a repost shows the post it reposts), its links as the reader may follow them, and moments in the
-reader's language and time zone."""
+(a repost shows the post it reposts), a post's poll, its links as the reader may follow them, and
+moments in the reader's language and time zone."""
 
 from django import template
 from django.templatetags.static import static
@@ -26,6 +26,12 @@ def name(account) -> str:
 @register.filter
 def original(status):
     return status.reblog if status.reblog_id else status
+
+
+@register.filter
+def poll_in(status, polls):
+    """The results of the status's poll among a page's (chirvir.polls.results), or None."""
+    return (polls or {}).get(status.id)
 
 
 @register.filter

@@ -1,5 +1,5 @@
 """What every page view shares: paging from the query string, the viewer's marks on the
-statuses a page shows, going back after an action, and telling an htmx request apart."""
+statuses a page shows (and their polls), going back after an action, and telling an htmx request apart."""
 
 from functools import wraps
 
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
+from chirvir.polls import services as polls
 from chirvir.statuses.services import viewer_marks
 
 PAGE_SIZE = 20
@@ -38,9 +39,17 @@ def timeline_context(request, statuses) -> dict:
     prefetch_related_objects([s.reblog if s.reblog_id else s for s in statuses], "media_attachments")
     return {
         "statuses": statuses,
-        "marks": viewer_marks(request.user, statuses),
+        **shown_marks(request.user, statuses),
         "older": statuses[-1].id if len(statuses) >= PAGE_SIZE else None,
     }
+
+
+def shown_marks(viewer, statuses) -> dict:
+    """What _status.html reads beside the statuses: the viewer's marks on them, and their polls'
+    results as the viewer may see them (by the ID of the post that carries the poll)."""
+    statuses = [s for s in statuses if s is not None]
+    originals = [s.reblog if s.reblog_id else s for s in statuses]
+    return {"marks": viewer_marks(viewer, statuses), "polls": polls.results(viewer, originals)}
 
 
 def back(request, default: str) -> HttpResponseRedirect:

@@ -8,7 +8,7 @@ from chirvir.notifications import services as notifications
 from chirvir.notifications.models import Marker
 from chirvir.statuses import services as statuses
 from chirvir.web.forms import MessageForm
-from chirvir.web.views.common import page_of
+from chirvir.web.views.common import page_of, shown_marks
 
 
 @login_required
@@ -23,7 +23,7 @@ def notification_list(request):
         "web/notifications.html",
         {
             "notifications": items,
-            "marks": statuses.viewer_marks(request.user, shown),
+            **shown_marks(request.user, shown),
             "older": items[-1].id if len(items) >= page.limit else None,
         },
     )
@@ -32,7 +32,7 @@ def notification_list(request):
 def conversations_context(viewer, page: Page) -> dict:
     """The list of conversations as _conversations.html shows it."""
     items = statuses.list_conversations(viewer, page)
-    return {"conversations": items, "marks": statuses.viewer_marks(viewer, [c.last_status for c in items])}
+    return {"conversations": items, **shown_marks(viewer, [c.last_status for c in items])}
 
 
 @login_required

@@ -1,5 +1,5 @@
-"""Posting and what one does to a post: compose (with the live count of its length), a post
-with its thread, like, repost, delete. Each action answers htmx with the changed fragment and
+"""Posting and what one does to a post: compose (with the live count of its length, and a
+poll), a post with its thread, like, repost, vote, delete. Each action answers htmx with the changed fragment and
 a plain form post with a redirect back, so every button works with JavaScript off."""
 
 from django.contrib import messages
@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from chirvir.core.errors import DomainError, NotFound
 from chirvir.core.paging import Page
 from chirvir.media import services as media
+from chirvir.polls import services as polls
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Visibility
 from chirvir.web.forms import ComposeForm, MessageForm
-from chirvir.web.views.common import PAGE_SIZE, action, back, is_htmx, not_found
+from chirvir.web.views.common import PAGE_SIZE, action, back, is_htmx, not_found, shown_marks
 from chirvir.web.views.notifications import conversations_context
 
 DRAFT_LIMIT = 5000
@@ -31,12 +32,18 @@ def _post(request, form) -> None:
     media_ids = []
     if data.get("media"):  # written again (and so checked) before the post
         media_ids = [media.upload_media(request.user, data["media"], description=data.get("description", "")).id]
+    poll = None
+    options = [data.get(f"poll_option_{i}", "") for i in range(1, polls.MAX_OPTIONS + 1)]
+    if any(o.strip() for o in options):  # the poll's fields are left empty when there is none
+        poll = polls.draft(options, data.get("poll_expires_in"), multiple=data.get("poll_multiple", False),
+                           hide_totals=data.get("poll_hide_totals", False))
     return statuses.post_status(
         request.user,
         body,
         visibility=visibility,
         in_reply_to_id=data.get("in_reply_to_id") or None,
         media_ids=media_ids,
+        poll=poll,
     )
 
 
@@ -66,7 +73,7 @@ def compose(request):
             fresh = _reply_form(request.user, status.in_reply_to)
         else:
             fresh = ComposeForm(initial={"visibility": form.cleaned_data.get("visibility")})
-        return render(request, "web/_posted.html", {"form": fresh, "s": status, "marks": statuses.viewer_marks(request.user, [status])})
+        return render(request, "web/_posted.html", {"form": fresh, "s": status, **shown_marks(request.user, [status])})
     if status is None:
         return render(request, "web/compose.html", {"form": form}, status=422)
     messages.success(request, _("Posted."))
@@ -125,7 +132,7 @@ def thread(request, username, status_id):
             "status": status,
             "ancestors": ancestors,
             "descendants": descendants,
-            "marks": statuses.viewer_marks(viewer, shown),
+            **shown_marks(viewer, shown),
             "form": _reply_form(viewer, status) if viewer is not None else None,
         },
     )
@@ -168,6 +175,18 @@ like = _on_status(statuses.favourite)
 unlike = _on_status(statuses.unfavourite)
 repost = _on_status(statuses.reblog)
 unrepost = _on_status(statuses.unreblog)
+
+
+@action
+def vote(request, poll_id):
+    """A poll's form: the chosen options (one, or several where the poll takes them)."""
+    choices = request.POST.getlist("choices")
+    if not choices:
+        messages.error(request, _("Choose an option to vote."))
+    else:
+        polls.vote(request.user, poll_id, choices)
+        messages.success(request, _("Your vote is in."))
+    return back(request, "/")
 
 
 @action
