@@ -18,6 +18,7 @@ from chirvir.accounts.models import Account, FollowRequest
 from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
+from chirvir.filters import services as filters
 from chirvir.statuses.models import Status, StatusEdit, Tag
 from chirvir.statuses.services import viewer_marks
 
@@ -221,19 +222,36 @@ def credential_account(a: Account) -> dict:
 
 
 class _Render:
-    """One response's statuses and accounts: the viewer's flags and the cached JSON of every
-    status, original and account in it, each loaded once for all of them."""
+    """One response's statuses and accounts: the viewer's flags, the viewer's filters for the
+    context the statuses are read in (home, notifications, public, thread, account; none: no
+    filter applies), and the cached JSON of every status, original and account in it, each loaded
+    once for all of them."""
 
-    def __init__(self, items, viewer: Account | None, more_accounts=()):
+    def __init__(self, items, viewer: Account | None, more_accounts=(), context: str | None = None):
         items = [s for s in items if s is not None]
         everything = [*items, *(s.reblog for s in items if s.reblog_id)]
         self.viewer = viewer
         self.marks = viewer_marks(viewer, items)
         self.accounts = accounts([*(s.account for s in everything), *more_accounts])
         self.fixed = _fixed(everything)
+        self.matcher = filters.matcher(viewer, context)
+        self.filtered = {s.id: self._filter_results(s) for s in items}
+
+    def _filter_results(self, s: Status) -> list:
+        # Matched on what the cached JSON shows of the original: its spoiler and media
+        # descriptions, and its text as written (the row's, not the HTML).
+        proper = s.reblog if s.reblog_id else s
+        shown = orjson.loads(self.fixed[proper.id])
+        texts = [proper.text, proper.spoiler_text, *(m["description"] or "" for m in shown["media_attachments"])]
+        return self.matcher.results(s, texts)
+
+    def hidden(self, s: Status | None) -> bool:
+        """Whether a filter of the viewer's hides this status here: it is left out of what they read."""
+        return s is not None and filters.Matcher.hides(self.filtered.get(s.id, []))
 
     def status(self, s: Status) -> dict:
         data = orjson.loads(self.fixed[s.id])
+        data["filtered"] = [filter_result(r) for r in self.filtered.get(s.id, [])]
         data.update(
             account=self.accounts[s.account_id],
             reblogs_count=s.reblogs_count,
@@ -309,9 +327,11 @@ def _fixed_part(s: Status) -> dict:
     }
 
 
-def statuses(items, viewer: Account | None) -> list[dict]:
-    render = _Render(items, viewer)
-    return [render.status(s) for s in items]
+def statuses(items, viewer: Account | None, context: str | None = None, keep_hidden: bool = False) -> list[dict]:
+    """The statuses as the viewer reads them in `context`: those a filter of theirs hides there
+    are left out of a timeline, but kept (marked `filtered`) where the viewer asked for the one post."""
+    render = _Render(items, viewer, context=context)
+    return [render.status(s) for s in items if keep_hidden or not render.hidden(s)]
 
 
 def tag(t: Tag) -> dict:
@@ -406,9 +426,13 @@ def relationship(viewer: Account, target: Account) -> dict:
 
 
 def notifications(items, viewer: Account) -> list[dict]:
-    render = _Render([n.status for n in items], viewer, [n.from_account for n in items])
+    """The notifications as the viewer reads them: one about a status that a filter of theirs
+    hides in notifications is left out."""
+    render = _Render([n.status for n in items], viewer, [n.from_account for n in items], context="notifications")
     result = []
     for n in items:
+        if render.hidden(n.status):
+            continue
         data = {
             "id": str(n.id),
             "type": n.type,
@@ -455,3 +479,52 @@ def lists(items) -> list[dict]:
         }
         for lst in items
     ]
+
+
+# Filters
+
+
+def filter_keyword(k) -> dict:
+    return {"id": str(k.id), "keyword": k.keyword, "whole_word": k.whole_word}
+
+
+def filter_status(fs) -> dict:
+    return {"id": str(fs.id), "status_id": str(fs.status_id)}
+
+
+def filter_(f) -> dict:
+    """Mastodon's Filter (v2), with its keywords and posts."""
+    return {
+        "id": str(f.id),
+        "title": f.title,
+        "context": list(f.context),
+        "expires_at": iso(f.expires_at),
+        "filter_action": f.filter_action,
+        "keywords": [filter_keyword(k) for k in f.keywords.all()],
+        "statuses": [filter_status(fs) for fs in f.statuses.all()],
+    }
+
+
+def filter_result(r) -> dict:
+    """Mastodon's FilterResult: the filter (as a status carries it, without its keywords and
+    posts, as Mastodon's) and what of the status met it."""
+    shown = {k: v for k, v in filter_(r.filter).items() if k not in {"keywords", "statuses"}}
+    return {
+        "filter": shown,
+        "keyword_matches": r.keyword_matches,
+        "status_matches": r.status_matches,
+    }
+
+
+def filter_v1(k) -> dict:
+    """Mastodon's V1::Filter: one keyword of a filter, as older clients know a filter. Its ID is
+    the keyword's, as Mastodon's is."""
+    f = k.filter
+    return {
+        "id": str(k.id),
+        "phrase": k.keyword,
+        "context": list(f.context),
+        "whole_word": k.whole_word,
+        "expires_at": iso(f.expires_at),
+        "irreversible": f.filter_action == "hide",
+    }

@@ -5,7 +5,7 @@ from django.urls import re_path
 
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
-from chirvir.api.views import statuses
+from chirvir.api.views import filters, statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
 
 ID = r"(?P<{}>[^/]+)"
@@ -31,7 +31,7 @@ urlpatterns = [
     *[
         route(f"api/v{version}/{name}", instance.empty_list)
         for version, name in [
-            (1, "custom_emojis"), (1, "filters"), (2, "filters"), (1, "announcements"), (1, "instance/rules"),
+            (1, "custom_emojis"), (1, "announcements"), (1, "instance/rules"),
             (1, "instance/peers"), (1, "instance/activity"), (1, "instance/languages"), (1, "suggestions"),
             (2, "suggestions"), (1, "featured_tags"), (1, "endorsements"), (1, "domain_blocks"),
             (1, "scheduled_statuses"), (1, "followed_tags"),
@@ -111,4 +111,13 @@ urlpatterns = [
     route("api/v1/markers", notifications.markers),
     route("api/v1/bookmarks", bookmarks.bookmarks),
     route("api/v1/favourites", bookmarks.favourites),
+    # filters: v2, and v1 as one keyword of a v2 filter (the fixed paths before the `:id` ones)
+    route("api/v2/filters", filters.index),
+    route(f"api/v2/filters/keywords/{ID.format('keyword_id')}", filters.keyword),
+    route(f"api/v2/filters/statuses/{ID.format('filter_status_id')}", filters.status),
+    route(f"api/v2/filters/{ID.format('filter_id')}", filters.detail),
+    route(f"api/v2/filters/{ID.format('filter_id')}/keywords", filters.keywords),
+    route(f"api/v2/filters/{ID.format('filter_id')}/statuses", filters.statuses),
+    route("api/v1/filters", filters.index_v1),
+    route(f"api/v1/filters/{ID.format('keyword_id')}", filters.detail_v1),
 ]
