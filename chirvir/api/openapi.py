@@ -11,7 +11,10 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines, trends
+from chirvir.api.views import filters, lists, media, oauth, registration, search, statuses, timelines, trends
+from chirvir.filters import services as filters_rules
+from chirvir.filters.models import Action as FilterAction
+from chirvir.filters.models import Context as FilterContext
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
@@ -157,7 +160,7 @@ STATUS = closed(
         "card": NULL,
         "edited_at": {**nullable(DATETIME), "description": "When it was last edited; null if never."},
         "application": NULL,
-        "filtered": NOTHING,
+        "filtered": {**array(ref("FilterResult")), "description": "The viewer's filters it meets where it is read."},
         # What the viewer did to it: sent only when a user token is.
         "favourited": BOOLEAN,
         "reblogged": BOOLEAN,
@@ -448,6 +451,43 @@ SCHEMAS = {
     "Empty": EMPTY,
 }
 
+# filters
+FILTER_FIELDS = {
+    "id": ID,
+    "title": {**STRING, "minLength": 1, "maxLength": filters_rules.MAX_TITLE},
+    "context": {**array(enum(FilterContext.values)), "minItems": 1},
+    "expires_at": {**nullable(DATETIME), "description": "When it stops; null: never."},
+    "filter_action": enum(FilterAction.values),
+}
+SCHEMAS.update(
+    {
+        "FilterKeyword": closed(
+            {"id": ID, "keyword": {**STRING, "minLength": 1, "maxLength": filters_rules.MAX_KEYWORD}, "whole_word": BOOLEAN}
+        ),
+        "FilterStatus": closed({"id": ID, "status_id": ID}),
+        "Filter": closed(
+            {**FILTER_FIELDS, "keywords": array(ref("FilterKeyword")), "statuses": array(ref("FilterStatus"))}
+        ),
+        "FilterResult": closed(
+            {
+                "filter": {**closed(FILTER_FIELDS), "description": "The filter, without its keywords and posts."},
+                "keyword_matches": {**nullable(array(STRING)), "description": "Its keywords the status holds."},
+                "status_matches": {**nullable(array(ID)), "description": "The status, if the filter names it."},
+            }
+        ),
+        "FilterV1": closed(
+            {
+                "id": {**ID, "description": "The keyword's ID: a v1 filter is one keyword of a filter."},
+                "phrase": STRING,
+                "context": FILTER_FIELDS["context"],
+                "whole_word": BOOLEAN,
+                "expires_at": nullable(DATETIME),
+                "irreversible": {**BOOLEAN, "description": "Whether the filter hides (the `hide` action)."},
+            }
+        ),
+    }
+)
+
 # Mastodon's errors, each {"error": message}; see `errors` below for which operation gives which.
 ERRORS = {
     400: "A parameter is missing or malformed, or the body cannot be read.",
@@ -606,6 +646,83 @@ def _policy(names, value: dict, asked: dict, accepting: str) -> dict:
     return {"GET": read, "PUT": change, "PATCH": change}
 
 
+def _filter_operations() -> dict:
+    """The filters resource: v2 and v1."""
+    context = {**FILTER_FIELDS["context"], "description": "Where it applies."}
+    expires_in = {**nullable(INTEGER), "description": "Seconds from now it lasts; empty: for ever."}
+    keyword = {"keyword": SCHEMAS["FilterKeyword"]["properties"]["keyword"], "whole_word": BOOLEAN}
+    settings_ = {
+        "title": FILTER_FIELDS["title"],
+        "context": context,
+        "filter_action": {**FILTER_FIELDS["filter_action"], "description": "warn (the default), blur or hide."},
+        "expires_in": expires_in,
+    }
+    attributes = array(closed({"id": ID, **keyword, "_destroy": BOOLEAN}, optional=("id", "whole_word", "_destroy")))
+    v1 = {
+        "phrase": keyword["keyword"],
+        "context": context,
+        "irreversible": {**BOOLEAN, "description": "Hide, rather than warn."},
+        "whole_word": BOOLEAN,
+        "expires_in": expires_in,
+    }
+    filter_ = ref("Filter")
+    return {
+        filters.index: {
+            "GET": op("The caller's filters", array(filter_)),
+            "POST": op(
+                "Make a filter, with its first keywords",
+                filter_,
+                request=body({**settings_, "keywords_attributes": attributes}, required=("title", "context")),
+                errors=(422,),
+            ),
+        },
+        filters.detail: {
+            "GET": op("One of the caller's filters", filter_),
+            "PUT": op(
+                "Change a filter (what is not sent stays) and add, change or remove (`_destroy`) keywords",
+                filter_,
+                request=body({**settings_, "keywords_attributes": attributes}),
+                errors=(422,),
+            ),
+            "DELETE": op("Delete a filter", ref("Empty")),
+        },
+        filters.keywords: {
+            "GET": op("A filter's keywords", array(ref("FilterKeyword"))),
+            "POST": op(
+                "Add a keyword to a filter", ref("FilterKeyword"), request=body(keyword, required=("keyword",)),
+                errors=(422,),
+            ),
+        },
+        filters.keyword: {
+            "GET": op("A keyword of one of the caller's filters", ref("FilterKeyword")),
+            "PUT": op("Change a keyword", ref("FilterKeyword"), request=body(keyword), errors=(422,)),
+            "DELETE": op("Remove a keyword", ref("Empty")),
+        },
+        filters.statuses: {
+            "GET": op("The posts a filter names", array(ref("FilterStatus"))),
+            "POST": op(
+                "Filter one post the caller may see", ref("FilterStatus"), request=body({"status_id": ID}, ("status_id",))
+            ),
+        },
+        filters.status: {
+            "GET": op("A post one of the caller's filters names", ref("FilterStatus")),
+            "DELETE": op("Stop filtering the post", ref("Empty")),
+        },
+        filters.index_v1: {
+            "GET": op("The caller's filters as v1 knows them: one per keyword", array(ref("FilterV1"))),
+            "POST": op(
+                "Make a filter of one keyword, titled by it", ref("FilterV1"),
+                request=body(v1, required=("phrase", "context")), errors=(422,),
+            ),
+        },
+        filters.detail_v1: {
+            "GET": op("One v1 filter (a keyword)", ref("FilterV1")),
+            "PUT": op("Change a v1 filter: its keyword and its filter", ref("FilterV1"), request=body(v1), errors=(422,)),
+            "DELETE": op("Delete a v1 filter: its keyword, and its filter once empty", ref("Empty")),
+        },
+    }
+
+
 def _operations() -> dict:
     """What each view takes and answers, by view."""
     status = ref("Status")
@@ -618,6 +735,7 @@ def _operations() -> dict:
         instance.instance_v2: {"GET": op("The server, as Mastodon's V2 Instance", ref("InstanceV2"))},
         instance.preferences: op("The account's posting and reading preferences", ref("Preferences")),
         instance.empty_list: EMPTY_LIST,
+        **_filter_operations(),
         document: op("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
         # accounts
         accounts.verify_credentials: op("The caller's own account, with its settings", ref("CredentialAccount")),
