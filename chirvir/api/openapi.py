@@ -947,6 +947,8 @@ def _operations() -> dict:
             status,
         ),
         statuses.unpin: op("Unpin a status", status),
+        statuses.mute: op("Mute the status's thread: no more notifications from it", status),
+        statuses.unmute: op("Unmute the status's thread", status),
         statuses.favourited_by: op("Who liked a status", accounts_page, params=paging(40), paged=True),
         statuses.reblogged_by: op("Who reposted a status", accounts_page, params=paging(40), paged=True),
         # search
@@ -1101,6 +1103,7 @@ def _operations() -> dict:
         ),
         conversations.detail: op("Take a conversation off the list", ref("Empty")),
         conversations.read: op("Mark a conversation read", ref("Conversation")),
+        conversations.unread: op("Mark a conversation unread again", ref("Conversation")),
         notifications.index: op(
             "The caller's notifications, newest first",
             array(ref("Notification")),

@@ -266,11 +266,12 @@ class _Render:
             # A repost carries the viewer's marks on the post it reposts, as Mastodon's do: a
             # client draws the buttons of a repost from its own flags.
             proper = s.reblog_id or s.id
+            thread = s.reblog.conversation_id if s.reblog_id else s.conversation_id
             data.update(
                 favourited=proper in marks.favourited,
                 reblogged=proper in marks.reblogged,
                 bookmarked=proper in marks.bookmarked,
-                muted=False,
+                muted=thread in marks.muted,
             )
             if s.account_id == self.viewer.id:
                 data["pinned"] = s.id in marks.pinned

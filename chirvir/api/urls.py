@@ -70,7 +70,7 @@ urlpatterns = [
         route(f"api/v1/statuses/{ID.format('status_id')}/{name}", getattr(statuses, name))
         for name in (
             "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "favourited_by", "reblogged_by",
-            "pin", "unpin", "history", "source",
+            "pin", "unpin", "history", "source", "mute", "unmute",
         )
     ],
     # search
@@ -99,6 +99,7 @@ urlpatterns = [
     route("api/v1/conversations", conversations.index),
     route(f"api/v1/conversations/{ID.format('conversation_id')}", conversations.detail),
     route(f"api/v1/conversations/{ID.format('conversation_id')}/read", conversations.read),
+    route(f"api/v1/conversations/{ID.format('conversation_id')}/unread", conversations.unread),
     route("api/v1/notifications", notifications.index),
     route("api/v1/notifications/clear", notifications.clear),
     route("api/v1/notifications/unread_count", notifications.unread_count),

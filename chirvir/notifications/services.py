@@ -13,12 +13,13 @@ from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, read_kept
 from chirvir.events import bus as events
 from chirvir.notifications.models import Marker, Notification
-from chirvir.statuses.models import Status
+from chirvir.statuses.models import ConversationMute, Status
 
 
 def notify(recipient: Account, type_: str, from_account: Account, status: Status | None = None) -> Notification | None:
     """Tell someone what another account did, unless it is their own doing, a block stands
-    between them, they muted its notifications, or the status is not one they may see."""
+    between them, they muted its notifications or the status's thread, or the status is not one
+    they may see."""
     if recipient.pk == from_account.pk or not recipient.is_active:
         return None
     if Block.between(recipient, from_account):
@@ -27,6 +28,10 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
         return None
     if status is not None and not audience.can_see(audience.Viewer.of(recipient), status):
         return None
+    proper = status.reblog if status is not None and status.reblog_id else status
+    if proper is not None and proper.conversation_id is not None:
+        if ConversationMute.objects.filter(account=recipient, conversation_id=proper.conversation_id).exists():
+            return None
     notification = Notification.objects.create(account=recipient, from_account=from_account, type=type_, status=status)
     # The recipient's live streams hear of it once it is committed (chirvir/events).
     events.publish([events.notifications(recipient.pk)], "notification", {"notification_id": notification.id})

@@ -197,7 +197,7 @@ def filter_context(stream_name: str) -> str | None:
     return None
 
 
-async def render(account: Account | None, event: Event, stream_name: str) -> str | None:
+async def render(account: Account | None, event: Event, stream_name: str = "user") -> str | None:
     """An event's payload as Mastodon sends it to this subscriber on this stream: the entity's
     JSON, or for a deletion the bare status ID; None when the subscriber may not see it."""
     if event.name == "delete":

@@ -105,6 +105,8 @@ bookmark = _action(services.bookmark, "write:bookmarks")
 unbookmark = _action(services.unbookmark, "write:bookmarks")
 pin = _action(services.pin, "write:accounts")
 unpin = _action(services.unpin, "write:accounts")
+mute = _action(services.mute_conversation, "write:mutes")
+unmute = _action(services.unmute_conversation, "write:mutes")
 
 
 def _accounts(service):
