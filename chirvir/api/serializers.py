@@ -19,6 +19,7 @@ from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
 from chirvir.filters import services as filters
+from chirvir.notifications.services import POLICY_FIELDS
 from chirvir.statuses.models import Status, StatusEdit, Tag
 from chirvir.statuses.services import viewer_marks
 
@@ -438,13 +439,85 @@ def notifications(items, viewer: Account) -> list[dict]:
             "id": str(n.id),
             "type": n.type,
             "created_at": iso(n.created_at),
-            "group_key": f"ungrouped-{n.id}",
+            "group_key": n.group_key or f"ungrouped-{n.id}",
             "account": render.accounts[n.from_account_id],
         }
         if n.status is not None:
             data["status"] = render.status(n.status)
         result.append(data)
     return result
+
+
+def notification_groups(groups, viewer: Account, *, partial_accounts: bool = False) -> dict:
+    """Mastodon's GroupedNotificationsResults: the groups, and once each the accounts and
+    statuses they name. A group about a status that a filter of the viewer's hides in
+    notifications is left out. `partial_accounts` (expand_accounts=partial_avatars) gives the
+    sample accounts but the latest one as PartialAccountWithAvatar."""
+    shown_statuses = [g.latest.status for g in groups if g.latest.status is not None]
+    senders = {a.id: a for g in groups for a in g.sample_accounts}
+    render = _Render(shown_statuses, viewer, senders.values(), context="notifications")
+    kept = [g for g in groups if not render.hidden(g.latest.status)]
+    if partial_accounts:
+        full = {g.latest.from_account_id for g in kept}
+    else:
+        full = {a.id for g in kept for a in g.sample_accounts}
+    statuses_ = {}
+    for g in kept:
+        if g.latest.status is not None:
+            statuses_.setdefault(g.latest.status_id, render.status(g.latest.status))
+    result = {
+        "accounts": [render.accounts[i] for i in senders if i in full],
+        "statuses": list(statuses_.values()),
+        "notification_groups": [
+            {
+                "group_key": g.key,
+                "notifications_count": g.count,
+                "type": g.type,
+                "most_recent_notification_id": str(g.latest.id),
+                "page_min_id": str(g.notifications[-1].id),
+                "page_max_id": str(g.notifications[0].id),
+                "latest_page_notification_at": iso(g.notifications[0].created_at),
+                "sample_account_ids": [str(a.id) for a in g.sample_accounts],
+                **({"status_id": str(g.latest.status_id)} if g.latest.status_id else {}),
+            }
+            for g in kept
+        ],
+    }
+    if partial_accounts:
+        result["partial_accounts"] = [
+            _partial_account(render.accounts[i]) for i in senders if i not in full and i in render.accounts
+        ]
+    return result
+
+
+def _partial_account(data: dict) -> dict:
+    return {k: data[k] for k in ("id", "acct", "url", "avatar", "avatar_static", "locked", "bot")}
+
+
+def notification_policy(policy, summary: tuple[int, int]) -> dict:
+    """Mastodon's NotificationPolicy (v2)."""
+    requests, held = summary
+    return {
+        **{name: getattr(policy, name) for name in POLICY_FIELDS},
+        "summary": {"pending_requests_count": requests, "pending_notifications_count": held},
+    }
+
+
+def notification_requests(items, viewer: Account, counts: dict[int, int], last_statuses: dict) -> list[dict]:
+    """Mastodon's NotificationRequest: who, how many notifications it holds, and its latest post."""
+    render = _Render([s for s in last_statuses.values() if s is not None], viewer, [r.from_account for r in items],
+                     context="notifications")
+    return [
+        {
+            "id": str(r.id),
+            "created_at": iso(r.created_at),
+            "updated_at": iso(r.updated_at),
+            "account": render.accounts[r.from_account_id],
+            "notifications_count": str(counts.get(r.id, 0)),
+            "last_status": render.status(last_statuses[r.id]) if last_statuses.get(r.id) else None,
+        }
+        for r in items
+    ]
 
 
 def conversations(items, viewer: Account) -> list[dict]:
