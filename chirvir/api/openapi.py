@@ -18,7 +18,8 @@ from chirvir.filters.models import Context as FilterContext
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
-from chirvir.notifications.models import Marker, NotificationType
+from chirvir.notifications import services as notification_rules
+from chirvir.notifications.models import Marker, NotificationType, PolicyChoice
 from chirvir.oauth import services as oauth_services
 from chirvir.oauth.provider import GRANT_TYPES
 from chirvir.oauth.scopes import SCOPES
@@ -38,6 +39,7 @@ HTML = {"type": "string", "contentMediaType": "text/html"}
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 HASHTAG = {"type": "string", "minLength": 1}
+PATH_TEXT = {"hashtag": HASHTAG, "group_key": {"type": "string", "minLength": 1}}
 # A list Mastodon fills and Chirvir always sends empty (no custom emoji, polls, rules...).
 NOTHING = {"type": "array", "maxItems": 0}
 EMPTY = {"type": "object", "maxProperties": 0}
@@ -309,6 +311,42 @@ SCHEMAS = {
             "status": {**ref("Status"), "description": "Left out of follow and follow_request notifications."},
         },
         optional=("status",),
+    ),
+    "NotificationGroup": closed(
+        {
+            "group_key": STRING,
+            "notifications_count": {**COUNT, "description": "In the whole group, not only this page."},
+            "type": enum(NotificationType.values),
+            "most_recent_notification_id": ID,
+            "page_min_id": ID,
+            "page_max_id": ID,
+            "latest_page_notification_at": DATETIME,
+            "sample_account_ids": {**array(ID), "maxItems": 8},
+            "status_id": ID,
+        },
+        optional=("status_id",),
+    ),
+    "GroupedNotificationsResults": closed(
+        {
+            "accounts": array(ref("Account")),
+            "partial_accounts": array(
+                closed({"id": ID, "acct": STRING, "url": URL, "avatar": URL, "avatar_static": URL, "locked": BOOLEAN,
+                        "bot": BOOLEAN})
+            ),
+            "statuses": array(ref("Status")),
+            "notification_groups": array(ref("NotificationGroup")),
+        },
+        optional=("partial_accounts",),
+    ),
+    "NotificationRequest": closed(
+        {
+            "id": ID,
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+            "account": ref("Account"),
+            "notifications_count": {**STRING, "pattern": "^[0-9]+$"},
+            "last_status": nullable(ref("Status")),
+        }
     ),
     "Conversation": closed(
         {"id": ID, "unread": BOOLEAN, "accounts": array(ref("Account")), "last_status": nullable(ref("Status"))}
@@ -631,19 +669,62 @@ HEALTH = op("Whether the server is up", responses={"200": answer("text/plain", "
 EMPTY_LIST = op("An empty list: Chirvir lacks the feature, and apps want a list, not an error.", NOTHING)
 
 
-def _policy(names, value: dict, asked: dict, accepting: str) -> dict:
-    """Mastodon's notification policy of a server that filters nothing: every setting `value`; a
-    change to anything but `accepting` is refused."""
-    summary = closed({name: {"const": 0} for name in notifications.NO_REQUESTS})
+def _policy(names, value: dict) -> dict:
+    """Mastodon's notification policy: each setting `value`, and how many requests wait."""
+    summary = closed({"pending_requests_count": COUNT, "pending_notifications_count": COUNT})
     answer_ = closed({**{name: value for name in names}, "summary": summary})
     change = op(
-        f"Set the policy: only {accepting} is taken, anything else is refused (422)",
-        answer_,
-        request=body({name: asked for name in names}),
-        errors=(422,),
+        "Set the policy: what is not sent stays", answer_, request=body({name: value for name in names}), errors=(422,)
     )
-    read = op("The notification filtering policy: nothing is filtered", answer_)
+    read = op("What is done with the notifications of strangers", answer_)
     return {"GET": read, "PUT": change, "PATCH": change}
+
+
+def _grouped_notification_operations() -> dict:
+    """Notification requests and grouped notifications (v2)."""
+    types = [
+        query("types[]", array(enum(NotificationType.values)), "Only these types."),
+        query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
+    ]
+    grouped = query("grouped_types[]", array(enum(notification_rules.GROUPED_TYPES)), "Group only these types.")
+    expand = query("expand_accounts", enum(["full", "partial_avatars"]), "Accounts in full, or the latest only.")
+    groups = ref("GroupedNotificationsResults")
+    ids = body({"id": array(ID)})
+    return {
+        notifications.requests: op(
+            "The strangers whose notifications the policy holds back, newest first",
+            array(ref("NotificationRequest")), params=paging(40), paged=True,
+        ),
+        notifications.request_detail: op("One notification request", ref("NotificationRequest")),
+        notifications.request_accept: op("Let the request's notifications (and later ones) in", ref("Empty")),
+        notifications.request_dismiss: op("Throw the request and its notifications away", ref("Empty")),
+        notifications.requests_accept: op("Accept several requests", ref("Empty"), request=ids),
+        notifications.requests_dismiss: op("Dismiss several requests", ref("Empty"), request=ids),
+        notifications.requests_merged: op(
+            "Whether accepted requests are merged: at once, always", closed({"merged": {"const": True}})
+        ),
+        notifications.index_v2: op(
+            "The caller's notifications in groups (likes and reposts of one post, follows), newest first",
+            groups,
+            params=[
+                *paging(40),
+                *types,
+                grouped,
+                expand,
+                query("account_id", ID, "Only those caused by this account."),
+                query("include_filtered", BOOLEAN, "With those the policy holds back."),
+            ],
+            paged=True,
+        ),
+        notifications.group: op("One group of notifications", groups, params=[expand]),
+        notifications.group_dismiss: op("Dismiss a group of notifications", ref("Empty")),
+        notifications.group_accounts: op("Everyone in a group, the latest first", array(ref("Account"))),
+        notifications.unread_count_v2: op(
+            "How many groups of notifications came after the notifications read marker",
+            closed({"count": COUNT}),
+            params=[query("limit", INTEGER, "Count up to this many: 100 by default, at most 1000."), *types, grouped],
+        ),
+    }
 
 
 def _filter_operations() -> dict:
@@ -1112,6 +1193,7 @@ def _operations() -> dict:
                 query("types[]", array(enum(NotificationType.values)), "Only these types."),
                 query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
                 query("account_id", ID, "Only those caused by this account."),
+                query("include_filtered", BOOLEAN, "With those the policy holds back."),
             ],
             paged=True,
         ),
@@ -1124,12 +1206,9 @@ def _operations() -> dict:
                 query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
             ],
         ),
-        notifications.policy_v1: _policy(notifications.POLICY_V1, {"const": False}, BOOLEAN, "false"),
-        notifications.policy_v2: _policy(
-            notifications.POLICY_V2, {"const": "accept"}, enum(["accept", "filter", "drop"]), '"accept"'
-        ),
-        notifications.requests: op("Notification requests: none, as nothing is filtered", NOTHING),
-        notifications.requests_merged: op("Whether requests are merged: always", closed({"merged": {"const": True}})),
+        notifications.policy_v1: _policy(notifications.POLICY_V1, BOOLEAN),
+        notifications.policy_v2: _policy(notification_rules.POLICY_FIELDS, enum(PolicyChoice.values)),
+        **_grouped_notification_operations(),
         notifications.detail: op("A notification", ref("Notification")),
         notifications.dismiss: op("Dismiss a notification", ref("Empty")),
         notifications.clear: op("Dismiss every notification", ref("Empty")),
@@ -1368,9 +1447,10 @@ def _path_item(path: str, view, spec: dict) -> dict:
 
 
 def _operation(path, method, view, spec, names, scope, user) -> dict:
-    # Every path parameter names a record by ID, but a hashtag, whose timeline is simply empty.
+    # Every path parameter names a record by ID, but a hashtag (whose timeline is simply empty)
+    # and a notification group's key.
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": HASHTAG if name == "hashtag" else ID}
+        {"name": name, "in": "path", "required": True, "schema": PATH_TEXT.get(name, ID)}
         for name in names
     ]
     responses = dict(spec["responses"])

@@ -298,3 +298,33 @@ def delete_filter_v1(account: Account, keyword_id) -> None:
     keyword.delete()
     if not flt.keywords.exists() and not flt.statuses.exists():
         flt.delete()
+
+
+def read(viewer: Account | None, statuses, context: str) -> tuple[list[Status], dict[int, list[Result]]]:
+    """The statuses the viewer reads in `context` (those a filter hides left out), and what each
+    of the rest meets; for pages, which have the statuses' media loaded."""
+    found = matcher(viewer, context)
+    results = {}
+    for s in statuses:
+        proper = s.reblog if s.reblog_id else s
+        texts = [proper.text, proper.spoiler_text, *(m.description for m in proper.media_attachments.all())]
+        results[s.id] = found.results(s, texts)
+    return [s for s in statuses if not Matcher.hides(results[s.id])], results
+
+
+@transaction.atomic
+def save_filter(account: Account, filter_id, title, context, filter_action, expires_in, keywords, whole_word) -> Filter:
+    """A filter as the settings page writes it: new (no `filter_id`) or changed, its keywords
+    replaced by these (one `whole_word` for all of them)."""
+    keywords = [k for k in dict.fromkeys(_keyword(k) for k in keywords if k.strip())]
+    if filter_id is None:
+        return create_filter(
+            account, title, context, filter_action=filter_action, expires_in=expires_in,
+            keywords=[(k, whole_word) for k in keywords],
+        )
+    found = update_filter(account, filter_id, title=title, context=context, filter_action=filter_action,
+                          expires_in=expires_in)
+    found.keywords.all().delete()
+    for k in keywords:
+        FilterKeyword.objects.create(filter=found, keyword=k, whole_word=whole_word)
+    return get_filter(account, found.id)

@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import accounts, auth, lists, notifications, search, settings, statuses, timelines
+from chirvir.web.views import accounts, auth, filters, lists, notifications, search, settings, statuses, timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
@@ -48,6 +48,10 @@ urlpatterns = [
     re_path(rf"^follow_requests/{USER}/approve$", accounts.approve, name="approve"),
     re_path(rf"^follow_requests/{USER}/reject$", accounts.reject, name="reject"),
     path("settings", settings.settings_page, name="settings"),
+    # filters
+    path("settings/filters", filters.index, name="filters"),
+    path("settings/filters/<int:filter_id>", filters.update, name="filter_update"),
+    path("settings/filters/<int:filter_id>/delete", filters.delete, name="filter_delete"),
     re_path(r"^settings/(?P<section>profile|privacy|language|email|password)$", settings.save, name="settings_save"),
     re_path(rf"^{USER}$", accounts.profile, name="profile"),
     re_path(rf"^{USER}/(?P<tab>with_replies|likes|followers|following)$", accounts.profile, name="profile_tab"),

@@ -38,3 +38,9 @@ def full_time(moment) -> str:
 @register.filter
 def month_year(moment) -> str:
     return times.month_year(moment) if moment else ""
+
+
+@register.filter
+def lookup(mapping, key):
+    """`mapping[key]` in a template, or nothing (a status's filter title in `warned`)."""
+    return (mapping or {}).get(key)
