@@ -344,11 +344,16 @@ def request_status(account: Account, request: NotificationRequest) -> Status | N
     return status if status is not None and audience.can_see(audience.Viewer.of(account), status) else None
 
 
+def _requests(account: Account, request_ids) -> list[NotificationRequest]:
+    """The account's requests among these IDs; others' and unknown ones are passed over, as Mastodon does."""
+    ids = [i for i in (parse_id(r) for r in request_ids) if i is not None]
+    return list(NotificationRequest.objects.filter(account=account, id__in=ids).select_related("from_account"))
+
+
 @transaction.atomic
 def accept_requests(account: Account, request_ids) -> None:
     """Let the senders' notifications through: those held back join the list, and later ones come straight in."""
-    for request_id in request_ids:
-        request = get_request(account, request_id)
+    for request in _requests(account, request_ids):
         Notification.objects.filter(account=account, from_account=request.from_account, filtered=True).update(
             filtered=False
         )
@@ -359,7 +364,6 @@ def accept_requests(account: Account, request_ids) -> None:
 @transaction.atomic
 def dismiss_requests(account: Account, request_ids) -> None:
     """Throw a request away with what it held; the sender's next notification starts a new one."""
-    for request_id in request_ids:
-        request = get_request(account, request_id)
+    for request in _requests(account, request_ids):
         Notification.objects.filter(account=account, from_account=request.from_account, filtered=True).delete()
         request.delete()

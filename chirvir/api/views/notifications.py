@@ -112,13 +112,13 @@ def request_detail(request, params, request_id):
 
 @api(methods=("POST",), scopes={"POST": "write:notifications"})
 def request_accept(request, params, request_id):
-    services.accept_requests(request.account, [request_id])
+    services.accept_requests(request.account, [services.get_request(request.account, request_id).id])
     return json_response({})
 
 
 @api(methods=("POST",), scopes={"POST": "write:notifications"})
 def request_dismiss(request, params, request_id):
-    services.dismiss_requests(request.account, [request_id])
+    services.dismiss_requests(request.account, [services.get_request(request.account, request_id).id])
     return json_response({})
 
 
