@@ -716,8 +716,8 @@ def _grouped_notification_operations() -> dict:
             ],
             paged=True,
         ),
-        notifications.group: op("One group of notifications", groups, params=[expand]),
-        notifications.group_dismiss: op("Dismiss a group of notifications", ref("Empty")),
+        notifications.group: op("One group of notifications", groups, params=[expand], errors=(404,)),
+        notifications.group_dismiss: op("Dismiss a group of notifications", ref("Empty"), errors=(404,)),
         notifications.group_accounts: op("Everyone in a group, the latest first", array(ref("Account"))),
         notifications.unread_count_v2: op(
             "How many groups of notifications came after the notifications read marker",
