@@ -106,3 +106,29 @@ def test_new_accounts_can_be_filtered_and_the_v1_policy_tells_it(alice, bob, api
     assert v1["summary"] == {"pending_requests_count": 1, "pending_notifications_count": 1}
     assert client.patch("/api/v2/notifications/policy", "for_new_accounts=maybe",
                         content_type="application/x-www-form-urlencoded").status_code == 422
+
+
+def test_the_notifications_page_groups_likes_and_shows_requests(client, alice, make_account):
+    from chirvir.notifications import services
+
+    post = statuses.post_status(alice, "a post people like")
+    for name in ("ravi", "sara", "tom", "priya"):  # priya last: the group is named after her
+        statuses.favourite(make_account(name, display_name=name.title()), post.id)
+    services.update_policy(alice, for_not_following="filter")
+    stranger = make_account("stranger", display_name="Stranger")
+    statuses.post_status(stranger, "@alice buy my things")
+    client.force_login(alice)
+    page = client.get("/notifications").content.decode()
+    assert "<bdi>Priya</bdi> and 3 others liked your post" in page
+    assert page.count('class="avatar" src=') >= 4
+    assert "buy my things" not in page and "Notification requests" in page and "@stranger" in page
+    # In Russian and Arabic, with their plural forms.
+    alice.language = "ru"
+    alice.save(update_fields=["language"])
+    assert "<bdi>Priya</bdi> и ещё 3 человека оценили ваш пост" in client.get("/notifications").content.decode()
+    alice.language = "ar"
+    alice.save(update_fields=["language"])
+    assert "<bdi>Priya</bdi> و3 أشخاص آخرين بمنشورك" in client.get("/notifications").content.decode()
+    [request] = services.list_requests(alice)
+    client.post(f"/notifications/requests/{request.id}/accept")
+    assert "buy my things" in client.get("/notifications").content.decode()
