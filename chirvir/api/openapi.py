@@ -500,7 +500,11 @@ FILTER_FIELDS = {
 SCHEMAS.update(
     {
         "FilterKeyword": closed(
-            {"id": ID, "keyword": {**STRING, "minLength": 1, "maxLength": filters_rules.MAX_KEYWORD}, "whole_word": BOOLEAN}
+            {
+                "id": ID,
+                "keyword": {**STRING, "minLength": 1, "maxLength": filters_rules.MAX_KEYWORD},
+                "whole_word": BOOLEAN,
+            }
         ),
         "FilterStatus": closed({"id": ID, "status_id": ID}),
         "Filter": closed(
@@ -782,7 +786,9 @@ def _filter_operations() -> dict:
         filters.statuses: {
             "GET": op("The posts a filter names", array(ref("FilterStatus"))),
             "POST": op(
-                "Filter one post the caller may see", ref("FilterStatus"), request=body({"status_id": ID}, ("status_id",))
+                "Filter one post the caller may see",
+                ref("FilterStatus"),
+                request=body({"status_id": ID}, ("status_id",)),
             ),
         },
         filters.status: {
@@ -798,7 +804,9 @@ def _filter_operations() -> dict:
         },
         filters.detail_v1: {
             "GET": op("One v1 filter (a keyword)", ref("FilterV1")),
-            "PUT": op("Change a v1 filter: its keyword and its filter", ref("FilterV1"), request=body(v1), errors=(422,)),
+            "PUT": op(
+                "Change a v1 filter: its keyword and its filter", ref("FilterV1"), request=body(v1), errors=(422,)
+            ),
             "DELETE": op("Delete a v1 filter: its keyword, and its filter once empty", ref("Empty")),
         },
     }

@@ -253,8 +253,9 @@ def _group(account: Account, key: str, items: list[Notification]) -> Group:
 def get_group(account: Account, group_key: str) -> Group:
     found = list_notifications(account, Page(limit=200), group_key=group_key)
     if not found and group_key.startswith("ungrouped-"):
-        notification_id = parse_id(group_key.removeprefix("ungrouped-"))
-        found = list_notifications(account, Page(limit=1, max_id=(notification_id or 0) + 1, since_id=(notification_id or 1) - 1))
+        # A notification's own group, as v1 lists it: just that one.
+        notification_id = parse_id(group_key.removeprefix("ungrouped-")) or 0
+        found = list_notifications(account, Page(limit=1, max_id=notification_id + 1, since_id=notification_id - 1))
     if not found:
         raise NotFound(_("That notification does not exist."))
     return _group(account, group_key, found)
@@ -289,7 +290,9 @@ def unread_group_count(account: Account, *, types=None, exclude_types=None, grou
 
 # The policy and its requests
 
-POLICY_FIELDS = ("for_not_following", "for_not_followers", "for_new_accounts", "for_private_mentions", "for_limited_accounts")
+POLICY_FIELDS = (
+    "for_not_following", "for_not_followers", "for_new_accounts", "for_private_mentions", "for_limited_accounts"
+)
 
 
 def get_policy(account: Account) -> NotificationPolicy:

@@ -186,7 +186,9 @@ FILTER_CONTEXTS = [
 ]
 FILTER_ACTIONS = [("warn", _("Collapse, with a warning")), ("blur", _("Blur the media")), ("hide", _("Hide"))]
 # How long a filter lasts, in seconds ("" keeps it for ever; an edit that leaves it so keeps it for ever too).
-FILTER_DURATIONS = [("", _("Never")), ("86400", _("In a day")), ("604800", _("In a week")), ("2592000", _("In a month"))]
+FILTER_DURATIONS = [
+    ("", _("Never")), ("86400", _("In a day")), ("604800", _("In a week")), ("2592000", _("In a month"))
+]
 
 
 class FilterForm(forms.Form):

@@ -157,7 +157,8 @@ def test_filters_are_their_owners_only(alice, bob, as_bob, api_client):
     assert body(as_alice.get("/api/v2/filters")) == []
     assert as_bob.post("/api/v2/filters", {"title": "", "context[]": ["home"]}).status_code == 422
     assert as_bob.post("/api/v2/filters", {"title": "No context"}).status_code == 422
-    assert as_bob.post("/api/v2/filters", {"title": "t", "context[]": ["home"], "filter_action": "x"}).status_code == 422
+    unknown_action = {"title": "t", "context[]": ["home"], "filter_action": "x"}
+    assert as_bob.post("/api/v2/filters", unknown_action).status_code == 422
 
 
 def test_v1_filters_are_the_keywords_of_v2_filters(bob, as_bob):
@@ -179,7 +180,8 @@ def test_keywords_through_mastodon_py(alice, bob, mastodon_for):
     accounts.follow(bob, alice)
     api = mastodon_for(bob)
     made = api.create_filter_v2(
-        "Vegetables", ["home", "notifications"], "warn", keywords_attributes=[{"keyword": "broccoli", "whole_word": True}]
+        "Vegetables", ["home", "notifications"], "warn",
+        keywords_attributes=[{"keyword": "broccoli", "whole_word": True}],
     )
     assert made.title == "Vegetables" and [k.keyword for k in made.keywords] == ["broccoli"]
     kale = api.add_filter_keyword_v2(made.id, "kale", whole_word=False)

@@ -37,7 +37,8 @@ def test_a_person_makes_changes_and_deletes_a_filter_and_their_timelines_obey_it
     page = client.get("/settings/filters").content.decode()
     assert "Films" in page and "spoiler" in page
     # A filter without a place to apply is refused, and the page says why.
-    refused = client.post("/settings/filters", {"new-title": "Nowhere", "new-keywords": "x", "new-filter_action": "warn"})
+    nowhere = {"new-title": "Nowhere", "new-keywords": "x", "new-filter_action": "warn"}
+    refused = client.post("/settings/filters", nowhere)
     assert refused.status_code == 422 and Filter.objects.count() == 1
 
     client.post(f"/settings/filters/{flt.id}/delete")

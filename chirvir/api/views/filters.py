@@ -2,7 +2,7 @@
 version 1 that older clients use (/api/v1/filters, one keyword each)."""
 
 from chirvir.api import serializers
-from chirvir.api.base import ApiError, api, json_response
+from chirvir.api.base import TRUE, ApiError, api, json_response
 from chirvir.filters import services
 
 SCOPES = {
@@ -31,8 +31,8 @@ def _keywords_attributes(params) -> list[tuple]:
         result.append((
             item.get("id") or None,
             None if item.get("keyword") is None else str(item["keyword"]),
-            None if whole_word is None else str(whole_word).lower() in {"1", "true", "t", "on", "yes"},
-            str(item.get("_destroy", "")).lower() in {"1", "true", "t", "on", "yes"},
+            None if whole_word is None else str(whole_word).lower() in TRUE,
+            str(item.get("_destroy", "")).lower() in TRUE,
         ))
     return result
 
