@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "chirvir.trends",
     "chirvir.polls",
     "chirvir.scheduled",
+    "chirvir.filters",
     "chirvir.api",
     "chirvir.web",
 ]

@@ -18,6 +18,8 @@ PURE = {
     "test_phishing_in_the_browser.py",
 
     "test_polls_in_the_browser.py",
+
+    "test_filters_in_the_browser.py",
 }
 
 

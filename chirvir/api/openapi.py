@@ -11,12 +11,17 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
+from chirvir.api.views import filters, lists, media, oauth, registration, search, statuses, timelines, trends
+from chirvir.filters import services as filters_rules
+from chirvir.filters.models import Action as FilterAction
+from chirvir.filters.models import Context as FilterContext
 from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines, trends
 from chirvir.api.views import polls, scheduled_statuses
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
-from chirvir.notifications.models import Marker, NotificationType
+from chirvir.notifications import services as notification_rules
+from chirvir.notifications.models import Marker, NotificationType, PolicyChoice
 from chirvir.oauth import services as oauth_services
 from chirvir.oauth.provider import GRANT_TYPES
 from chirvir.oauth.scopes import SCOPES
@@ -37,6 +42,7 @@ HTML = {"type": "string", "contentMediaType": "text/html"}
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 HASHTAG = {"type": "string", "minLength": 1}
+PATH_TEXT = {"hashtag": HASHTAG, "group_key": {"type": "string", "minLength": 1}}
 # A list Mastodon fills and Chirvir always sends empty (no custom emoji, polls, rules...).
 NOTHING = {"type": "array", "maxItems": 0}
 EMPTY = {"type": "object", "maxProperties": 0}
@@ -159,7 +165,7 @@ STATUS = closed(
         "card": NULL,
         "edited_at": {**nullable(DATETIME), "description": "When it was last edited; null if never."},
         "application": NULL,
-        "filtered": NOTHING,
+        "filtered": {**array(ref("FilterResult")), "description": "The viewer's filters it meets where it is read."},
         # What the viewer did to it: sent only when a user token is.
         "favourited": BOOLEAN,
         "reblogged": BOOLEAN,
@@ -374,6 +380,42 @@ SCHEMAS = {
         },
         optional=("status",),
     ),
+    "NotificationGroup": closed(
+        {
+            "group_key": STRING,
+            "notifications_count": {**COUNT, "description": "In the whole group, not only this page."},
+            "type": enum(NotificationType.values),
+            "most_recent_notification_id": ID,
+            "page_min_id": ID,
+            "page_max_id": ID,
+            "latest_page_notification_at": DATETIME,
+            "sample_account_ids": {**array(ID), "maxItems": 8},
+            "status_id": ID,
+        },
+        optional=("status_id",),
+    ),
+    "GroupedNotificationsResults": closed(
+        {
+            "accounts": array(ref("Account")),
+            "partial_accounts": array(
+                closed({"id": ID, "acct": STRING, "url": URL, "avatar": URL, "avatar_static": URL, "locked": BOOLEAN,
+                        "bot": BOOLEAN})
+            ),
+            "statuses": array(ref("Status")),
+            "notification_groups": array(ref("NotificationGroup")),
+        },
+        optional=("partial_accounts",),
+    ),
+    "NotificationRequest": closed(
+        {
+            "id": ID,
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+            "account": ref("Account"),
+            "notifications_count": {**STRING, "pattern": "^[0-9]+$"},
+            "last_status": nullable(ref("Status")),
+        }
+    ),
     "Conversation": closed(
         {"id": ID, "unread": BOOLEAN, "accounts": array(ref("Account")), "last_status": nullable(ref("Status"))}
     ),
@@ -514,6 +556,47 @@ SCHEMAS = {
     ),
     "Empty": EMPTY,
 }
+
+# filters
+FILTER_FIELDS = {
+    "id": ID,
+    "title": {**STRING, "minLength": 1, "maxLength": filters_rules.MAX_TITLE},
+    "context": {**array(enum(FilterContext.values)), "minItems": 1},
+    "expires_at": {**nullable(DATETIME), "description": "When it stops; null: never."},
+    "filter_action": enum(FilterAction.values),
+}
+SCHEMAS.update(
+    {
+        "FilterKeyword": closed(
+            {
+                "id": ID,
+                "keyword": {**STRING, "minLength": 1, "maxLength": filters_rules.MAX_KEYWORD},
+                "whole_word": BOOLEAN,
+            }
+        ),
+        "FilterStatus": closed({"id": ID, "status_id": ID}),
+        "Filter": closed(
+            {**FILTER_FIELDS, "keywords": array(ref("FilterKeyword")), "statuses": array(ref("FilterStatus"))}
+        ),
+        "FilterResult": closed(
+            {
+                "filter": {**closed(FILTER_FIELDS), "description": "The filter, without its keywords and posts."},
+                "keyword_matches": {**nullable(array(STRING)), "description": "Its keywords the status holds."},
+                "status_matches": {**nullable(array(ID)), "description": "The status, if the filter names it."},
+            }
+        ),
+        "FilterV1": closed(
+            {
+                "id": {**ID, "description": "The keyword's ID: a v1 filter is one keyword of a filter."},
+                "phrase": STRING,
+                "context": FILTER_FIELDS["context"],
+                "whole_word": BOOLEAN,
+                "expires_at": nullable(DATETIME),
+                "irreversible": {**BOOLEAN, "description": "Whether the filter hides (the `hide` action)."},
+            }
+        ),
+    }
+)
 
 # Mastodon's errors, each {"error": message}; see `errors` below for which operation gives which.
 ERRORS = {
@@ -658,19 +741,143 @@ HEALTH = op("Whether the server is up", responses={"200": answer("text/plain", "
 EMPTY_LIST = op("An empty list: Chirvir lacks the feature, and apps want a list, not an error.", NOTHING)
 
 
-def _policy(names, value: dict, asked: dict, accepting: str) -> dict:
-    """Mastodon's notification policy of a server that filters nothing: every setting `value`; a
-    change to anything but `accepting` is refused."""
-    summary = closed({name: {"const": 0} for name in notifications.NO_REQUESTS})
+def _policy(names, value: dict) -> dict:
+    """Mastodon's notification policy: each setting `value`, and how many requests wait."""
+    summary = closed({"pending_requests_count": COUNT, "pending_notifications_count": COUNT})
     answer_ = closed({**{name: value for name in names}, "summary": summary})
     change = op(
-        f"Set the policy: only {accepting} is taken, anything else is refused (422)",
-        answer_,
-        request=body({name: asked for name in names}),
-        errors=(422,),
+        "Set the policy: what is not sent stays", answer_, request=body({name: value for name in names}), errors=(422,)
     )
-    read = op("The notification filtering policy: nothing is filtered", answer_)
+    read = op("What is done with the notifications of strangers", answer_)
     return {"GET": read, "PUT": change, "PATCH": change}
+
+
+def _grouped_notification_operations() -> dict:
+    """Notification requests and grouped notifications (v2)."""
+    types = [
+        query("types[]", array(enum(NotificationType.values)), "Only these types."),
+        query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
+    ]
+    grouped = query("grouped_types[]", array(enum(notification_rules.GROUPED_TYPES)), "Group only these types.")
+    expand = query("expand_accounts", enum(["full", "partial_avatars"]), "Accounts in full, or the latest only.")
+    groups = ref("GroupedNotificationsResults")
+    ids = body({"id": array(ID)})
+    return {
+        notifications.requests: op(
+            "The strangers whose notifications the policy holds back, newest first",
+            array(ref("NotificationRequest")), params=paging(40), paged=True,
+        ),
+        notifications.request_detail: op("One notification request", ref("NotificationRequest")),
+        notifications.request_accept: op("Let the request's notifications (and later ones) in", ref("Empty")),
+        notifications.request_dismiss: op("Throw the request and its notifications away", ref("Empty")),
+        notifications.requests_accept: op("Accept several requests", ref("Empty"), request=ids),
+        notifications.requests_dismiss: op("Dismiss several requests", ref("Empty"), request=ids),
+        notifications.requests_merged: op(
+            "Whether accepted requests are merged: at once, always", closed({"merged": {"const": True}})
+        ),
+        notifications.index_v2: op(
+            "The caller's notifications in groups (likes and reposts of one post, follows), newest first",
+            groups,
+            params=[
+                *paging(40),
+                *types,
+                grouped,
+                expand,
+                query("account_id", ID, "Only those caused by this account."),
+                query("include_filtered", BOOLEAN, "With those the policy holds back."),
+            ],
+            paged=True,
+        ),
+        notifications.group: op("One group of notifications", groups, params=[expand], errors=(404,)),
+        notifications.group_dismiss: op("Dismiss a group of notifications", ref("Empty"), errors=(404,)),
+        notifications.group_accounts: op("Everyone in a group, the latest first", array(ref("Account"))),
+        notifications.unread_count_v2: op(
+            "How many groups of notifications came after the notifications read marker",
+            closed({"count": COUNT}),
+            params=[query("limit", INTEGER, "Count up to this many: 100 by default, at most 1000."), *types, grouped],
+        ),
+    }
+
+
+def _filter_operations() -> dict:
+    """The filters resource: v2 and v1."""
+    context = {**FILTER_FIELDS["context"], "description": "Where it applies."}
+    expires_in = {**nullable(INTEGER), "description": "Seconds from now it lasts; empty: for ever."}
+    keyword = {"keyword": SCHEMAS["FilterKeyword"]["properties"]["keyword"], "whole_word": BOOLEAN}
+    settings_ = {
+        "title": FILTER_FIELDS["title"],
+        "context": context,
+        "filter_action": {**FILTER_FIELDS["filter_action"], "description": "warn (the default), blur or hide."},
+        "expires_in": expires_in,
+    }
+    attributes = array(closed({"id": ID, **keyword, "_destroy": BOOLEAN}, optional=("id", "whole_word", "_destroy")))
+    v1 = {
+        "phrase": keyword["keyword"],
+        "context": context,
+        "irreversible": {**BOOLEAN, "description": "Hide, rather than warn."},
+        "whole_word": BOOLEAN,
+        "expires_in": expires_in,
+    }
+    filter_ = ref("Filter")
+    return {
+        filters.index: {
+            "GET": op("The caller's filters", array(filter_)),
+            "POST": op(
+                "Make a filter, with its first keywords",
+                filter_,
+                request=body({**settings_, "keywords_attributes": attributes}, required=("title", "context")),
+                errors=(422,),
+            ),
+        },
+        filters.detail: {
+            "GET": op("One of the caller's filters", filter_),
+            "PUT": op(
+                "Change a filter (what is not sent stays) and add, change or remove (`_destroy`) keywords",
+                filter_,
+                request=body({**settings_, "keywords_attributes": attributes}),
+                errors=(422,),
+            ),
+            "DELETE": op("Delete a filter", ref("Empty")),
+        },
+        filters.keywords: {
+            "GET": op("A filter's keywords", array(ref("FilterKeyword"))),
+            "POST": op(
+                "Add a keyword to a filter", ref("FilterKeyword"), request=body(keyword, required=("keyword",)),
+                errors=(422,),
+            ),
+        },
+        filters.keyword: {
+            "GET": op("A keyword of one of the caller's filters", ref("FilterKeyword")),
+            "PUT": op("Change a keyword", ref("FilterKeyword"), request=body(keyword), errors=(422,)),
+            "DELETE": op("Remove a keyword", ref("Empty")),
+        },
+        filters.statuses: {
+            "GET": op("The posts a filter names", array(ref("FilterStatus"))),
+            "POST": op(
+                "Filter one post the caller may see",
+                ref("FilterStatus"),
+                request=body({"status_id": ID}, ("status_id",)),
+            ),
+        },
+        filters.status: {
+            "GET": op("A post one of the caller's filters names", ref("FilterStatus")),
+            "DELETE": op("Stop filtering the post", ref("Empty")),
+        },
+        filters.index_v1: {
+            "GET": op("The caller's filters as v1 knows them: one per keyword", array(ref("FilterV1"))),
+            "POST": op(
+                "Make a filter of one keyword, titled by it", ref("FilterV1"),
+                request=body(v1, required=("phrase", "context")), errors=(422,),
+            ),
+        },
+        filters.detail_v1: {
+            "GET": op("One v1 filter (a keyword)", ref("FilterV1")),
+            "PUT": op(
+                "Change a v1 filter: its keyword and its filter", ref("FilterV1"), request=body(v1), errors=(422,)
+            ),
+            "DELETE": op("Delete a v1 filter: its keyword, and its filter once empty", ref("Empty")),
+        },
+    }
 
 
 def _operations() -> dict:
@@ -685,6 +892,7 @@ def _operations() -> dict:
         instance.instance_v2: {"GET": op("The server, as Mastodon's V2 Instance", ref("InstanceV2"))},
         instance.preferences: op("The account's posting and reading preferences", ref("Preferences")),
         instance.empty_list: EMPTY_LIST,
+        **_filter_operations(),
         document: op("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
         # accounts
         accounts.verify_credentials: op("The caller's own account, with its settings", ref("CredentialAccount")),
@@ -904,6 +1112,8 @@ def _operations() -> dict:
             status,
         ),
         statuses.unpin: op("Unpin a status", status),
+        statuses.mute: op("Mute the status's thread: no more notifications from it", status),
+        statuses.unmute: op("Unmute the status's thread", status),
         statuses.favourited_by: op("Who liked a status", accounts_page, params=paging(40), paged=True),
         statuses.reblogged_by: op("Who reposted a status", accounts_page, params=paging(40), paged=True),
         # polls and scheduled posts
@@ -1080,6 +1290,7 @@ def _operations() -> dict:
         ),
         conversations.detail: op("Take a conversation off the list", ref("Empty")),
         conversations.read: op("Mark a conversation read", ref("Conversation")),
+        conversations.unread: op("Mark a conversation unread again", ref("Conversation")),
         notifications.index: op(
             "The caller's notifications, newest first",
             array(ref("Notification")),
@@ -1088,6 +1299,7 @@ def _operations() -> dict:
                 query("types[]", array(enum(NotificationType.values)), "Only these types."),
                 query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
                 query("account_id", ID, "Only those caused by this account."),
+                query("include_filtered", BOOLEAN, "With those the policy holds back."),
             ],
             paged=True,
         ),
@@ -1100,12 +1312,9 @@ def _operations() -> dict:
                 query("exclude_types[]", array(enum(NotificationType.values)), "Not these types."),
             ],
         ),
-        notifications.policy_v1: _policy(notifications.POLICY_V1, {"const": False}, BOOLEAN, "false"),
-        notifications.policy_v2: _policy(
-            notifications.POLICY_V2, {"const": "accept"}, enum(["accept", "filter", "drop"]), '"accept"'
-        ),
-        notifications.requests: op("Notification requests: none, as nothing is filtered", NOTHING),
-        notifications.requests_merged: op("Whether requests are merged: always", closed({"merged": {"const": True}})),
+        notifications.policy_v1: _policy(notifications.POLICY_V1, BOOLEAN),
+        notifications.policy_v2: _policy(notification_rules.POLICY_FIELDS, enum(PolicyChoice.values)),
+        **_grouped_notification_operations(),
         notifications.detail: op("A notification", ref("Notification")),
         notifications.dismiss: op("Dismiss a notification", ref("Empty")),
         notifications.clear: op("Dismiss every notification", ref("Empty")),
@@ -1344,9 +1553,10 @@ def _path_item(path: str, view, spec: dict) -> dict:
 
 
 def _operation(path, method, view, spec, names, scope, user) -> dict:
-    # Every path parameter names a record by ID, but a hashtag, whose timeline is simply empty.
+    # Every path parameter names a record by ID, but a hashtag (whose timeline is simply empty)
+    # and a notification group's key.
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": HASHTAG if name == "hashtag" else ID}
+        {"name": name, "in": "path", "required": True, "schema": PATH_TEXT.get(name, ID)}
         for name in names
     ]
     responses = dict(spec["responses"])

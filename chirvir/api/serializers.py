@@ -20,6 +20,8 @@ from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
 from chirvir.media.models import MediaAttachment
 from chirvir.polls import services as polls
+from chirvir.filters import services as filters
+from chirvir.notifications.services import POLICY_FIELDS
 from chirvir.statuses.models import Status, StatusEdit, Tag
 from chirvir.statuses.services import viewer_marks
 
@@ -223,10 +225,12 @@ def credential_account(a: Account) -> dict:
 
 
 class _Render:
-    """One response's statuses and accounts: the viewer's flags and the cached JSON of every
-    status, original and account in it, each loaded once for all of them."""
+    """One response's statuses and accounts: the viewer's flags, the viewer's filters for the
+    context the statuses are read in (home, notifications, public, thread, account; none: no
+    filter applies), and the cached JSON of every status, original and account in it, each loaded
+    once for all of them."""
 
-    def __init__(self, items, viewer: Account | None, more_accounts=()):
+    def __init__(self, items, viewer: Account | None, more_accounts=(), context: str | None = None):
         items = [s for s in items if s is not None]
         everything = [*items, *(s.reblog for s in items if s.reblog_id)]
         self.viewer = viewer
@@ -235,9 +239,24 @@ class _Render:
         self.fixed = _fixed(everything)
         # Read at each render, never cached: a vote must show on the next read.
         self.polls = polls.results(viewer, everything)
+        self.matcher = filters.matcher(viewer, context)
+        self.filtered = {s.id: self._filter_results(s) for s in items}
+
+    def _filter_results(self, s: Status) -> list:
+        # Matched on what the cached JSON shows of the original: its spoiler and media
+        # descriptions, and its text as written (the row's, not the HTML).
+        proper = s.reblog if s.reblog_id else s
+        shown = orjson.loads(self.fixed[proper.id])
+        texts = [proper.text, proper.spoiler_text, *(m["description"] or "" for m in shown["media_attachments"])]
+        return self.matcher.results(s, texts)
+
+    def hidden(self, s: Status | None) -> bool:
+        """Whether a filter of the viewer's hides this status here: it is left out of what they read."""
+        return s is not None and filters.Matcher.hides(self.filtered.get(s.id, []))
 
     def status(self, s: Status) -> dict:
         data = orjson.loads(self.fixed[s.id])
+        data["filtered"] = [filter_result(r) for r in self.filtered.get(s.id, [])]
         data.update(
             account=self.accounts[s.account_id],
             reblogs_count=s.reblogs_count,
@@ -253,11 +272,12 @@ class _Render:
             # A repost carries the viewer's marks on the post it reposts, as Mastodon's do: a
             # client draws the buttons of a repost from its own flags.
             proper = s.reblog_id or s.id
+            thread = s.reblog.conversation_id if s.reblog_id else s.conversation_id
             data.update(
                 favourited=proper in marks.favourited,
                 reblogged=proper in marks.reblogged,
                 bookmarked=proper in marks.bookmarked,
-                muted=False,
+                muted=thread in marks.muted,
             )
             if s.account_id == self.viewer.id:
                 data["pinned"] = s.id in marks.pinned
@@ -366,9 +386,11 @@ def scheduled_statuses(items) -> list[dict]:
     return result
 
 
-def statuses(items, viewer: Account | None) -> list[dict]:
-    render = _Render(items, viewer)
-    return [render.status(s) for s in items]
+def statuses(items, viewer: Account | None, context: str | None = None, keep_hidden: bool = False) -> list[dict]:
+    """The statuses as the viewer reads them in `context`: those a filter of theirs hides there
+    are left out of a timeline, but kept (marked `filtered`) where the viewer asked for the one post."""
+    render = _Render(items, viewer, context=context)
+    return [render.status(s) for s in items if keep_hidden or not render.hidden(s)]
 
 
 def tag(t: Tag) -> dict:
@@ -463,20 +485,96 @@ def relationship(viewer: Account, target: Account) -> dict:
 
 
 def notifications(items, viewer: Account) -> list[dict]:
-    render = _Render([n.status for n in items], viewer, [n.from_account for n in items])
+    """The notifications as the viewer reads them: one about a status that a filter of theirs
+    hides in notifications is left out."""
+    render = _Render([n.status for n in items], viewer, [n.from_account for n in items], context="notifications")
     result = []
     for n in items:
+        if render.hidden(n.status):
+            continue
         data = {
             "id": str(n.id),
             "type": n.type,
             "created_at": iso(n.created_at),
-            "group_key": f"ungrouped-{n.id}",
+            "group_key": n.group_key or f"ungrouped-{n.id}",
             "account": render.accounts[n.from_account_id],
         }
         if n.status is not None:
             data["status"] = render.status(n.status)
         result.append(data)
     return result
+
+
+def notification_groups(groups, viewer: Account, *, partial_accounts: bool = False) -> dict:
+    """Mastodon's GroupedNotificationsResults: the groups, and once each the accounts and
+    statuses they name. A group about a status that a filter of the viewer's hides in
+    notifications is left out. `partial_accounts` (expand_accounts=partial_avatars) gives the
+    sample accounts but the latest one as PartialAccountWithAvatar."""
+    shown_statuses = [g.latest.status for g in groups if g.latest.status is not None]
+    senders = {a.id: a for g in groups for a in g.sample_accounts}
+    render = _Render(shown_statuses, viewer, senders.values(), context="notifications")
+    kept = [g for g in groups if not render.hidden(g.latest.status)]
+    if partial_accounts:
+        full = {g.latest.from_account_id for g in kept}
+    else:
+        full = {a.id for g in kept for a in g.sample_accounts}
+    statuses_ = {}
+    for g in kept:
+        if g.latest.status is not None:
+            statuses_.setdefault(g.latest.status_id, render.status(g.latest.status))
+    result = {
+        "accounts": [render.accounts[i] for i in senders if i in full],
+        "statuses": list(statuses_.values()),
+        "notification_groups": [
+            {
+                "group_key": g.key,
+                "notifications_count": g.count,
+                "type": g.type,
+                "most_recent_notification_id": str(g.latest.id),
+                "page_min_id": str(g.notifications[-1].id),
+                "page_max_id": str(g.notifications[0].id),
+                "latest_page_notification_at": iso(g.notifications[0].created_at),
+                "sample_account_ids": [str(a.id) for a in g.sample_accounts],
+                **({"status_id": str(g.latest.status_id)} if g.latest.status_id else {}),
+            }
+            for g in kept
+        ],
+    }
+    if partial_accounts:
+        result["partial_accounts"] = [
+            _partial_account(render.accounts[i]) for i in senders if i not in full and i in render.accounts
+        ]
+    return result
+
+
+def _partial_account(data: dict) -> dict:
+    return {k: data[k] for k in ("id", "acct", "url", "avatar", "avatar_static", "locked", "bot")}
+
+
+def notification_policy(policy, summary: tuple[int, int]) -> dict:
+    """Mastodon's NotificationPolicy (v2)."""
+    requests, held = summary
+    return {
+        **{name: getattr(policy, name) for name in POLICY_FIELDS},
+        "summary": {"pending_requests_count": requests, "pending_notifications_count": held},
+    }
+
+
+def notification_requests(items, viewer: Account, counts: dict[int, int], last_statuses: dict) -> list[dict]:
+    """Mastodon's NotificationRequest: who, how many notifications it holds, and its latest post."""
+    render = _Render([s for s in last_statuses.values() if s is not None], viewer, [r.from_account for r in items],
+                     context="notifications")
+    return [
+        {
+            "id": str(r.id),
+            "created_at": iso(r.created_at),
+            "updated_at": iso(r.updated_at),
+            "account": render.accounts[r.from_account_id],
+            "notifications_count": str(counts.get(r.id, 0)),
+            "last_status": render.status(last_statuses[r.id]) if last_statuses.get(r.id) else None,
+        }
+        for r in items
+    ]
 
 
 def conversations(items, viewer: Account) -> list[dict]:
@@ -512,3 +610,52 @@ def lists(items) -> list[dict]:
         }
         for lst in items
     ]
+
+
+# Filters
+
+
+def filter_keyword(k) -> dict:
+    return {"id": str(k.id), "keyword": k.keyword, "whole_word": k.whole_word}
+
+
+def filter_status(fs) -> dict:
+    return {"id": str(fs.id), "status_id": str(fs.status_id)}
+
+
+def filter_(f) -> dict:
+    """Mastodon's Filter (v2), with its keywords and posts."""
+    return {
+        "id": str(f.id),
+        "title": f.title,
+        "context": list(f.context),
+        "expires_at": iso(f.expires_at),
+        "filter_action": f.filter_action,
+        "keywords": [filter_keyword(k) for k in f.keywords.all()],
+        "statuses": [filter_status(fs) for fs in f.statuses.all()],
+    }
+
+
+def filter_result(r) -> dict:
+    """Mastodon's FilterResult: the filter (as a status carries it, without its keywords and
+    posts, as Mastodon's) and what of the status met it."""
+    shown = {k: v for k, v in filter_(r.filter).items() if k not in {"keywords", "statuses"}}
+    return {
+        "filter": shown,
+        "keyword_matches": r.keyword_matches,
+        "status_matches": r.status_matches,
+    }
+
+
+def filter_v1(k) -> dict:
+    """Mastodon's V1::Filter: one keyword of a filter, as older clients know a filter. Its ID is
+    the keyword's, as Mastodon's is."""
+    f = k.filter
+    return {
+        "id": str(k.id),
+        "phrase": k.keyword,
+        "context": list(f.context),
+        "whole_word": k.whole_word,
+        "expires_at": iso(f.expires_at),
+        "irreversible": f.filter_action == "hide",
+    }

@@ -5,7 +5,7 @@ from django.urls import re_path
 
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
-from chirvir.api.views import polls, scheduled_statuses, statuses
+from chirvir.api.views import filters, polls, scheduled_statuses, statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
 
 ID = r"(?P<{}>[^/]+)"
@@ -31,7 +31,7 @@ urlpatterns = [
     *[
         route(f"api/v{version}/{name}", instance.empty_list)
         for version, name in [
-            (1, "custom_emojis"), (1, "filters"), (2, "filters"), (1, "announcements"), (1, "instance/rules"),
+            (1, "custom_emojis"), (1, "announcements"), (1, "instance/rules"),
             (1, "instance/peers"), (1, "instance/activity"), (1, "instance/languages"), (1, "suggestions"),
             (2, "suggestions"), (1, "featured_tags"), (1, "endorsements"), (1, "domain_blocks"),
             (1, "followed_tags"),
@@ -70,7 +70,7 @@ urlpatterns = [
         route(f"api/v1/statuses/{ID.format('status_id')}/{name}", getattr(statuses, name))
         for name in (
             "reblog", "unreblog", "favourite", "unfavourite", "bookmark", "unbookmark", "favourited_by", "reblogged_by",
-            "pin", "unpin", "history", "source",
+            "pin", "unpin", "history", "source", "mute", "unmute",
         )
     ],
     # polls and scheduled posts
@@ -104,6 +104,7 @@ urlpatterns = [
     route("api/v1/conversations", conversations.index),
     route(f"api/v1/conversations/{ID.format('conversation_id')}", conversations.detail),
     route(f"api/v1/conversations/{ID.format('conversation_id')}/read", conversations.read),
+    route(f"api/v1/conversations/{ID.format('conversation_id')}/unread", conversations.unread),
     route("api/v1/notifications", notifications.index),
     route("api/v1/notifications/clear", notifications.clear),
     route("api/v1/notifications/unread_count", notifications.unread_count),
@@ -111,9 +112,29 @@ urlpatterns = [
     route("api/v2/notifications/policy", notifications.policy_v2),
     route("api/v1/notifications/requests", notifications.requests),
     route("api/v1/notifications/requests/merged", notifications.requests_merged),
+    # notifications: requests, and grouped (v2)
+    route("api/v1/notifications/requests/accept", notifications.requests_accept),
+    route("api/v1/notifications/requests/dismiss", notifications.requests_dismiss),
+    route(f"api/v1/notifications/requests/{ID.format('request_id')}", notifications.request_detail),
+    route(f"api/v1/notifications/requests/{ID.format('request_id')}/accept", notifications.request_accept),
+    route(f"api/v1/notifications/requests/{ID.format('request_id')}/dismiss", notifications.request_dismiss),
+    route("api/v2/notifications", notifications.index_v2),
+    route("api/v2/notifications/unread_count", notifications.unread_count_v2),
+    route(r"api/v2/notifications/(?P<group_key>[^/]+)", notifications.group),
+    route(r"api/v2/notifications/(?P<group_key>[^/]+)/dismiss", notifications.group_dismiss),
+    route(r"api/v2/notifications/(?P<group_key>[^/]+)/accounts", notifications.group_accounts),
     route(f"api/v1/notifications/{ID.format('notification_id')}", notifications.detail),
     route(f"api/v1/notifications/{ID.format('notification_id')}/dismiss", notifications.dismiss),
     route("api/v1/markers", notifications.markers),
     route("api/v1/bookmarks", bookmarks.bookmarks),
     route("api/v1/favourites", bookmarks.favourites),
+    # filters: v2, and v1 as one keyword of a v2 filter (the fixed paths before the `:id` ones)
+    route("api/v2/filters", filters.index),
+    route(f"api/v2/filters/keywords/{ID.format('keyword_id')}", filters.keyword),
+    route(f"api/v2/filters/statuses/{ID.format('filter_status_id')}", filters.status),
+    route(f"api/v2/filters/{ID.format('filter_id')}", filters.detail),
+    route(f"api/v2/filters/{ID.format('filter_id')}/keywords", filters.keywords),
+    route(f"api/v2/filters/{ID.format('filter_id')}/statuses", filters.statuses),
+    route("api/v1/filters", filters.index_v1),
+    route(f"api/v1/filters/{ID.format('keyword_id')}", filters.detail_v1),
 ]

@@ -1,6 +1,6 @@
 """Statuses (posts, replies, reposts, direct messages) and what hangs off them: mentions,
-hashtags, likes, bookmarks, pins, earlier versions of edited posts and direct-message
-conversations."""
+hashtags, likes, bookmarks, pins, earlier versions of edited posts, direct-message
+conversations and muted threads."""
 
 import unicodedata
 
@@ -181,6 +181,16 @@ class AccountConversation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "conversation_id"], name="account_conversation_unique")]
+
+
+class ConversationMute(models.Model):
+    """A thread one muted (by the ID of the post that started it): no more notifications from it."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    conversation_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "conversation_id"], name="conversation_mute_unique")]
 
 
 class IdempotencyKey(models.Model):

@@ -29,6 +29,7 @@ from chirvir.search import services as search
 from chirvir.statuses.models import (
     AccountConversation,
     Bookmark,
+    ConversationMute,
     Favourite,
     IdempotencyKey,
     Mention,
@@ -86,19 +87,26 @@ def _rewrite_direct_prefix(body: str) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class Marks:
-    """What a viewer did to a set of statuses: liked, reposted, bookmarked, pinned (their IDs)."""
+    """What a viewer did to a set of statuses: liked, reposted, bookmarked, pinned (their IDs),
+    and the threads of them they muted (their conversation IDs)."""
 
     favourited: frozenset[int] = frozenset()
     reblogged: frozenset[int] = frozenset()
     bookmarked: frozenset[int] = frozenset()
     pinned: frozenset[int] = frozenset()
+    muted: frozenset[int] = frozenset()
 
 
 def viewer_marks(viewer: Account | None, statuses) -> Marks:
     """The viewer's marks on these statuses and on the originals they repost."""
     if viewer is None or not viewer.is_authenticated:
         return Marks()
-    found = _marks_of(viewer, {s.id for s in statuses} | {s.reblog_id for s in statuses if s.reblog_id})
+    originals = [s.reblog for s in statuses if s.reblog_id]
+    found = _marks_of(
+        viewer,
+        {s.id for s in statuses} | {s.id for s in originals},
+        {s.conversation_id for s in [*statuses, *originals] if s.conversation_id},
+    )
     return Marks(*map(frozenset, found))
 
 
@@ -653,22 +661,25 @@ def unpin(account: Account, status_id) -> Status:
     return status
 
 
-def _marks_of(account: Account, status_ids) -> tuple[set[int], set[int], set[int], set[int]]:
-    """Which of these statuses the account liked, reposted, bookmarked and pinned. One statement:
-    every page of statuses shown to a signed-in account asks it."""
-    ids = list(status_ids)
-    found: tuple[set[int], set[int], set[int], set[int]] = (set(), set(), set(), set())
+def _marks_of(account: Account, status_ids, conversation_ids) -> tuple[set[int], ...]:
+    """Which of these statuses the account liked, reposted, bookmarked and pinned, and which of
+    these threads it muted. One statement: every page of statuses shown to a signed-in account asks it."""
+    ids, threads = list(status_ids), list(conversation_ids) or [0]
+    found: tuple[set[int], ...] = (set(), set(), set(), set(), set())
     if not ids:
         return found
     among = ", ".join(["%s"] * len(ids))
+    among_threads = ", ".join(["%s"] * len(threads))
     sql = (
         f"SELECT 0, status_id FROM {Favourite._meta.db_table} WHERE account_id = %s AND status_id IN ({among})"
         f" UNION ALL SELECT 1, reblog_id FROM {Status._meta.db_table} WHERE account_id = %s AND reblog_id IN ({among})"
         f" UNION ALL SELECT 2, status_id FROM {Bookmark._meta.db_table} WHERE account_id = %s AND status_id IN ({among})"
         f" UNION ALL SELECT 3, status_id FROM {StatusPin._meta.db_table} WHERE account_id = %s AND status_id IN ({among})"
+        f" UNION ALL SELECT 4, conversation_id FROM {ConversationMute._meta.db_table}"
+        f" WHERE account_id = %s AND conversation_id IN ({among_threads})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [account.id, *ids] * 4)
+        cursor.execute(sql, [account.id, *ids] * 4 + [account.id, *threads])
         for kind, status_id in cursor.fetchall():
             found[kind].add(status_id)
     return found
@@ -720,13 +731,30 @@ def list_conversations(account: Account, page: Page = Page()):
     return [c for c in paginate(qs, page, field="last_status_id") if audience.can_see(viewer, c.last_status)]
 
 
-def mark_conversation_read(account: Account, conversation_id: int) -> AccountConversation:
+def mark_conversation_read(account: Account, conversation_id: int, unread: bool = False) -> AccountConversation:
+    """Mark one's conversation read (or, with `unread`, unread again to come back to it)."""
     ac = AccountConversation.objects.filter(account=account, id=parse_id(conversation_id)).first()
     if ac is None:
         raise NotFound(_("That conversation does not exist."))
-    ac.unread = False
+    ac.unread = unread
     ac.save(update_fields=["unread"])
     return ac
+
+
+def mute_conversation(account: Account, status_id) -> Status:
+    """Mute the thread of a status one may see: no notification comes from it any more (its
+    posts stay in the timelines, as Mastodon's)."""
+    status = _visible_status(account, status_id)
+    proper = status.reblog if status.reblog_id else status
+    ConversationMute.objects.get_or_create(account=account, conversation_id=proper.conversation_id)
+    return status
+
+
+def unmute_conversation(account: Account, status_id) -> Status:
+    status = _visible_status(account, status_id)
+    proper = status.reblog if status.reblog_id else status
+    ConversationMute.objects.filter(account=account, conversation_id=proper.conversation_id).delete()
+    return status
 
 
 def favourited_by(viewer: Account | None, status_id, page: Page = Page(limit=40)) -> list[tuple[int, Account]]:

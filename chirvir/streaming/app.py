@@ -93,7 +93,7 @@ async def _sse_lines(credentials, stream):
             if item is END:
                 return
             _subscription, event = item
-            payload = await _render(account, event)
+            payload = await _render(account, event, stream.name[0])
             if payload is not None:
                 yield f"event: {event.name}\ndata: {payload}\n\n"
     finally:
@@ -101,9 +101,9 @@ async def _sse_lines(credentials, stream):
         hub.disconnect(connection)
 
 
-async def _render(account, event) -> str | None:
+async def _render(account, event, stream_name: str) -> str | None:
     try:
-        return await streams.render(account, event)
+        return await streams.render(account, event, stream_name)
     except Exception:
         # One event that fails to render must not end the subscriber's stream.
         logger.exception("Rendering live event %s failed", event.id)
@@ -204,7 +204,7 @@ class Socket:
                 await self.websocket.send_text(orjson.dumps(item).decode())
                 continue
             subscription, event = item
-            payload = await _render(self.account, event)
+            payload = await _render(self.account, event, subscription.stream[0])
             if payload is not None:
                 frame = {"stream": subscription.stream, "event": event.name, "payload": payload}
                 await self.websocket.send_text(orjson.dumps(frame).decode())

@@ -152,24 +152,26 @@ def _one(id_: int) -> Page:
     return Page(max_id=id_ + 1, since_id=id_ - 1, limit=1)
 
 
-def _status(account: Account | None, payload: dict) -> dict | None:
-    """The status as the subscriber may see it: through the audience gate, and not from an
-    account they mute, as home, public and hashtag timelines leave those out."""
+def _status(account: Account | None, payload: dict, context: str | None) -> dict | None:
+    """The status as the subscriber may see it: through the audience gate, not from an account
+    they mute, and not one their filters hide in the stream's context, as home, public and
+    hashtag timelines leave those out."""
     try:
         status = get_status(account, payload["status_id"])
     except NotFound:  # deleted since, or the gate keeps it from this viewer
         return None
     if not not_muted(audience.Viewer.of(account), status):
         return None
-    return serializers.statuses([status], account)[0]
+    shown = serializers.statuses([status], account, context)
+    return shown[0] if shown else None
 
 
-def _notification(account: Account, payload: dict) -> dict | None:
-    found = list_notifications(account, _one(payload["notification_id"]))
-    return serializers.notifications(found, account)[0] if found else None
+def _notification(account: Account, payload: dict, _context) -> dict | None:
+    found = serializers.notifications(list_notifications(account, _one(payload["notification_id"])), account)
+    return found[0] if found else None
 
 
-def _conversation(account: Account, payload: dict) -> dict | None:
+def _conversation(account: Account, payload: dict, _context) -> dict | None:
     """The subscriber's conversation whose latest message is this one (none if newer came since)."""
     found = list_conversations(account, _one(payload["status_id"]))
     return serializers.conversations(found, account)[0] if found else None
@@ -185,11 +187,21 @@ def _may_have_seen(account: Account | None, payload: dict) -> bool:
 RENDER = {"update": _status, "status.update": _status, "notification": _notification, "conversation": _conversation}
 
 
-async def render(account: Account | None, event: Event) -> str | None:
-    """An event's payload as Mastodon sends it to this subscriber: the entity's JSON, or for a
-    deletion the bare status ID; None when the subscriber may not see it."""
+def filter_context(stream_name: str) -> str | None:
+    """Which of the viewer's filters a stream's statuses meet: the home timeline's on the user and
+    list streams, the public ones' on the public and hashtag streams, none on direct messages."""
+    if stream_name in {"user", "list"}:
+        return "home"
+    if stream_name.startswith(("public", "hashtag")):
+        return "public"
+    return None
+
+
+async def render(account: Account | None, event: Event, stream_name: str = "user") -> str | None:
+    """An event's payload as Mastodon sends it to this subscriber on this stream: the entity's
+    JSON, or for a deletion the bare status ID; None when the subscriber may not see it."""
     if event.name == "delete":
         shown = await in_thread(_may_have_seen, account, event.payload)
         return str(event.payload["status_id"]) if shown else None
-    found = await in_thread(RENDER[event.name], account, event.payload)
+    found = await in_thread(RENDER[event.name], account, event.payload, filter_context(stream_name))
     return None if found is None else orjson.dumps(found).decode()

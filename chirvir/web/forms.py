@@ -217,3 +217,30 @@ class ListForm(forms.Form):
     )
     exclusive = forms.BooleanField(label=_("Leave the members' posts out of Home"), required=False)
     public = forms.BooleanField(label=_("Public: show it on your profile and let others subscribe"), required=False)
+
+
+FILTER_CONTEXTS = [
+    ("home", _("Home and lists")),
+    ("notifications", _("Notifications")),
+    ("public", _("Public timelines")),
+    ("thread", _("Threads")),
+    ("account", _("Profiles")),
+]
+FILTER_ACTIONS = [("warn", _("Collapse, with a warning")), ("blur", _("Blur the media")), ("hide", _("Hide"))]
+# How long a filter lasts, in seconds ("" keeps it for ever; an edit that leaves it so keeps it for ever too).
+FILTER_DURATIONS = [
+    ("", _("Never")), ("86400", _("In a day")), ("604800", _("In a week")), ("2592000", _("In a month"))
+]
+
+
+class FilterForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=256, widget=forms.TextInput(attrs={"dir": "auto"}))
+    keywords = forms.CharField(
+        label=_("Words, one a line"), required=False, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+    whole_word = forms.BooleanField(label=_("Whole words only"), required=False, initial=True)
+    context = forms.MultipleChoiceField(
+        label=_("Where"), choices=FILTER_CONTEXTS, widget=forms.CheckboxSelectMultiple, initial=["home"]
+    )
+    filter_action = forms.ChoiceField(label=_("What it does"), choices=FILTER_ACTIONS, initial="warn")
+    expires_in = forms.ChoiceField(label=_("Ends"), choices=FILTER_DURATIONS, required=False)

@@ -3,7 +3,8 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import accounts, auth, leaving, lists, notifications, search, settings, statuses, timelines
+from chirvir.web.views import accounts, auth, filters, leaving, lists, notifications, search, settings, statuses
+from chirvir.web.views import timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
@@ -51,11 +52,17 @@ urlpatterns = [
     path("statuses/<int:status_id>/delete", statuses.delete, name="delete"),
     path("polls/<int:poll_id>/vote", statuses.vote, name="vote"),
     path("notifications", notifications.notification_list, name="notifications"),
+    path("notifications/requests/<int:request_id>/accept", notifications.accept_request, name="request_accept"),
+    path("notifications/requests/<int:request_id>/dismiss", notifications.dismiss_request, name="request_dismiss"),
     path("messages", notifications.conversations, name="conversations"),
     path("follow_requests", accounts.follow_requests, name="follow_requests"),
     re_path(rf"^follow_requests/{USER}/approve$", accounts.approve, name="approve"),
     re_path(rf"^follow_requests/{USER}/reject$", accounts.reject, name="reject"),
     path("settings", settings.settings_page, name="settings"),
+    # filters
+    path("settings/filters", filters.index, name="filters"),
+    path("settings/filters/<int:filter_id>", filters.update, name="filter_update"),
+    path("settings/filters/<int:filter_id>/delete", filters.delete, name="filter_delete"),
     re_path(r"^settings/(?P<section>profile|privacy|language|email|password)$", settings.save, name="settings_save"),
     re_path(rf"^{USER}$", accounts.profile, name="profile"),
     re_path(rf"^{USER}/(?P<tab>with_replies|likes|followers|following)$", accounts.profile, name="profile_tab"),

@@ -112,7 +112,7 @@ def statuses(request, params, account_id):
         tagged=params.text("tagged"),
         only_media=params.boolean("only_media"),
     )
-    return json_response(serializers.statuses(found, request.account), headers=link_header(request, found))
+    return json_response(serializers.statuses(found, request.account, "account"), headers=link_header(request, found))
 
 
 @api(methods=("GET",), scopes={"GET": "read:accounts"}, user="optional")

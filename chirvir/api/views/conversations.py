@@ -24,3 +24,9 @@ def detail(request, params, conversation_id):
 def read(request, params, conversation_id):
     conversation = services.mark_conversation_read(request.account, conversation_id)
     return json_response(serializers.conversations([conversation], request.account)[0])
+
+
+@api(methods=("POST",), scopes={"POST": "write:conversations"})
+def unread(request, params, conversation_id):
+    conversation = services.mark_conversation_read(request.account, conversation_id, unread=True)
+    return json_response(serializers.conversations([conversation], request.account)[0])

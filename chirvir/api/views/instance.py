@@ -154,6 +154,6 @@ def preferences(request, params):
 
 @api(methods=("GET",), user="optional")
 def empty_list(request, params):
-    """Start-up lists of features Chirvir does not have (custom emoji, filters, announcements,
+    """Start-up lists of features Chirvir does not have (custom emoji, announcements,
     instance rules and peers...): apps expect an empty list, not an error."""
     return json_response([])

@@ -9,8 +9,8 @@ from chirvir.scheduled import services as scheduling
 from chirvir.statuses import services
 
 
-def _one(request, status):
-    return json_response(serializers.statuses([status], request.account)[0])
+def _one(request, status, context=None):
+    return json_response(serializers.statuses([status], request.account, context, keep_hidden=True)[0])
 
 
 def _text(params) -> str:
@@ -98,7 +98,7 @@ def detail(request, params, status_id):
         data = serializers.statuses([status], request.account)[0]  # before it is gone
         services.delete_status(request.account, status_id)
         return json_response({**data, "text": status.text})
-    return _one(request, services.get_status(request.account, status_id))
+    return _one(request, services.get_status(request.account, status_id), "thread")
 
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
@@ -106,8 +106,8 @@ def context(request, params, status_id):
     ancestors, descendants = services.context(request.account, status_id)
     return json_response(
         {
-            "ancestors": serializers.statuses(ancestors, request.account),
-            "descendants": serializers.statuses(descendants, request.account),
+            "ancestors": serializers.statuses(ancestors, request.account, "thread"),
+            "descendants": serializers.statuses(descendants, request.account, "thread"),
         }
     )
 
@@ -138,6 +138,8 @@ bookmark = _action(services.bookmark, "write:bookmarks")
 unbookmark = _action(services.unbookmark, "write:bookmarks")
 pin = _action(services.pin, "write:accounts")
 unpin = _action(services.unpin, "write:accounts")
+mute = _action(services.mute_conversation, "write:mutes")
+unmute = _action(services.unmute_conversation, "write:mutes")
 
 
 def _accounts(service):

@@ -6,20 +6,23 @@ from chirvir.lists import services as lists
 from chirvir.timelines import reads
 
 
-def _page(request, found):
-    return json_response(serializers.statuses(found, request.account), headers=link_header(request, found))
+def _page(request, found, context):
+    # The Link header pages by what was read, hidden statuses too, so the next page goes on past them.
+    data = serializers.statuses(found, request.account, context)
+    return json_response(data, headers=link_header(request, found))
 
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"})
 def home(request, params):
-    return _page(request, reads.home(request.account, params.page()))
+    return _page(request, reads.home(request.account, params.page()), "home")
 
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
 def public(request, params):
     if params.boolean("remote"):
         return json_response([])  # every account is local
-    return _page(request, reads.public(request.account, params.page(), only_media=params.boolean("only_media")))
+    found = reads.public(request.account, params.page(), only_media=params.boolean("only_media"))
+    return _page(request, found, "public")
 
 
 @api(methods=("GET",), scopes={"GET": "read:statuses"}, user="optional")
@@ -35,7 +38,7 @@ def tag(request, params, hashtag):
         none_of=params.array("none"),
         only_media=params.boolean("only_media"),
     )
-    return _page(request, found)
+    return _page(request, found, "public")
 
 
 
@@ -43,4 +46,4 @@ def tag(request, params, hashtag):
 def list_(request, params, list_id):
     """A list's timeline: the owner's, or beyond Mastodon anyone's that may read a public list."""
     lst = lists.readable_list(request.account, list_id)
-    return _page(request, reads.list_timeline(request.account, lst, params.page()))
+    return _page(request, reads.list_timeline(request.account, lst, params.page()), "home")

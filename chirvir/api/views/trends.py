@@ -31,7 +31,7 @@ def tags(request, params):
 def statuses(request, params):
     offset, limit = _window(params, 20)
     found = services.trending_statuses(request.account, _language(request, params), offset, limit)
-    return json_response(serializers.statuses(found, request.account))
+    return json_response(serializers.statuses(found, request.account, "public"))
 
 
 @api(methods=("GET",), user="optional")

@@ -70,3 +70,9 @@ def outbound_href(url: str) -> str:
     """Where a profile's own link (website, fields) points: through the warning page when its host
     imitates this instance's."""
     return outbound.leaving_url(url) if outbound.imitates_instance(outbound.host_of(url)) else url
+
+
+@register.filter
+def lookup(mapping, key):
+    """`mapping[key]` in a template, or nothing (a status's filter title in `warned`)."""
+    return (mapping or {}).get(key)

@@ -55,7 +55,7 @@ def profile(request, username, tab="posts"):
         return render(request, "web/profile.html", context)
     else:
         statuses = timelines.account_statuses(viewer, account, page, exclude_replies=tab == "posts")
-    context.update(timeline_context(request, statuses))
+    context.update(timeline_context(request, statuses, "account"))
     return render(request, "web/profile.html", context)
 
 

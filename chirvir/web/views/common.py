@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
+from chirvir.filters import services as filters
 from chirvir.polls import services as polls
 from chirvir.statuses.services import viewer_marks
 
@@ -33,14 +34,19 @@ def page_of(request) -> Page:
     return Page(max_id=max_id, limit=PAGE_SIZE)
 
 
-def timeline_context(request, statuses) -> dict:
-    """A list of statuses as _timeline.html shows it, with the link to the next older page."""
+def timeline_context(request, statuses, filter_context: str | None = None) -> dict:
+    """A list of statuses as _timeline.html shows it, with the link to the next older page; read
+    in `filter_context`, the reader's filters there leave out what they hide and name what they
+    warn of (`warned`: the filter's title by status ID)."""
     # Each post's media (a repost's are its original's), in one query for the page.
     prefetch_related_objects([s.reblog if s.reblog_id else s for s in statuses], "media_attachments")
+    older = statuses[-1].id if len(statuses) >= PAGE_SIZE else None  # paging goes on past hidden ones
+    shown, results = filters.read(request.user, statuses, filter_context) if filter_context else (statuses, {})
     return {
-        "statuses": statuses,
-        **shown_marks(request.user, statuses),
-        "older": statuses[-1].id if len(statuses) >= PAGE_SIZE else None,
+        "statuses": shown,
+        **shown_marks(request.user, shown),
+        "older": older,
+        "warned": {i: found[0].filter.title for i, found in results.items() if found},
     }
 
 

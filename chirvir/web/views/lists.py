@@ -44,7 +44,7 @@ def detail(request, list_id):
         lst = lists.readable_list(viewer, list_id)
     except DomainError:
         return not_found(request, _("There is no such list."))
-    context = timeline_context(request, timelines.list_timeline(viewer, lst, page_of(request)))
+    context = timeline_context(request, timelines.list_timeline(viewer, lst, page_of(request)), "home")
     context["list"] = lst
     if viewer is not None and viewer.id == lst.owner_id:
         initial = {f: getattr(lst, f) for f in ("title", "replies_policy", "exclusive", "public")}

@@ -1,4 +1,5 @@
-"""Notifications (read when seen) and direct messages, shown as conversations."""
+"""Notifications (read when seen, likes, reposts and follows in their groups), the requests the
+notification policy holds back, and direct messages, shown as conversations."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -8,25 +9,39 @@ from chirvir.notifications import services as notifications
 from chirvir.notifications.models import Marker
 from chirvir.statuses import services as statuses
 from chirvir.web.forms import MessageForm
-from chirvir.web.views.common import page_of, shown_marks
+from chirvir.web.views.common import action, back, page_of, shown_marks
 
 
 @login_required
 def notification_list(request):
     page = page_of(request)
-    items = notifications.list_notifications(request.user, page)
+    groups = notifications.list_groups(request.user, page)
+    items = [n for g in groups for n in g.notifications]
     if items and page.max_id is None:
-        notifications.set_marker(request.user, Marker.Timeline.NOTIFICATIONS, items[0].id)
-    shown = [n.status for n in items if n.status is not None]
+        notifications.set_marker(request.user, Marker.Timeline.NOTIFICATIONS, max(n.id for n in items))
+    shown = [g.latest.status for g in groups if g.latest.status is not None]
     return render(
         request,
         "web/notifications.html",
         {
-            "notifications": items,
+            "groups": groups,
+            "requests": notifications.list_requests(request.user) if page.max_id is None else [],
             **shown_marks(request.user, shown),
-            "older": items[-1].id if len(items) >= page.limit else None,
+            "older": min(n.id for n in items) if len(items) >= page.limit else None,
         },
     )
+
+
+@action
+def accept_request(request, request_id):
+    notifications.accept_requests(request.user, [notifications.get_request(request.user, request_id).id])
+    return back(request, "/notifications")
+
+
+@action
+def dismiss_request(request, request_id):
+    notifications.dismiss_requests(request.user, [notifications.get_request(request.user, request_id).id])
+    return back(request, "/notifications")
 
 
 def conversations_context(viewer, page: Page) -> dict:

@@ -20,13 +20,13 @@ def front(request):
     if request.user.is_authenticated:
         return redirect("web:home")
     statuses = timelines.public(None, page_of(request))
-    return render(request, "web/front.html", timeline_context(request, statuses))
+    return render(request, "web/front.html", timeline_context(request, statuses, "public"))
 
 
 @login_required
 def home(request):
     statuses = timelines.home(request.user, page_of(request))
-    context = timeline_context(request, statuses)
+    context = timeline_context(request, statuses, "home")
     context["form"] = ComposeForm()
     context["trending_tags"] = _trending_tags()
     return render(request, "web/home.html", context)
@@ -52,13 +52,13 @@ def home_newer(request):
     """The posts the bar announced, to put on top of the timeline without a reload."""
     since = _since(request)
     statuses = timelines.home(request.user, Page(since_id=since, limit=NEWER_LIMIT)) if since else []
-    context = timeline_context(request, statuses)
+    context = timeline_context(request, statuses, "home")
     return render(request, "web/_newer.html", context)
 
 
 def public(request):
     statuses = timelines.public(request.user if request.user.is_authenticated else None, page_of(request))
-    context = timeline_context(request, statuses)
+    context = timeline_context(request, statuses, "public")
     context["trending_tags"] = _trending_tags()
     return render(request, "web/public.html", context)
 
@@ -71,6 +71,6 @@ def _trending_tags():
 def tag(request, name):
     viewer = request.user if request.user.is_authenticated else None
     statuses = timelines.hashtag(viewer, name, page_of(request))
-    context = timeline_context(request, statuses)
+    context = timeline_context(request, statuses, "public")
     context["tag"] = name
     return render(request, "web/tag.html", context)
