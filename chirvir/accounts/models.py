@@ -45,6 +45,7 @@ class Account(AbstractUser):
     default_visibility = models.CharField(max_length=10, default="public")
     default_sensitive = models.BooleanField(default=False)
     posting_language = models.CharField(max_length=3, blank=True, default="")
+    default_quote_policy = models.CharField(max_length=10, default="public")  # who may quote a new post
     # Up to four {"name", "value"} pairs, shown on the profile; checked by update_profile.
     profile_fields = models.JSONField(default=list, blank=True)
 

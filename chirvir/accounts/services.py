@@ -42,6 +42,7 @@ MAX_FIELD_NAME = 255
 MAX_FIELD_VALUE = 255
 # What a post may default to (a direct message always says whom it is for).
 DEFAULT_VISIBILITIES = ("public", "unlisted", "private")
+QUOTE_POLICIES = ("public", "followers", "nobody")  # Mastodon 4.5's quote_policy, as statuses.QuotePolicy
 # Characters that change how text around them is drawn without being seen: a name holding
 # them can pass for another (bidi overrides turn "gnp.exe" round, zero-width ones hide).
 _INVISIBLE = regex.compile(r"[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]")
@@ -141,7 +142,8 @@ def register(
 def update_profile(account: Account, **changes) -> Account:
     """Change any of display_name, note, location, website, avatar, header, locked, language (the
     interface's), time_zone, email, and Mastodon's bot, discoverable, default_visibility,
-    default_sensitive, posting_language (any ISO 639 code; what a post's language defaults to) and
+    default_sensitive, posting_language (any ISO 639 code; what a post's language defaults to),
+    default_quote_policy (who may quote a new post: public, followers or nobody) and
     profile_fields ((name, value) pairs, replacing those there were). Unlocking an account approves
     the follow requests that wait on it. An avatar or header is stored as chirvir.media.images
     writes it again, and the file it replaces is removed."""
@@ -193,6 +195,11 @@ def update_profile(account: Account, **changes) -> Account:
             raise Invalid(_("Visibility must be one of public, unlisted, private or direct."))
         account.default_visibility = changes["default_visibility"]
         fields.append("default_visibility")
+    if "default_quote_policy" in changes:
+        if changes["default_quote_policy"] not in QUOTE_POLICIES:
+            raise Invalid(_("Validation failed: quote_policy must be one of public, followers or nobody."))
+        account.default_quote_policy = changes["default_quote_policy"]
+        fields.append("default_quote_policy")
     if "posting_language" in changes:
         language = (changes["posting_language"] or "").strip().lower()
         if language and not LANGUAGE_CODE.fullmatch(language):

@@ -73,6 +73,9 @@ urlpatterns = [
             "pin", "unpin", "history", "source",
         )
     ],
+    # quote posts (Mastodon 4.5)
+    route(f"api/v1/statuses/{ID.format('status_id')}/quotes", statuses.quotes_of),
+    route(f"api/v1/statuses/{ID.format('status_id')}/quotes/{ID.format('quoting_id')}/revoke", statuses.revoke_quote),
     # search
     route("api/v2/search", search.search),
     # trends (`/api/v1/trends` is Mastodon's older name for the hashtags)

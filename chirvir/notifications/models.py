@@ -16,6 +16,8 @@ class NotificationType(models.TextChoices):
     REBLOG = "reblog"
     FAVOURITE = "favourite"
     UPDATE = "update"  # a post one reposted was edited
+    QUOTE = "quote"  # someone quoted one's post
+    QUOTED_UPDATE = "quoted_update"  # a post one quoted was edited
 
 
 class Notification(models.Model):

@@ -23,6 +23,7 @@ from chirvir.core.paging import Page, paginate
 from chirvir.media import services as media_rules
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
+from chirvir.quotes import services as quotes
 from chirvir.search import services as search
 from chirvir.statuses.models import (
     AccountConversation,
@@ -183,6 +184,8 @@ def post_status(
     sensitive: bool | None = None,
     idempotency_key: str | None = None,
     media_ids=(),
+    quoted_status_id=None,
+    quote_approval_policy: str | None = None,
 ) -> Status:
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
     it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS); it may be empty when the post has media (the
@@ -191,7 +194,9 @@ def post_status(
     joins their conversation, and is refused if it names an account that does not exist. Stored in
     one transaction, marked undelivered; delivery is a job. The same idempotency key from the same
     author within an hour returns the first post. A visibility, sensitivity or language not given
-    is the author's default (Mastodon's source settings)."""
+    is the author's default (Mastodon's source settings), and so is who may quote it
+    (`quote_approval_policy`). A post may quote another (`quoted_status_id`) by chirvir.quotes'
+    rules: one the author may see, open to all, whose policy lets the author quote it."""
     idempotency_key = (idempotency_key or "")[:200]
     if idempotency_key:
         earlier = _post_for_key(author, idempotency_key)
@@ -208,6 +213,8 @@ def post_status(
     language = _language(language) or author.posting_language or None
     if sensitive is None:
         sensitive = author.default_sensitive
+    quote_approval_policy = quotes.policy(quote_approval_policy, author.default_quote_policy)
+    quoted = quotes.quotable(author, quoted_status_id) if quoted_status_id else None
 
     parent = None
     if in_reply_to_id is not None:
@@ -237,6 +244,7 @@ def post_status(
                 language=language,
                 in_reply_to=parent,
                 in_reply_to_account_id=parent.account_id if parent else None,
+                quote_approval_policy=quote_approval_policy,
             )
             Mention.objects.bulk_create(
                 [Mention(status=status, account=a) for a in mentioned.values() if a.pk != author.pk]
@@ -245,6 +253,8 @@ def post_status(
                 StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(hashtags)])
             if media:
                 media_rules.attach(status, media)
+            if quoted is not None:
+                quotes.attach_quote(status, quoted)
             Account.objects.filter(pk=author.pk).update(
                 statuses_count=F("statuses_count") + 1, last_status_at=timezone.now()
             )
@@ -376,6 +386,7 @@ def edit_status(
             notify(account, NotificationType.MENTION, actor, edited)
         for repost in Status.objects.filter(reblog=edited).select_related("account"):
             notify(repost.account, NotificationType.UPDATE, actor, edited)
+        quotes.notify_quoters(edited)
         transaction.on_commit(lambda: edit_announcement_job(edited.id, earlier_tags))
     return edited
 
@@ -424,6 +435,7 @@ def delete_status(actor: Account, status_id: int) -> Status:
     with transaction.atomic():
         removed = [status.id, *Status.objects.filter(reblog=status).values_list("id", flat=True)]
         _uncount(status)
+        quotes.forget_quote(status)
         for repost in Status.objects.filter(reblog=status).select_related("account"):
             _uncount(repost)
         conversations = list(

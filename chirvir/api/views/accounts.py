@@ -79,6 +79,8 @@ def update_credentials(request, params):
         changes["default_sensitive"] = source.boolean("sensitive")
     if source.get("language") is not None:
         changes["posting_language"] = source.text("language")
+    if source.get("quote_policy") is not None:
+        changes["default_quote_policy"] = source.text("quote_policy")
     if (fields := _profile_fields(params)) is not None:
         changes["profile_fields"] = fields
     for image in ("avatar", "header"):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from chirvir.api import serializers
 from chirvir.api.base import ApiError, api, json_response, link_header
+from chirvir.quotes import services as quotes
 from chirvir.statuses import services
 
 
@@ -36,6 +37,8 @@ def create(request, params):
         sensitive=None if params.get("sensitive") is None else params.boolean("sensitive"),
         idempotency_key=request.headers.get("Idempotency-Key"),
         media_ids=params.array("media_ids"),
+        quoted_status_id=params.text("quoted_status_id") or None,
+        quote_approval_policy=params.text("quote_approval_policy"),
     )
     return _one(request, status)
 
@@ -120,3 +123,15 @@ def _accounts(service):
 
 favourited_by = _accounts(services.favourited_by)
 reblogged_by = _accounts(services.reblogged_by)
+
+
+@api(methods=("GET",), scopes={"GET": "read:statuses"})
+def quotes_of(request, params, status_id):
+    """The posts quoting one's own post (Mastodon 4.5: for its author only)."""
+    found = quotes.quotes_of(request.account, status_id, params.page(20))
+    return json_response(serializers.statuses(found, request.account), headers=link_header(request, found))
+
+
+@api(methods=("POST",), scopes={"POST": "write:statuses"})
+def revoke_quote(request, params, status_id, quoting_id):
+    return _one(request, quotes.revoke(request.account, status_id, quoting_id))
