@@ -1,5 +1,5 @@
 """What every page view shares: paging from the query string, the viewer's marks on the
-statuses a page shows, going back after an action, and telling an htmx request apart."""
+statuses a page shows and the posts they quote, going back after an action, and telling an htmx request apart."""
 
 from functools import wraps
 
@@ -11,9 +11,11 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from chirvir import audience
 from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
+from chirvir.quotes.services import shown_quotes
 from chirvir.statuses.services import viewer_marks
 
 PAGE_SIZE = 20
@@ -39,6 +41,7 @@ def timeline_context(request, statuses) -> dict:
     return {
         "statuses": statuses,
         "marks": viewer_marks(request.user, statuses),
+        "quotes": shown_quotes(lambda: audience.Viewer.of(request.user), [s.reblog if s.reblog_id else s for s in statuses]),
         "older": statuses[-1].id if len(statuses) >= PAGE_SIZE else None,
     }
 

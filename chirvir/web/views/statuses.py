@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chirvir import audience
 from chirvir.core.errors import DomainError, NotFound
 from chirvir.core.paging import Page
 from chirvir.media import services as media
+from chirvir.quotes.services import shown_quotes
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Visibility
 from chirvir.web.forms import ComposeForm, MessageForm
@@ -37,6 +39,7 @@ def _post(request, form) -> None:
         visibility=visibility,
         in_reply_to_id=data.get("in_reply_to_id") or None,
         media_ids=media_ids,
+        quoted_status_id=data.get("quoted_status_id") or None,
     )
 
 
@@ -108,6 +111,14 @@ def _replying(form: ComposeForm, status) -> ComposeForm:
     return form
 
 
+def _quote_form(status) -> ComposeForm:
+    """A box that quotes the post (`?quote=1` on its page, the Quote action without JavaScript)."""
+    visibility = status.visibility if status.visibility != Visibility.UNLISTED else Visibility.PUBLIC
+    form = ComposeForm(initial={"quoted_status_id": status.id, "visibility": visibility})
+    form.fields["status"].label = _("Quote @%(username)s") % {"username": status.account.username}
+    return form
+
+
 def thread(request, username, status_id):
     viewer = request.user if request.user.is_authenticated else None
     try:
@@ -126,7 +137,8 @@ def thread(request, username, status_id):
             "ancestors": ancestors,
             "descendants": descendants,
             "marks": statuses.viewer_marks(viewer, shown),
-            "form": _reply_form(viewer, status) if viewer is not None else None,
+            "quotes": shown_quotes(lambda: audience.Viewer.of(viewer), shown),
+            "form": None if viewer is None else _quote_form(status) if "quote" in request.GET else _reply_form(viewer, status),
         },
     )
 
