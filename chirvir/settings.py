@@ -110,6 +110,11 @@ REQUEST_TIMEOUT = _setting("CHIRVIR_REQUEST_TIMEOUT", 10.0, _number(float, 0.1),
 DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_REQUEST_BODY)
 INSTANCE_TITLE = os.environ.get("CHIRVIR_TITLE", "Chirvir")
 CONTACT_EMAIL = os.environ.get("CHIRVIR_CONTACT_EMAIL", "")
+# What /api/v1/instance/extended_description and /privacy_policy say (plain text; the rules are
+# written in the admin). Posting may wait until the account's e-mail address is confirmed.
+INSTANCE_DESCRIPTION = os.environ.get("CHIRVIR_DESCRIPTION", "")
+PRIVACY_POLICY = os.environ.get("CHIRVIR_PRIVACY_POLICY", "")
+REQUIRE_CONFIRMED_EMAIL = _flag("CHIRVIR_REQUIRE_CONFIRMED_EMAIL", False)
 VERSION = metadata.version("chirvir")  # pyproject.toml says it once
 
 # Text rules (twitter-text): which counting config, and an optional override of its limit.
@@ -153,6 +158,7 @@ INSTALLED_APPS = [
     "chirvir.search",
     "chirvir.trends",
     "chirvir.quotes",
+    "chirvir.instance",
     "chirvir.api",
     "chirvir.web",
 ]

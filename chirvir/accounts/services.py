@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import regex
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chirvir import audience
+from chirvir.accounts.confirmation import send_confirmation
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
 from chirvir.core import text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
@@ -106,7 +108,9 @@ def register(
     """A new account. The username is unique without regard to case; the password must pass
     Django's validators (length, common passwords, likeness to the username). An inactive
     account (registrations needing approval) cannot log in until an operator activates it.
-    A time zone the sign-up guessed (the browser's) that is no known zone is left out, not refused."""
+    A time zone the sign-up guessed (the browser's) that is no known zone is left out, not refused.
+    Where posting needs a confirmed e-mail address (CHIRVIR_REQUIRE_CONFIRMED_EMAIL), the link
+    that confirms it is mailed at once."""
     validate_username(username)
     display_name = _clean_line(display_name, _("Display name"), MAX_DISPLAY_NAME)
     if email:
@@ -136,6 +140,8 @@ def register(
             search.index_account(account)
     except IntegrityError as e:  # the same name registered a moment ago
         raise Invalid(_("The username @%(username)s is taken.") % {"username": username}) from e
+    if settings.REQUIRE_CONFIRMED_EMAIL and email:
+        send_confirmation(account)  # posting waits for it
     return account
 
 
@@ -175,6 +181,9 @@ def update_profile(account: Account, **changes) -> Account:
                 raise Invalid(_("Enter a valid e-mail address.")) from e
             if Account.objects.filter(email__iexact=email).exclude(pk=account.pk).exists():
                 raise Invalid(_("That e-mail address is already in use."))
+        if email.lower() != account.email.lower():
+            account.email_confirmed_at = None  # a new address is confirmed anew
+            fields.append("email_confirmed_at")
         account.email = email
         fields.append("email")
     if "language" in changes:

@@ -20,7 +20,8 @@ from chirvir.oauth import services as oauth_services
 from chirvir.oauth.provider import GRANT_TYPES
 from chirvir.oauth.scopes import SCOPES
 from chirvir.statuses import services as statuses_rules
-from chirvir.statuses.models import Visibility
+from chirvir.quotes.models import QuoteState
+from chirvir.statuses.models import QuotePolicy, Visibility
 
 # Types as the serializers write them.
 STRING = {"type": "string"}
@@ -150,9 +151,15 @@ STATUS = closed(
         "reblogs_count": COUNT,
         "favourites_count": COUNT,
         "replies_count": COUNT,
+        "quotes_count": {**COUNT, "description": "Accepted quotes of it."},
         "in_reply_to_id": nullable(ID),
         "in_reply_to_account_id": nullable(ID),
         "reblog": nullable(ref("Status")),
+        "quote": {
+            "anyOf": [ref("Quote"), ref("ShallowQuote"), NULL],
+            "description": "The post it quotes, as the caller may see it (a ShallowQuote inside a quoted post).",
+        },
+        "quote_approval": ref("QuoteApproval"),
         "poll": NULL,
         "card": NULL,
         "edited_at": {**nullable(DATETIME), "description": "When it was last edited; null if never."},
@@ -210,6 +217,7 @@ SCHEMAS = {
                     "discoverable": BOOLEAN,
                     "indexable": BOOLEAN,
                     "attribution_domains": NOTHING,
+                    "quote_policy": {**enum(QuotePolicy.values), "description": "Who may quote a new post."},
                 }
             ),
             "role": closed(
@@ -221,6 +229,24 @@ SCHEMAS = {
         ACCOUNT, {"mute_expires_at": {**nullable(DATETIME), "description": "When the mute ends; null: when unmuted."}}
     ),
     "Status": STATUS,
+    # Quote posts (Mastodon 4.5)
+    "Quote": closed(
+        {
+            "state": enum(QuoteState.values),
+            "quoted_status": {
+                **nullable(ref("Status")),
+                "description": "Only when `accepted`: a post the caller may not see is `unauthorized`, and null.",
+            },
+        }
+    ),
+    "ShallowQuote": closed({"state": enum(QuoteState.values), "quoted_status_id": nullable(ID)}),
+    "QuoteApproval": closed(
+        {
+            "automatic": {**array(enum(["public", "followers"])), "description": "Who may quote it without asking."},
+            "manual": {**NOTHING, "description": "Chirvir asks nobody: a quote its policy leaves out is refused."},
+            "current_user": enum(["automatic", "denied", "unknown"]),
+        }
+    ),
     "MediaAttachment": MEDIA_ATTACHMENT,
     "List": closed(
         {
@@ -641,6 +667,7 @@ def _operations() -> dict:
                                 "description": "A post's default.",
                             },
                             "sensitive": {**BOOLEAN, "description": "A post's default."},
+                            "quote_policy": {**enum(QuotePolicy.values), "description": "A post's default."},
                             "language": {
                                 **STRING,
                                 "pattern": f"^({statuses_rules.LANGUAGE_CODE.pattern})?$",
@@ -774,9 +801,20 @@ def _operations() -> dict:
                     "spoiler_text": {**STRING, "maxLength": statuses_rules.MAX_SPOILER},
                     "visibility": enum(Visibility.values),
                     "language": {**STRING, "pattern": f"^{statuses_rules.LANGUAGE_CODE.pattern}$"},
+                    # quote posts
+                    "quoted_status_id": {
+                        **ID,
+                        "description": "Quote this post: one the caller may see, public or unlisted (422 "
+                        "otherwise, unless it is the caller's own), whose policy lets the caller quote it (403).",
+                    },
+                    "quote_approval_policy": {
+                        **enum(QuotePolicy.values),
+                        "description": "Who may quote this post; the account's `source.quote_policy` when not sent. "
+                        "Nobody but its author may quote a followers-only post or a direct message.",
+                    },
                 }
             ),
-            errors=(404, 422),
+            errors=(403, 404, 422),
         ),
         statuses.detail: {
             "GET": op("A status", status),
@@ -831,6 +869,15 @@ def _operations() -> dict:
         statuses.unpin: op("Unpin a status", status),
         statuses.favourited_by: op("Who liked a status", accounts_page, params=paging(40), paged=True),
         statuses.reblogged_by: op("Who reposted a status", accounts_page, params=paging(40), paged=True),
+        # quote posts
+        statuses.quotes_of: op(
+            "The posts that quote one's own post, newest first (for its author only)",
+            statuses_page, params=paging(20), paged=True, errors=(403,),
+        ),
+        statuses.revoke_quote: op(
+            "Take one's post out of a quote of it: answers the quoting post, its quote `revoked`", status,
+            errors=(403,),
+        ),
         # search
         search.search: op(
             "Accounts, posts and hashtags that match the query, as far as the caller may see them. Posts hold "

@@ -5,7 +5,7 @@ from django.urls import re_path
 
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
-from chirvir.api.views import statuses
+from chirvir.api.views import emails, statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
 
 ID = r"(?P<{}>[^/]+)"
@@ -28,11 +28,22 @@ urlpatterns = [
     route("api/v1/instance", instance.instance_v1),
     route("api/v2/instance", instance.instance_v2),
     route("api/v1/preferences", instance.preferences),
+    # the rest of the instance (issue 10, item 10)
+    route("api/v1/instance/rules", instance.rules),
+    route("api/v1/instance/extended_description", instance.extended_description),
+    route("api/v1/instance/privacy_policy", instance.privacy_policy),
+    route("api/v1/instance/terms_of_service", instance.terms_of_service),
+    route(r"api/v1/instance/terms_of_service/(?P<date>[^/]+)", instance.terms_of_service),
+    route("api/v1/instance/activity", instance.activity),
+    route("api/v1/instance/languages", instance.languages),
+    route("api/v1/instance/translation_languages", instance.translation_languages),
+    route("api/v1/instance/peers", instance.peers),
+    route("api/v1/instance/domain_blocks", instance.domain_blocks),
+    route("api/v1/emails/confirmations", emails.confirmations),
     *[
         route(f"api/v{version}/{name}", instance.empty_list)
         for version, name in [
-            (1, "custom_emojis"), (1, "filters"), (2, "filters"), (1, "announcements"), (1, "instance/rules"),
-            (1, "instance/peers"), (1, "instance/activity"), (1, "instance/languages"), (1, "suggestions"),
+            (1, "custom_emojis"), (1, "filters"), (2, "filters"), (1, "announcements"), (1, "suggestions"),
             (2, "suggestions"), (1, "featured_tags"), (1, "endorsements"), (1, "domain_blocks"),
             (1, "scheduled_statuses"), (1, "followed_tags"),
         ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from chirvir import audience
 from chirvir.accounts.models import Account
 from chirvir.core import text
-from chirvir.core.errors import Invalid, NotAllowed, NotFound
+from chirvir.core.errors import Invalid, NotAllowed, NotFound, UnexpectedMentions
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
@@ -186,6 +186,7 @@ def post_status(
     media_ids=(),
     quoted_status_id=None,
     quote_approval_policy: str | None = None,
+    allowed_mentions=None,
 ) -> Status:
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
     it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS); it may be empty when the post has media (the
@@ -196,7 +197,13 @@ def post_status(
     author within an hour returns the first post. A visibility, sensitivity or language not given
     is the author's default (Mastodon's source settings), and so is who may quote it
     (`quote_approval_policy`). A post may quote another (`quoted_status_id`) by chirvir.quotes'
-    rules: one the author may see, open to all, whose policy lets the author quote it."""
+    rules: one the author may see, open to all, whose policy lets the author quote it. With
+    `allowed_mentions` (account IDs), a post that would mention anyone else is refused
+    (UnexpectedMentions, naming them), as Mastodon's. With CHIRVIR_REQUIRE_CONFIRMED_EMAIL, an
+    account posts only once its e-mail address is confirmed."""
+    if settings.REQUIRE_CONFIRMED_EMAIL and author.email_confirmed_at is None:
+        # Mastodon's words, which apps show as they are.
+        raise NotAllowed(_("Your login is missing a confirmed e-mail address"))
     idempotency_key = (idempotency_key or "")[:200]
     if idempotency_key:
         earlier = _post_for_key(author, idempotency_key)
@@ -228,6 +235,11 @@ def post_status(
     content, mentioned, hashtags = _entities(body)
     if visibility == Visibility.DIRECT:
         _check_recipients(body, mentioned)
+    if allowed_mentions is not None:
+        allowed = {parse_id(i) for i in allowed_mentions}
+        unexpected = [a for a in mentioned.values() if a.pk != author.pk and a.pk not in allowed]
+        if unexpected:
+            raise UnexpectedMentions(_("Post would be sent to unexpected accounts"), unexpected)
 
     try:
         with transaction.atomic():

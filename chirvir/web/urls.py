@@ -35,6 +35,7 @@ urlpatterns = [
     path("password/reset/<uidb64>/<token>", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password/reset/done", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("language", auth.set_language, name="set_language"),
+    path("auth/confirm/<str:token>", auth.confirm_email, name="confirm_email"),
     path("compose", statuses.compose, name="compose"),
     path("compose/count", statuses.count, name="count"),
     path("statuses/<int:status_id>/like", statuses.like, name="like"),

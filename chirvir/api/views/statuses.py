@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from chirvir.api import serializers
 from chirvir.api.base import ApiError, api, json_response, link_header
+from chirvir.core.errors import UnexpectedMentions
 from chirvir.quotes import services as quotes
 from chirvir.statuses import services
 
@@ -27,7 +28,16 @@ def create(request, params):
     if params.get("scheduled_at"):
         raise ApiError(422, _("Validation failed: this server does not schedule posts yet."))
     body = _text(params)
-    status = services.post_status(
+    try:
+        status = _post(request, params, body)
+    except UnexpectedMentions as e:
+        # Mastodon 4's answer: the error, and the accounts the post would have reached unasked.
+        raise ApiError(422, e.message, unexpected_accounts=[serializers.account(a) for a in e.accounts]) from e
+    return _one(request, status)
+
+
+def _post(request, params, body):
+    return services.post_status(
         request.account,
         body,
         visibility=params.text("visibility"),
@@ -39,8 +49,8 @@ def create(request, params):
         media_ids=params.array("media_ids"),
         quoted_status_id=params.text("quoted_status_id") or None,
         quote_approval_policy=params.text("quote_approval_policy"),
+        allowed_mentions=params.array("allowed_mentions") if "allowed_mentions" in params.data else None,
     )
-    return _one(request, status)
 
 
 @api(
