@@ -40,6 +40,9 @@ urlpatterns = [
     route("api/v1/instance/peers", instance.peers),
     route("api/v1/instance/domain_blocks", instance.domain_blocks),
     route("api/v1/emails/confirmations", emails.confirmations),
+    route("api/v1/emails/check_confirmation", emails.check_confirmation),
+    route(f"api/v1/accounts/{ID.format('account_id')}/identity_proofs", accounts.identity_proofs),
+    route(f"api/v1/statuses/{ID.format('status_id')}/translate", statuses.translate),
     *[
         route(f"api/v{version}/{name}", instance.empty_list)
         for version, name in [
@@ -87,6 +90,7 @@ urlpatterns = [
     # quote posts (Mastodon 4.5)
     route(f"api/v1/statuses/{ID.format('status_id')}/quotes", statuses.quotes_of),
     route(f"api/v1/statuses/{ID.format('status_id')}/quotes/{ID.format('quoting_id')}/revoke", statuses.revoke_quote),
+    route(f"api/v1/statuses/{ID.format('status_id')}/interaction_policy", statuses.interaction_policy),
     # search
     route("api/v2/search", search.search),
     # trends (`/api/v1/trends` is Mastodon's older name for the hashtags)

@@ -50,6 +50,16 @@ def may_quote(viewer: audience.Viewer, status: Status) -> bool:
     return allowed == QuotePolicy.FOLLOWERS and status.account_id in viewer.following
 
 
+def set_policy(actor: Account, status_id, value) -> Status:
+    """Change who may quote one's own post (Mastodon's interaction policy); the quotes made
+    before stay (revoke takes one back)."""
+    status = _own_post(actor, status_id)
+    if status.reblog_id:
+        raise Invalid(_("Validation failed: A repost cannot be quoted"))
+    Status.objects.filter(pk=status.pk).update(quote_approval_policy=policy(value, status.quote_approval_policy))
+    return Status.objects.gated().get(pk=status.pk)
+
+
 def quotable(author: Account, quoted_status_id) -> Status:
     """The post the author asks to quote, checked before anything is stored: NotFound if the author
     may not see it; Invalid for a repost, a followers-only post or a direct message of another

@@ -67,6 +67,14 @@ def test_a_server_that_neither_federates_nor_translates_answers_empty(client):
     assert {"code": "kk", "name": "Kazakh"} in languages and len(languages) == 12
 
 
+def test_switched_off_features_answer_as_mastodon_answers_them(as_alice, alice):
+    post = statuses.post_status(alice, "hola")
+    # No translation service: Mastodon's 404 for translating any post.
+    assert as_alice.post(f"/api/v1/statuses/{post.id}/translate").json() == {"error": "Record not found"}
+    assert as_alice.get(f"/api/v1/accounts/{alice.id}/identity_proofs").json() == []
+    assert as_alice.get("/api/v1/accounts/12345/identity_proofs").status_code == 404
+
+
 def test_preferences_follow_the_accounts_defaults(as_alice):
     as_alice.patch(
         "/api/v1/accounts/update_credentials",
@@ -126,6 +134,7 @@ def test_posting_waits_for_a_confirmed_email_address(inbox, settings, make_accou
     assert [m["To"] for m in inbox.messages] == ["dana@example.org"]
     as_dana = api_client(dana)
     refused = as_dana.post("/api/v1/statuses", {"status": "hello"})
+    assert as_dana.get("/api/v1/emails/check_confirmation").json() is False
     assert refused.status_code == 403
     assert refused.json() == {"error": "Your login is missing a confirmed e-mail address"}
 
@@ -140,6 +149,7 @@ def test_posting_waits_for_a_confirmed_email_address(inbox, settings, make_accou
     assert opened.status_code == 302
     assert fresh(dana).email_confirmed_at is not None
     assert as_dana.post("/api/v1/statuses", {"status": "hello"}).status_code == 200
+    assert as_dana.get("/api/v1/emails/check_confirmation").json() is True
     again = as_dana.post("/api/v1/emails/confirmations")
     assert again.status_code == 403 and len(inbox.messages) == 2
 

@@ -48,3 +48,15 @@ def test_quote_list_and_revoke_through_mastodon_py(app_for, alice, bob, carol):
     revoked = alice_app.status_quote_revoke(post.id, mine.id)
     assert revoked.id == mine.id and revoked.quote.state == "revoked" and revoked.quote.quoted_status is None
     assert bob_app.status(mine.id).quote.state == "revoked"
+
+
+def test_change_who_may_quote_a_post_through_mastodon_py(app_for, alice, bob):
+    alice_app, bob_app = app_for(alice), app_for(bob)
+    post = alice_app.status_post("open to quotes")
+    changed = alice_app.status_update_quote_approval_policy(post.id, "nobody")
+    assert changed.quote_approval.automatic == [] and changed.quote_approval.current_user == "automatic"
+    assert bob_app.status(post.id).quote_approval.current_user == "denied"
+    with pytest.raises(MastodonAPIError):
+        bob_app.status_post("no", quoted_status_id=post.id)
+    with pytest.raises(MastodonAPIError):  # only its author changes it
+        bob_app.status_update_quote_approval_policy(post.id, "public")

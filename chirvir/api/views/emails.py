@@ -12,3 +12,9 @@ def confirmations(request, params):
         accounts.update_profile(request.account, email=params.text("email"))
     confirmation.send_confirmation(request.account)
     return json_response({})
+
+
+@api(methods=("GET",), scopes={"GET": "read:accounts"})
+def check_confirmation(request, params):
+    """Whether the account's e-mail address is confirmed (Mastodon 4.4)."""
+    return json_response(request.account.email_confirmed_at is not None)

@@ -145,3 +145,15 @@ def quotes_of(request, params, status_id):
 @api(methods=("POST",), scopes={"POST": "write:statuses"})
 def revoke_quote(request, params, status_id, quoting_id):
     return _one(request, quotes.revoke(request.account, status_id, quoting_id))
+
+
+@api(methods=("PUT",), scopes={"PUT": "write:statuses"})
+def interaction_policy(request, params, status_id):
+    return _one(request, quotes.set_policy(request.account, status_id, params.text("quote_approval_policy")))
+
+
+@api(methods=("POST",), scopes={"POST": "read:statuses"}, user="optional")
+def translate(request, params, status_id):
+    """No translation service is configured: Mastodon's answer then is 404, for every post."""
+    services.get_status(request.account, status_id)
+    raise ApiError(404, "Record not found")
