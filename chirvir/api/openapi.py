@@ -11,7 +11,7 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines, trends
+from chirvir.api.views import emails, lists, media, oauth, registration, search, statuses, timelines, trends
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
@@ -31,6 +31,7 @@ COUNT = {"type": "integer", "minimum": 0}
 NULL = {"type": "null"}
 # IDs travel as strings: a positive 64-bit integer in decimal.
 ID = {"type": "string", "pattern": "^[1-9][0-9]{0,18}$"}
+DIGITS = {**STRING, "pattern": "^[0-9]+$"}
 URL = {"type": "string", "format": "uri"}
 HTML = {"type": "string", "contentMediaType": "text/html"}
 DATETIME = {"type": "string", "format": "date-time"}
@@ -362,15 +363,34 @@ SCHEMAS = {
                 "description": "Registration only: what is wrong with each field.",
                 "additionalProperties": array(closed({"error": STRING, "description": STRING})),
             },
+            "unexpected_accounts": {
+                **array(ref("Account")),
+                "description": "A post only: the accounts it mentions outside its `allowed_mentions`.",
+            },
         },
-        optional=("details",),
+        optional=("details", "unexpected_accounts"),
     ),
     "OAuthError": closed({"error": STRING, "error_description": STRING}),
+    # The rest of the instance (issue 10, item 10)
+    "Rule": closed({"id": ID, "text": STRING, "hint": STRING}),
+    "TextPage": closed(
+        {"updated_at": DATETIME, "content": {**HTML, "description": "The operator's text; empty when unset."}}
+    ),
+    "Activity": closed(
+        {
+            "week": {**DIGITS, "description": "Its Monday 00:00 UTC, in seconds since the Unix epoch."},
+            "statuses": {**DIGITS, "description": "Posts made (reposts are not posts)."},
+            "logins": {**DIGITS, "description": "Accounts whose latest sign-in fell in the week."},
+            "registrations": {**DIGITS, "description": "Accounts made."},
+        }
+    ),
+    "SupportedLocale": closed({"code": STRING, "name": STRING}),
     "Preferences": closed(
         {
             "posting:default:visibility": enum(Visibility.values),
             "posting:default:sensitive": BOOLEAN,
             "posting:default:language": nullable(STRING),
+            "posting:default:quote_policy": enum(QuotePolicy.values),
             "reading:expand:media": enum(["default", "show_all", "hide_all"]),
             "reading:expand:spoilers": BOOLEAN,
         }
@@ -499,7 +519,6 @@ LINK = {
 
 
 # Sent on every answer of the API and /oauth/token while rate limiting is on: all three, or none.
-DIGITS = {**STRING, "pattern": "^[0-9]+$"}
 RATE_LIMIT = {
     "X-RateLimit-Limit": {"description": "Requests allowed in the window.", "schema": DIGITS},
     "X-RateLimit-Remaining": {"description": "Requests left in it.", "schema": DIGITS},
@@ -644,6 +663,28 @@ def _operations() -> dict:
         instance.instance_v2: {"GET": op("The server, as Mastodon's V2 Instance", ref("InstanceV2"))},
         instance.preferences: op("The account's posting and reading preferences", ref("Preferences")),
         instance.empty_list: EMPTY_LIST,
+        # the rest of the instance (issue 10, item 10)
+        instance.rules: op("The server's rules, as its operator wrote them", array(ref("Rule"))),
+        instance.extended_description: op("The operator's longer description of the server", ref("TextPage")),
+        instance.privacy_policy: op("The server's privacy policy", ref("TextPage")),
+        instance.terms_of_service: op(
+            "The terms of service: Mastodon's 404 while none are published, as here",
+            responses={"404": _error("No terms of service are published.")},
+        ),
+        instance.activity: op("The last twelve weeks, this one first", array(ref("Activity"))),
+        instance.languages: op("The languages of the interface", array(ref("SupportedLocale"))),
+        instance.translation_languages: op("Which languages translate into which: none, with no service", EMPTY),
+        instance.peers: op("The servers this one knows: none, as it does not federate", NOTHING),
+        instance.domain_blocks: op("The servers this one blocks: none, as it federates with none", NOTHING),
+        emails.confirmations: op(
+            "Mail the link that confirms the account's e-mail address again (to `email`, which becomes the "
+            "account's, when sent)",
+            EMPTY,
+            request=body({"email": {**STRING, "format": "email"}}),
+            errors=(403, 422),
+        ),
+        emails.check_confirmation: op("Whether the account's e-mail address is confirmed", BOOLEAN),
+        accounts.identity_proofs: op("Identity proofs: none, as on Mastodon since it dropped them", NOTHING),
         document: op("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
         # accounts
         accounts.verify_credentials: op("The caller's own account, with its settings", ref("CredentialAccount")),
@@ -812,6 +853,11 @@ def _operations() -> dict:
                         "description": "Who may quote this post; the account's `source.quote_policy` when not sent. "
                         "Nobody but its author may quote a followers-only post or a direct message.",
                     },
+                    "allowed_mentions": {
+                        **array(ID),
+                        "description": "The only accounts the post may mention: one outside them refuses it (422, "
+                        "with `unexpected_accounts`).",
+                    },
                 }
             ),
             errors=(403, 404, 422),
@@ -873,6 +919,16 @@ def _operations() -> dict:
         statuses.quotes_of: op(
             "The posts that quote one's own post, newest first (for its author only)",
             statuses_page, params=paging(20), paged=True, errors=(403,),
+        ),
+        statuses.interaction_policy: op(
+            "Change who may quote one's own post (the quotes made before stay)",
+            status,
+            request=body({"quote_approval_policy": enum(QuotePolicy.values)}),
+            errors=(403, 422),
+        ),
+        statuses.translate: op(
+            "Translate a post: with no translation service, Mastodon's 404 for every post",
+            responses={"404": _error("No translation service (or no such post).")},
         ),
         statuses.revoke_quote: op(
             "Take one's post out of a quote of it: answers the quoting post, its quote `revoked`", status,

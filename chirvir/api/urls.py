@@ -33,7 +33,6 @@ urlpatterns = [
     route("api/v1/instance/extended_description", instance.extended_description),
     route("api/v1/instance/privacy_policy", instance.privacy_policy),
     route("api/v1/instance/terms_of_service", instance.terms_of_service),
-    route(r"api/v1/instance/terms_of_service/(?P<date>[^/]+)", instance.terms_of_service),
     route("api/v1/instance/activity", instance.activity),
     route("api/v1/instance/languages", instance.languages),
     route("api/v1/instance/translation_languages", instance.translation_languages),

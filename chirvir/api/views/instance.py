@@ -197,7 +197,7 @@ def privacy_policy(request, params):
 
 
 @api(methods=("GET",), user="optional")
-def terms_of_service(request, params, date=None):
+def terms_of_service(request, params):
     # Mastodon answers 404 while the operator has published no terms; Chirvir has none to publish.
     raise ApiError(404, "Record not found")
 
