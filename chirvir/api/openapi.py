@@ -889,6 +889,10 @@ def _operations() -> dict:
                             "pattern": f"^{statuses_rules.LANGUAGE_CODE.pattern}$",
                             "description": "Kept as it was when not sent.",
                         },
+                        "quote_approval_policy": {
+                            **enum(QuotePolicy.values),
+                            "description": "Who may quote it; kept as it was when not sent.",
+                        },
                     }
                 ),
                 errors=(403, 422),

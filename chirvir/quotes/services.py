@@ -144,7 +144,6 @@ class Shown:
 
     state: str
     status: Status | None = None
-    quoted_status_id: int | None = None
 
 
 def shown_quotes(gate: Callable[[], audience.Viewer], statuses) -> dict[int, Shown]:
@@ -169,5 +168,5 @@ def shown_quotes(gate: Callable[[], audience.Viewer], statuses) -> dict[int, Sho
         elif not audience.can_see(gate(), q.quoted_status):
             shown[q.status_id] = Shown(QuoteState.UNAUTHORIZED)
         else:
-            shown[q.status_id] = Shown(QuoteState.ACCEPTED, q.quoted_status, q.quoted_status_id)
+            shown[q.status_id] = Shown(QuoteState.ACCEPTED, q.quoted_status)
     return shown

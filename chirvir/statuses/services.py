@@ -332,6 +332,7 @@ def edit_status(
     sensitive: bool | None = None,
     language: str | None = None,
     media_ids=None,
+    quote_approval_policy: str | None = None,
 ) -> Status:
     """Edit one's own post (a repost cannot be). `media_ids`, when given, replaces its media by
     a post's rules (None keeps them). The new text follows every rule of a post's:
@@ -342,6 +343,7 @@ def edit_status(
     stay as they were, and a "d alice" prefix is only a mention. Accounts newly mentioned are
     notified, and so are those who reposted the post (`update`). The version before is kept
     (StatusEdit) for the history; after commit a job tells the live streams that show the post.
+    Who may quote it (`quote_approval_policy`) changes when given, without a new version.
     An edit that changes nothing changes nothing. Returns the status as it now is."""
     status = _visible_status(actor, status_id)
     if status.account_id != actor.pk:
@@ -360,6 +362,8 @@ def edit_status(
     spoiler_text = status.spoiler_text if spoiler_text is None else spoiler_text
     language = _language(language) or status.language
     same_media = media is None or [m.id for m in media] == had_media
+    if quote_approval_policy is not None:
+        status = quotes.set_policy(actor, status.id, quote_approval_policy)
     if same_media and (body, spoiler_text, sensitive, language) == (
         status.text, status.spoiler_text, status.sensitive, status.language
     ):

@@ -60,3 +60,12 @@ def test_change_who_may_quote_a_post_through_mastodon_py(app_for, alice, bob):
         bob_app.status_post("no", quoted_status_id=post.id)
     with pytest.raises(MastodonAPIError):  # only its author changes it
         bob_app.status_update_quote_approval_policy(post.id, "public")
+
+
+def test_an_edit_changes_who_may_quote_through_mastodon_py(app_for, alice):
+    alice_app = app_for(alice)
+    post = alice_app.status_post("first words")
+    edited = alice_app.status_update(post.id, "first words", quote_approval_policy="followers")
+    assert edited.quote_approval.automatic == ["followers"]
+    assert alice_app.status_history(post.id)[-1].content == "<p>first words</p>"
+    assert len(alice_app.status_history(post.id)) == 1  # a policy is no new version

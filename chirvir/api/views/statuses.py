@@ -71,6 +71,7 @@ def detail(request, params, status_id):
             language=params.text("language"),
             # Sent (even empty) replaces the media; not sent keeps them, as Mastodon's edit.
             media_ids=params.array("media_ids") if "media_ids" in params.data else None,
+            quote_approval_policy=params.text("quote_approval_policy"),
         )
         return _one(request, status)
     if request.method == "DELETE":
