@@ -122,8 +122,8 @@ _PROFILE_COLUMNS = _columns(
 _STATUS_COLUMNS = _columns(
     Status,
     {
-        "replies_count", "reblogs_count", "favourites_count", "quotes_count", "in_reply_to_id", "in_reply_to_account_id",
-        "delivered_at",
+        "replies_count", "reblogs_count", "favourites_count", "quotes_count", "in_reply_to_id",
+        "in_reply_to_account_id", "delivered_at",
     },
 )
 
@@ -287,7 +287,8 @@ class _Render:
             return None
         if shallow:
             return {"state": shown.state, "quoted_status_id": str(shown.status.id) if shown.status else None}
-        return {"state": shown.state, "quoted_status": self.status(shown.status, shallow=True) if shown.status else None}
+        quoted = self.status(shown.status, shallow=True) if shown.status else None
+        return {"state": shown.state, "quoted_status": quoted}
 
     def _quote_approval(self, s: Status) -> dict:
         """Mastodon 4.5's QuoteApproval: who may quote the post without asking (nobody asks: a quote

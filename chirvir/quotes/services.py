@@ -154,9 +154,8 @@ def shown_quotes(gate: Callable[[], audience.Viewer], statuses) -> dict[int, Sho
     ids = {s.id for s in statuses if s is not None}
     if not ids:
         return {}
-    quotes = list(
-        Quote.objects.filter(status_id__in=ids).select_related("quoted_status__account", "quoted_status__reblog__account")
-    )
+    found = Quote.objects.filter(status_id__in=ids)
+    quotes = list(found.select_related("quoted_status__account", "quoted_status__reblog__account"))
     direct = [q.quoted_status for q in quotes if q.quoted_status and q.quoted_status.visibility == Visibility.DIRECT]
     prefetch_related_objects(direct, "mentions")  # who may see a direct message; none on most pages
     shown = {}

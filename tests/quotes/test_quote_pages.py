@@ -26,7 +26,8 @@ def test_quote_a_post_on_the_web_and_see_it_as_a_card_only_where_the_reader_may(
     assert f'href="/@alice/{secret.id}?quote=1#reply"' in thread
     box = as_bob.get(f"/@alice/{secret.id}?quote=1").content.decode()
     assert "Quote @alice" in box and f'name="quoted_status_id" value="{secret.id}"' in box
-    posted = as_bob.post("/compose", {"status": "my thoughts", "quoted_status_id": str(secret.id), "visibility": "public"})
+    form = {"status": "my thoughts", "quoted_status_id": str(secret.id), "visibility": "public"}
+    posted = as_bob.post("/compose", form)
     assert posted.status_code == 302
     mine = Status.objects.get(account=bob, text="my thoughts")
 

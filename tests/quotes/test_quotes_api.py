@@ -85,9 +85,8 @@ def test_the_quote_approval_policy_decides_who_may_quote(as_alice, as_bob, as_ca
 
 
 def test_the_default_quote_policy_is_the_accounts_source(as_alice, as_bob):
-    response = as_alice.patch(
-        "/api/v1/accounts/update_credentials", "source[quote_policy]=nobody", content_type="application/x-www-form-urlencoded"
-    )
+    form = "application/x-www-form-urlencoded"
+    response = as_alice.patch("/api/v1/accounts/update_credentials", "source[quote_policy]=nobody", content_type=form)
     assert response.status_code == 200, response.content
     assert response.json()["source"]["quote_policy"] == "nobody"
     post = as_alice.post("/api/v1/statuses", {"status": "by default"}).json()

@@ -35,7 +35,8 @@ def quote_card(context, status):
     shown = context.get("quotes")
     if shown is None or status.id not in shown:
         user = context.get("user")
-        shown = quotes.shown_quotes(lambda: audience.Viewer.of(user if user and user.is_authenticated else None), [status])
+        viewer = user if user and user.is_authenticated else None
+        shown = quotes.shown_quotes(lambda: audience.Viewer.of(viewer), [status])
     return {"quote": shown.get(status.id)}
 
 

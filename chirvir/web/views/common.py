@@ -17,6 +17,7 @@ from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
 from chirvir.quotes.services import shown_quotes
 from chirvir.statuses.services import viewer_marks
+from chirvir.web.templatetags.chirvir_web import original
 
 PAGE_SIZE = 20
 
@@ -37,11 +38,11 @@ def page_of(request) -> Page:
 def timeline_context(request, statuses) -> dict:
     """A list of statuses as _timeline.html shows it, with the link to the next older page."""
     # Each post's media (a repost's are its original's), in one query for the page.
-    prefetch_related_objects([s.reblog if s.reblog_id else s for s in statuses], "media_attachments")
+    prefetch_related_objects([original(s) for s in statuses], "media_attachments")
     return {
         "statuses": statuses,
         "marks": viewer_marks(request.user, statuses),
-        "quotes": shown_quotes(lambda: audience.Viewer.of(request.user), [s.reblog if s.reblog_id else s for s in statuses]),
+        "quotes": shown_quotes(lambda: audience.Viewer.of(request.user), [original(s) for s in statuses]),
         "older": statuses[-1].id if len(statuses) >= PAGE_SIZE else None,
     }
 

@@ -119,6 +119,13 @@ def _quote_form(status) -> ComposeForm:
     return form
 
 
+def _compose_form(request, viewer, status) -> ComposeForm | None:
+    """Under a post: a reply box, or a box that quotes it (`?quote=1`); none for a visitor."""
+    if viewer is None:
+        return None
+    return _quote_form(status) if "quote" in request.GET else _reply_form(viewer, status)
+
+
 def thread(request, username, status_id):
     viewer = request.user if request.user.is_authenticated else None
     try:
@@ -138,7 +145,7 @@ def thread(request, username, status_id):
             "descendants": descendants,
             "marks": statuses.viewer_marks(viewer, shown),
             "quotes": shown_quotes(lambda: audience.Viewer.of(viewer), shown),
-            "form": None if viewer is None else _quote_form(status) if "quote" in request.GET else _reply_form(viewer, status),
+            "form": _compose_form(request, viewer, status),
         },
     )
 
