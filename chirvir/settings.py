@@ -113,6 +113,11 @@ INSTANCE_TITLE = os.environ.get("CHIRVIR_TITLE", "Chirvir")
 # (comma-separated; a domain's subdomains are blocked with it).
 BLOCKED_DOMAINS = [d.strip().lower() for d in os.environ.get("CHIRVIR_BLOCKED_DOMAINS", "").split(",") if d.strip()]
 CONTACT_EMAIL = os.environ.get("CHIRVIR_CONTACT_EMAIL", "")
+# What /api/v1/instance/extended_description and /privacy_policy say (plain text; the rules are
+# written in the admin). Posting may wait until the account's e-mail address is confirmed.
+INSTANCE_DESCRIPTION = os.environ.get("CHIRVIR_DESCRIPTION", "")
+PRIVACY_POLICY = os.environ.get("CHIRVIR_PRIVACY_POLICY", "")
+REQUIRE_CONFIRMED_EMAIL = _flag("CHIRVIR_REQUIRE_CONFIRMED_EMAIL", False)
 VERSION = metadata.version("chirvir")  # pyproject.toml says it once
 
 # Text rules (twitter-text): which counting config, and an optional override of its limit.
@@ -158,6 +163,8 @@ INSTALLED_APPS = [
     "chirvir.polls",
     "chirvir.scheduled",
     "chirvir.filters",
+    "chirvir.quotes",
+    "chirvir.instance",
     "chirvir.api",
     "chirvir.web",
 ]

@@ -48,6 +48,9 @@ class Account(AbstractUser):
     default_visibility = models.CharField(max_length=10, default="public")
     default_sensitive = models.BooleanField(default=False)
     posting_language = models.CharField(max_length=3, blank=True, default="")
+    default_quote_policy = models.CharField(max_length=10, default="public")  # who may quote a new post
+    # When the owner opened the link mailed to their address (None: not yet, or the address changed since).
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
     # Up to four {"name", "value"} pairs, shown on the profile; checked by update_profile.
     profile_fields = models.JSONField(default=list, blank=True)
 

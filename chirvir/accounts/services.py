@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import regex
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chirvir import audience
+from chirvir.accounts.confirmation import send_confirmation
 from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
 from chirvir.core import confusables, text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
@@ -42,6 +44,7 @@ MAX_FIELD_NAME = 255
 MAX_FIELD_VALUE = 255
 # What a post may default to (a direct message always says whom it is for).
 DEFAULT_VISIBILITIES = ("public", "unlisted", "private")
+QUOTE_POLICIES = ("public", "followers", "nobody")  # Mastodon 4.5's quote_policy, as statuses.QuotePolicy
 # Characters that change how text around them is drawn without being seen: a name holding
 # them can pass for another (bidi overrides turn "gnp.exe" round, zero-width ones hide).
 _INVISIBLE = regex.compile(r"[\p{Cf}\p{Cc}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]")
@@ -111,7 +114,9 @@ def register(
     """A new account. The username is unique without regard to case; the password must pass
     Django's validators (length, common passwords, likeness to the username). An inactive
     account (registrations needing approval) cannot log in until an operator activates it.
-    A time zone the sign-up guessed (the browser's) that is no known zone is left out, not refused."""
+    A time zone the sign-up guessed (the browser's) that is no known zone is left out, not refused.
+    Where posting needs a confirmed e-mail address (CHIRVIR_REQUIRE_CONFIRMED_EMAIL), the link
+    that confirms it is mailed at once."""
     validate_username(username)
     display_name = _clean_line(display_name, _("Display name"), MAX_DISPLAY_NAME)
     if email:
@@ -142,13 +147,16 @@ def register(
             search.index_account(account)
     except IntegrityError as e:  # the same name registered a moment ago
         raise Invalid(_("The username @%(username)s is taken.") % {"username": username}) from e
+    if settings.REQUIRE_CONFIRMED_EMAIL and email:
+        send_confirmation(account)  # posting waits for it
     return account
 
 
 def update_profile(account: Account, **changes) -> Account:
     """Change any of display_name, note, location, website, avatar, header, locked, language (the
     interface's), time_zone, email, and Mastodon's bot, discoverable, default_visibility,
-    default_sensitive, posting_language (any ISO 639 code; what a post's language defaults to) and
+    default_sensitive, posting_language (any ISO 639 code; what a post's language defaults to),
+    default_quote_policy (who may quote a new post: public, followers or nobody) and
     profile_fields ((name, value) pairs, replacing those there were). Unlocking an account approves
     the follow requests that wait on it. An avatar or header is stored as chirvir.media.images
     writes it again, and the file it replaces is removed."""
@@ -180,6 +188,9 @@ def update_profile(account: Account, **changes) -> Account:
                 raise Invalid(_("Enter a valid e-mail address.")) from e
             if Account.objects.filter(email__iexact=email).exclude(pk=account.pk).exists():
                 raise Invalid(_("That e-mail address is already in use."))
+        if email.lower() != account.email.lower():
+            account.email_confirmed_at = None  # a new address is confirmed anew
+            fields.append("email_confirmed_at")
         account.email = email
         fields.append("email")
     if "language" in changes:
@@ -200,6 +211,11 @@ def update_profile(account: Account, **changes) -> Account:
             raise Invalid(_("Visibility must be one of public, unlisted, private or direct."))
         account.default_visibility = changes["default_visibility"]
         fields.append("default_visibility")
+    if "default_quote_policy" in changes:
+        if changes["default_quote_policy"] not in QUOTE_POLICIES:
+            raise Invalid(_("Validation failed: quote_policy must be one of public, followers or nobody."))
+        account.default_quote_policy = changes["default_quote_policy"]
+        fields.append("default_quote_policy")
     if "posting_language" in changes:
         language = (changes["posting_language"] or "").strip().lower()
         if language and not LANGUAGE_CODE.fullmatch(language):

@@ -11,12 +11,11 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import filters, lists, media, oauth, registration, search, statuses, timelines, trends
+from chirvir.api.views import emails, filters, lists, media, oauth, registration, search, statuses, timelines
+from chirvir.api.views import polls, scheduled_statuses, trends
 from chirvir.filters import services as filters_rules
 from chirvir.filters.models import Action as FilterAction
 from chirvir.filters.models import Context as FilterContext
-from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines, trends
-from chirvir.api.views import polls, scheduled_statuses
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
@@ -27,7 +26,8 @@ from chirvir.oauth.provider import GRANT_TYPES
 from chirvir.oauth.scopes import SCOPES
 from chirvir.polls import services as polls_rules
 from chirvir.statuses import services as statuses_rules
-from chirvir.statuses.models import Visibility
+from chirvir.quotes.models import QuoteState
+from chirvir.statuses.models import QuotePolicy, Visibility
 
 # Types as the serializers write them.
 STRING = {"type": "string"}
@@ -37,6 +37,7 @@ COUNT = {"type": "integer", "minimum": 0}
 NULL = {"type": "null"}
 # IDs travel as strings: a positive 64-bit integer in decimal.
 ID = {"type": "string", "pattern": "^[1-9][0-9]{0,18}$"}
+DIGITS = {**STRING, "pattern": "^[0-9]+$"}
 URL = {"type": "string", "format": "uri"}
 HTML = {"type": "string", "contentMediaType": "text/html"}
 DATETIME = {"type": "string", "format": "date-time"}
@@ -158,9 +159,15 @@ STATUS = closed(
         "reblogs_count": COUNT,
         "favourites_count": COUNT,
         "replies_count": COUNT,
+        "quotes_count": {**COUNT, "description": "Accepted quotes of it."},
         "in_reply_to_id": nullable(ID),
         "in_reply_to_account_id": nullable(ID),
         "reblog": nullable(ref("Status")),
+        "quote": {
+            "anyOf": [ref("Quote"), ref("ShallowQuote"), NULL],
+            "description": "The post it quotes, as the caller may see it (a ShallowQuote inside a quoted post).",
+        },
+        "quote_approval": ref("QuoteApproval"),
         "poll": {**nullable(ref("Poll")), "description": "Null for a repost: the original's is in `reblog`."},
         "card": NULL,
         "edited_at": {**nullable(DATETIME), "description": "When it was last edited; null if never."},
@@ -281,6 +288,7 @@ SCHEMAS = {
                     "discoverable": BOOLEAN,
                     "indexable": BOOLEAN,
                     "attribution_domains": NOTHING,
+                    "quote_policy": {**enum(QuotePolicy.values), "description": "Who may quote a new post."},
                 }
             ),
             "role": closed(
@@ -294,6 +302,24 @@ SCHEMAS = {
     "Status": STATUS,
     "Poll": POLL,
     "ScheduledStatus": SCHEDULED_STATUS,
+    # Quote posts (Mastodon 4.5)
+    "Quote": closed(
+        {
+            "state": enum(QuoteState.values),
+            "quoted_status": {
+                **nullable(ref("Status")),
+                "description": "Only when `accepted`: a post the caller may not see is `unauthorized`, and null.",
+            },
+        }
+    ),
+    "ShallowQuote": closed({"state": enum(QuoteState.values), "quoted_status_id": nullable(ID)}),
+    "QuoteApproval": closed(
+        {
+            "automatic": {**array(enum(["public", "followers"])), "description": "Who may quote it without asking."},
+            "manual": {**NOTHING, "description": "Chirvir asks nobody: a quote its policy leaves out is refused."},
+            "current_user": enum(["automatic", "denied", "unknown"]),
+        }
+    ),
     "MediaAttachment": MEDIA_ATTACHMENT,
     "List": closed(
         {
@@ -445,15 +471,34 @@ SCHEMAS = {
                 "description": "Registration only: what is wrong with each field.",
                 "additionalProperties": array(closed({"error": STRING, "description": STRING})),
             },
+            "unexpected_accounts": {
+                **array(ref("Account")),
+                "description": "A post only: the accounts it mentions outside its `allowed_mentions`.",
+            },
         },
-        optional=("details",),
+        optional=("details", "unexpected_accounts"),
     ),
     "OAuthError": closed({"error": STRING, "error_description": STRING}),
+    # The rest of the instance (issue 10, item 10)
+    "Rule": closed({"id": ID, "text": STRING, "hint": STRING}),
+    "TextPage": closed(
+        {"updated_at": DATETIME, "content": {**HTML, "description": "The operator's text; empty when unset."}}
+    ),
+    "Activity": closed(
+        {
+            "week": {**DIGITS, "description": "Its Monday 00:00 UTC, in seconds since the Unix epoch."},
+            "statuses": {**DIGITS, "description": "Posts made (reposts are not posts)."},
+            "logins": {**DIGITS, "description": "Accounts whose latest sign-in fell in the week."},
+            "registrations": {**DIGITS, "description": "Accounts made."},
+        }
+    ),
+    "SupportedLocale": closed({"code": STRING, "name": STRING}),
     "Preferences": closed(
         {
             "posting:default:visibility": enum(Visibility.values),
             "posting:default:sensitive": BOOLEAN,
             "posting:default:language": nullable(STRING),
+            "posting:default:quote_policy": enum(QuotePolicy.values),
             "reading:expand:media": enum(["default", "show_all", "hide_all"]),
             "reading:expand:spoilers": BOOLEAN,
         }
@@ -623,7 +668,6 @@ LINK = {
 
 
 # Sent on every answer of the API and /oauth/token while rate limiting is on: all three, or none.
-DIGITS = {**STRING, "pattern": "^[0-9]+$"}
 RATE_LIMIT = {
     "X-RateLimit-Limit": {"description": "Requests allowed in the window.", "schema": DIGITS},
     "X-RateLimit-Remaining": {"description": "Requests left in it.", "schema": DIGITS},
@@ -893,6 +937,28 @@ def _operations() -> dict:
         instance.preferences: op("The account's posting and reading preferences", ref("Preferences")),
         instance.empty_list: EMPTY_LIST,
         **_filter_operations(),
+        # the rest of the instance (issue 10, item 10)
+        instance.rules: op("The server's rules, as its operator wrote them", array(ref("Rule"))),
+        instance.extended_description: op("The operator's longer description of the server", ref("TextPage")),
+        instance.privacy_policy: op("The server's privacy policy", ref("TextPage")),
+        instance.terms_of_service: op(
+            "The terms of service: Mastodon's 404 while none are published, as here",
+            responses={"404": _error("No terms of service are published.")},
+        ),
+        instance.activity: op("The last twelve weeks, this one first", array(ref("Activity"))),
+        instance.languages: op("The languages of the interface", array(ref("SupportedLocale"))),
+        instance.translation_languages: op("Which languages translate into which: none, with no service", EMPTY),
+        instance.peers: op("The servers this one knows: none, as it does not federate", NOTHING),
+        instance.domain_blocks: op("The servers this one blocks: none, as it federates with none", NOTHING),
+        emails.confirmations: op(
+            "Mail the link that confirms the account's e-mail address again (to `email`, which becomes the "
+            "account's, when sent)",
+            EMPTY,
+            request=body({"email": {**STRING, "format": "email"}}),
+            errors=(403, 422),
+        ),
+        emails.check_confirmation: op("Whether the account's e-mail address is confirmed", BOOLEAN),
+        accounts.identity_proofs: op("Identity proofs: none, as on Mastodon since it dropped them", NOTHING),
         document: op("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
         # accounts
         accounts.verify_credentials: op("The caller's own account, with its settings", ref("CredentialAccount")),
@@ -916,6 +982,7 @@ def _operations() -> dict:
                                 "description": "A post's default.",
                             },
                             "sensitive": {**BOOLEAN, "description": "A post's default."},
+                            "quote_policy": {**enum(QuotePolicy.values), "description": "A post's default."},
                             "language": {
                                 **STRING,
                                 "pattern": f"^({statuses_rules.LANGUAGE_CODE.pattern})?$",
@@ -1054,9 +1121,25 @@ def _operations() -> dict:
                     "spoiler_text": {**STRING, "maxLength": statuses_rules.MAX_SPOILER},
                     "visibility": enum(Visibility.values),
                     "language": {**STRING, "pattern": f"^{statuses_rules.LANGUAGE_CODE.pattern}$"},
+                    # quote posts
+                    "quoted_status_id": {
+                        **ID,
+                        "description": "Quote this post: one the caller may see, public or unlisted (422 "
+                        "otherwise, unless it is the caller's own), whose policy lets the caller quote it (403).",
+                    },
+                    "quote_approval_policy": {
+                        **enum(QuotePolicy.values),
+                        "description": "Who may quote this post; the account's `source.quote_policy` when not sent. "
+                        "Nobody but its author may quote a followers-only post or a direct message.",
+                    },
+                    "allowed_mentions": {
+                        **array(ID),
+                        "description": "The only accounts the post may mention: one outside them refuses it (422, "
+                        "with `unexpected_accounts`).",
+                    },
                 }
             ),
-            errors=(404, 422),
+            errors=(403, 404, 422),
         ),
         statuses.detail: {
             "GET": op("A status", status),
@@ -1087,6 +1170,10 @@ def _operations() -> dict:
                             **STRING,
                             "pattern": f"^{statuses_rules.LANGUAGE_CODE.pattern}$",
                             "description": "Kept as it was when not sent.",
+                        },
+                        "quote_approval_policy": {
+                            **enum(QuotePolicy.values),
+                            "description": "Who may quote it; kept as it was when not sent.",
                         },
                     }
                 ),
@@ -1138,6 +1225,25 @@ def _operations() -> dict:
             ),
             "DELETE": op("Cancel a scheduled post", EMPTY),
         },
+        # quote posts
+        statuses.quotes_of: op(
+            "The posts that quote one's own post, newest first (for its author only)",
+            statuses_page, params=paging(20), paged=True, errors=(403,),
+        ),
+        statuses.interaction_policy: op(
+            "Change who may quote one's own post (the quotes made before stay)",
+            status,
+            request=body({"quote_approval_policy": enum(QuotePolicy.values)}),
+            errors=(403, 422),
+        ),
+        statuses.translate: op(
+            "Translate a post: with no translation service, Mastodon's 404 for every post",
+            responses={"404": _error("No translation service (or no such post).")},
+        ),
+        statuses.revoke_quote: op(
+            "Take one's post out of a quote of it: answers the quoting post, its quote `revoked`", status,
+            errors=(403,),
+        ),
         # search
         search.search: op(
             "Accounts, posts and hashtags that match the query, as far as the caller may see them. Posts hold "

@@ -6,6 +6,7 @@ the rows as loaded, and the viewer's own flags (`viewer_marks`) loaded once per 
 
 import hashlib
 from datetime import datetime
+from functools import cached_property
 from operator import attrgetter
 
 import orjson
@@ -13,16 +14,18 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.html import escape
 
+from chirvir import audience
 from chirvir.accounts import services as account_services
 from chirvir.accounts.models import Account, FollowRequest
 from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
-from chirvir.media.models import MediaAttachment
-from chirvir.polls import services as polls
 from chirvir.filters import services as filters
+from chirvir.media.models import MediaAttachment
 from chirvir.notifications.services import POLICY_FIELDS
-from chirvir.statuses.models import Status, StatusEdit, Tag
+from chirvir.polls import services as polls
+from chirvir.quotes import services as quote_services
+from chirvir.statuses.models import QuotePolicy, Status, StatusEdit, Tag
 from chirvir.statuses.services import viewer_marks
 
 MISSING_AVATAR = "/avatars/original/missing.png"
@@ -121,7 +124,10 @@ _PROFILE_COLUMNS = _columns(
 # Left out, so that a like, a repost, a reply or the delivery does not make the status again.
 _STATUS_COLUMNS = _columns(
     Status,
-    {"replies_count", "reblogs_count", "favourites_count", "in_reply_to_id", "in_reply_to_account_id", "delivered_at"},
+    {
+        "replies_count", "reblogs_count", "favourites_count", "quotes_count", "in_reply_to_id",
+        "in_reply_to_account_id", "delivered_at",
+    },
 )
 
 
@@ -219,6 +225,7 @@ def credential_account(a: Account) -> dict:
             "discoverable": a.discoverable,
             "indexable": True,
             "attribution_domains": [],
+            "quote_policy": a.default_quote_policy,
         },
         "role": {"id": "-99", "name": "", "permissions": "65536", "color": "", "highlighted": False},
     }
@@ -227,16 +234,21 @@ def credential_account(a: Account) -> dict:
 class _Render:
     """One response's statuses and accounts: the viewer's flags, the viewer's filters for the
     context the statuses are read in (home, notifications, public, thread, account; none: no
-    filter applies), and the cached JSON of every status, original and account in it, each loaded
-    once for all of them."""
+    filter applies), and the cached JSON of every status, original, quoted post and account in it,
+    each loaded once for all of them. What a quote or a poll shows depends on the viewer, so it is
+    never part of the cached JSON: it is put in here, through the audience gate, at each read."""
 
     def __init__(self, items, viewer: Account | None, more_accounts=(), context: str | None = None):
         items = [s for s in items if s is not None]
         everything = [*items, *(s.reblog for s in items if s.reblog_id)]
         self.viewer = viewer
-        self.marks = viewer_marks(viewer, items)
-        self.accounts = accounts([*(s.account for s in everything), *more_accounts])
-        self.fixed = _fixed(everything)
+        self.quotes = quote_services.shown_quotes(lambda: self.gate, everything)
+        quoted = [shown.status for shown in self.quotes.values() if shown.status is not None]
+        # A quoted post shows its own quote shallow (state and ID), through the gate too.
+        self.nested = quote_services.shown_quotes(lambda: self.gate, quoted)
+        self.marks = viewer_marks(viewer, [*items, *quoted])
+        self.accounts = accounts([*(s.account for s in [*everything, *quoted]), *more_accounts])
+        self.fixed = _fixed([*everything, *quoted])
         # Read at each render, never cached: a vote must show on the next read.
         self.polls = polls.results(viewer, everything)
         self.matcher = filters.matcher(viewer, context)
@@ -254,7 +266,11 @@ class _Render:
         """Whether a filter of the viewer's hides this status here: it is left out of what they read."""
         return s is not None and filters.Matcher.hides(self.filtered.get(s.id, []))
 
-    def status(self, s: Status) -> dict:
+    @cached_property
+    def gate(self) -> audience.Viewer:
+        return audience.Viewer.of(self.viewer)
+
+    def status(self, s: Status, shallow: bool = False) -> dict:
         data = orjson.loads(self.fixed[s.id])
         data["filtered"] = [filter_result(r) for r in self.filtered.get(s.id, [])]
         data.update(
@@ -262,10 +278,13 @@ class _Render:
             reblogs_count=s.reblogs_count,
             favourites_count=s.favourites_count,
             replies_count=s.replies_count,
+            quotes_count=s.quotes_count,
             in_reply_to_id=str(s.in_reply_to_id) if s.in_reply_to_id else None,
             in_reply_to_account_id=str(s.in_reply_to_account_id) if s.in_reply_to_account_id else None,
             reblog=self.status(s.reblog) if s.reblog_id else None,
             poll=poll(self.polls[s.id]) if s.id in self.polls else None,
+            quote=self._quote(s, shallow),
+            quote_approval=self._quote_approval(s),
         )
         marks = self.marks
         if self.viewer is not None:
@@ -282,6 +301,35 @@ class _Render:
             if s.account_id == self.viewer.id:
                 data["pinned"] = s.id in marks.pinned
         return data
+
+    def _quote(self, s: Status, shallow: bool) -> dict | None:
+        """Mastodon's Quote (the quoted post as a status whose own quote is shallow) or, inside a
+        quoted post, its ShallowQuote (the quoted post's ID only)."""
+        shown = (self.nested if shallow else self.quotes).get(s.id)
+        if shown is None:
+            return None
+        if shallow:
+            return {"state": shown.state, "quoted_status_id": str(shown.status.id) if shown.status else None}
+        quoted = self.status(shown.status, shallow=True) if shown.status else None
+        return {"state": shown.state, "quoted_status": quoted}
+
+    def _quote_approval(self, s: Status) -> dict:
+        """Mastodon 4.5's QuoteApproval: who may quote the post without asking (nobody asks: a quote
+        that its policy does not allow is refused), and whether the viewer may."""
+        allowed = QuotePolicy.NOBODY if s.reblog_id else quote_services.effective_policy(s)
+        automatic = [] if allowed == QuotePolicy.NOBODY else [allowed]
+        if self.viewer is None:
+            current = "unknown"
+        elif s.reblog_id:
+            current = "denied"
+        elif s.account_id == self.viewer.id or allowed == QuotePolicy.PUBLIC:
+            # The statuses of a response are those the gate let the viewer see.
+            current = "automatic"
+        elif allowed == QuotePolicy.FOLLOWERS and s.account_id in self.gate.following:
+            current = "automatic"
+        else:
+            current = "denied"
+        return {"automatic": automatic, "manual": [], "current_user": current}
 
 
 def _fixed(items) -> dict[int, bytes]:
@@ -325,7 +373,10 @@ def _fixed_part(s: Status) -> dict:
         "replies_count": 0,
         "in_reply_to_id": None,
         "in_reply_to_account_id": None,
+        "quotes_count": 0,
         "reblog": None,
+        "quote": None,
+        "quote_approval": None,
         "poll": None,
         "card": None,
         "edited_at": iso(s.edited_at),

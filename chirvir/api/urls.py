@@ -5,7 +5,7 @@ from django.urls import re_path
 
 from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
-from chirvir.api.views import filters, polls, scheduled_statuses, statuses
+from chirvir.api.views import emails, filters, polls, scheduled_statuses, statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
 
 ID = r"(?P<{}>[^/]+)"
@@ -28,11 +28,24 @@ urlpatterns = [
     route("api/v1/instance", instance.instance_v1),
     route("api/v2/instance", instance.instance_v2),
     route("api/v1/preferences", instance.preferences),
+    # the rest of the instance (issue 10, item 10)
+    route("api/v1/instance/rules", instance.rules),
+    route("api/v1/instance/extended_description", instance.extended_description),
+    route("api/v1/instance/privacy_policy", instance.privacy_policy),
+    route("api/v1/instance/terms_of_service", instance.terms_of_service),
+    route("api/v1/instance/activity", instance.activity),
+    route("api/v1/instance/languages", instance.languages),
+    route("api/v1/instance/translation_languages", instance.translation_languages),
+    route("api/v1/instance/peers", instance.peers),
+    route("api/v1/instance/domain_blocks", instance.domain_blocks),
+    route("api/v1/emails/confirmations", emails.confirmations),
+    route("api/v1/emails/check_confirmation", emails.check_confirmation),
+    route(f"api/v1/accounts/{ID.format('account_id')}/identity_proofs", accounts.identity_proofs),
+    route(f"api/v1/statuses/{ID.format('status_id')}/translate", statuses.translate),
     *[
         route(f"api/v{version}/{name}", instance.empty_list)
         for version, name in [
-            (1, "custom_emojis"), (1, "announcements"), (1, "instance/rules"),
-            (1, "instance/peers"), (1, "instance/activity"), (1, "instance/languages"), (1, "suggestions"),
+            (1, "custom_emojis"), (1, "announcements"), (1, "suggestions"),
             (2, "suggestions"), (1, "featured_tags"), (1, "endorsements"), (1, "domain_blocks"),
             (1, "followed_tags"),
         ]
@@ -78,6 +91,10 @@ urlpatterns = [
     route(f"api/v1/polls/{ID.format('poll_id')}/votes", polls.votes),
     route("api/v1/scheduled_statuses", scheduled_statuses.index),
     route(f"api/v1/scheduled_statuses/{ID.format('scheduled_id')}", scheduled_statuses.detail),
+    # quote posts (Mastodon 4.5)
+    route(f"api/v1/statuses/{ID.format('status_id')}/quotes", statuses.quotes_of),
+    route(f"api/v1/statuses/{ID.format('status_id')}/quotes/{ID.format('quoting_id')}/revoke", statuses.revoke_quote),
+    route(f"api/v1/statuses/{ID.format('status_id')}/interaction_policy", statuses.interaction_policy),
     # search
     route("api/v2/search", search.search),
     # trends (`/api/v1/trends` is Mastodon's older name for the hashtags)

@@ -25,3 +25,11 @@ class NotAllowed(DomainError):
 
 class Unauthorized(DomainError):
     """The caller's credentials are missing, unknown, or no longer valid (a revoked token)."""
+
+
+class UnexpectedMentions(Invalid):
+    """A post would reach accounts its author did not expect (Mastodon's `allowed_mentions`)."""
+
+    def __init__(self, message, accounts):
+        super().__init__(message)
+        self.accounts = accounts

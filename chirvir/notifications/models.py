@@ -18,6 +18,8 @@ class NotificationType(models.TextChoices):
     FAVOURITE = "favourite"
     UPDATE = "update"  # a post one reposted was edited
     POLL = "poll"  # a poll one voted on, or one's own, has ended
+    QUOTE = "quote"  # someone quoted one's post
+    QUOTED_UPDATE = "quoted_update"  # a post one quoted was edited
 
 
 class Notification(models.Model):

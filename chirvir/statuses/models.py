@@ -20,6 +20,14 @@ class Visibility(models.TextChoices):
     DIRECT = "direct"
 
 
+class QuotePolicy(models.TextChoices):
+    """Who may quote a post (Mastodon 4.5's quote_approval_policy): its author always."""
+
+    PUBLIC = "public"
+    FOLLOWERS = "followers"
+    NOBODY = "nobody"
+
+
 class Tag(models.Model):
     id = IdField()
     name = models.TextField(unique=True)  # always Tag.key(name); as long as a post allows
@@ -80,6 +88,8 @@ class Status(models.Model):
     replies_count = models.IntegerField(default=0)
     reblogs_count = models.IntegerField(default=0)
     favourites_count = models.IntegerField(default=0)
+    quotes_count = models.IntegerField(default=0)  # accepted quotes of it
+    quote_approval_policy = models.CharField(max_length=10, choices=QuotePolicy.choices, default=QuotePolicy.PUBLIC)
     # Set by the delivery job; the sweep re-queues any left empty by a crash.
     delivered_at = models.DateTimeField(null=True, blank=True)
 

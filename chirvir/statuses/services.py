@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from chirvir import audience
 from chirvir.accounts.models import Account
 from chirvir.core import outbound, text
-from chirvir.core.errors import Invalid, NotAllowed, NotFound
+from chirvir.core.errors import Invalid, NotAllowed, NotFound, UnexpectedMentions
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
@@ -25,6 +25,7 @@ from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.polls import services as polls
 from chirvir.polls.tasks import poll_closing_job
+from chirvir.quotes import services as quotes
 from chirvir.search import services as search
 from chirvir.statuses.models import (
     AccountConversation,
@@ -200,9 +201,14 @@ class _Checked:
     mentioned: dict[str, Account]
     hashtags: set[str]
     poll: polls.PollDraft | None
+    quoted: Status | None
+    quote_approval_policy: str
 
 
-def _check(author, body, *, visibility, in_reply_to_id, language, spoiler_text, sensitive, media_ids, poll) -> _Checked:
+def _check(
+    author, body, *, visibility, in_reply_to_id, language, spoiler_text, sensitive, media_ids, poll,
+    quoted_status_id=None, quote_approval_policy=None, allowed_mentions=None,
+) -> _Checked:
     media = media_rules.attachable(author, media_ids)
     if media and poll is not None:
         raise Invalid(_("A post with a poll cannot have media attached."))
@@ -216,6 +222,8 @@ def _check(author, body, *, visibility, in_reply_to_id, language, spoiler_text, 
     language = _language(language) or author.posting_language or None
     if sensitive is None:
         sensitive = author.default_sensitive
+    quote_approval_policy = quotes.policy(quote_approval_policy, author.default_quote_policy)
+    quoted = quotes.quotable(author, quoted_status_id) if quoted_status_id else None
 
     parent = None
     if in_reply_to_id is not None:
@@ -229,8 +237,13 @@ def _check(author, body, *, visibility, in_reply_to_id, language, spoiler_text, 
     content, mentioned, hashtags = _entities(body)
     if visibility == Visibility.DIRECT:
         _check_recipients(body, mentioned)
+    if allowed_mentions is not None:
+        allowed = {parse_id(i) for i in allowed_mentions}
+        unexpected = [a for a in mentioned.values() if a.pk != author.pk and a.pk not in allowed]
+        if unexpected:
+            raise UnexpectedMentions(_("Post would be sent to unexpected accounts"), unexpected)
     return _Checked(body, visibility, spoiler_text, bool(sensitive), language, parent, media, content, mentioned,
-                    hashtags, poll)
+                    hashtags, poll, quoted, quote_approval_policy)
 
 
 def check_post(
@@ -265,6 +278,9 @@ def post_status(
     idempotency_key: str | None = None,
     media_ids=(),
     poll: polls.PollDraft | None = None,
+    quoted_status_id=None,
+    quote_approval_policy: str | None = None,
+    allowed_mentions=None,
 ) -> Status:
     """Post a status. The text is NFC-normalised and must fit the limit as twitter-text counts
     it (CHIRVIR_TEXT_CONFIG, CHIRVIR_MAX_CHARS); it may be empty when the post has media (the
@@ -274,7 +290,15 @@ def post_status(
     may carry a poll (chirvir.polls' rules), never with media; a job closes it at its end. Stored
     in one transaction, marked undelivered; delivery is a job. The same idempotency key from the
     same author within an hour returns the first post. A visibility, sensitivity or language not given
-    is the author's default (Mastodon's source settings)."""
+    is the author's default (Mastodon's source settings), and so is who may quote it
+    (`quote_approval_policy`). A post may quote another (`quoted_status_id`) by chirvir.quotes'
+    rules: one the author may see, open to all, whose policy lets the author quote it. With
+    `allowed_mentions` (account IDs), a post that would mention anyone else is refused
+    (UnexpectedMentions, naming them), as Mastodon's. With CHIRVIR_REQUIRE_CONFIRMED_EMAIL, an
+    account posts only once its e-mail address is confirmed."""
+    if settings.REQUIRE_CONFIRMED_EMAIL and author.email_confirmed_at is None:
+        # Mastodon's words, which apps show as they are.
+        raise NotAllowed(_("Your login is missing a confirmed e-mail address"))
     idempotency_key = (idempotency_key or "")[:200]
     if idempotency_key:
         earlier = _post_for_key(author, idempotency_key)
@@ -283,6 +307,8 @@ def post_status(
     post = _check(
         author, body, visibility=visibility, in_reply_to_id=in_reply_to_id, language=language,
         spoiler_text=spoiler_text, sensitive=sensitive, media_ids=media_ids, poll=poll,
+        quoted_status_id=quoted_status_id, quote_approval_policy=quote_approval_policy,
+        allowed_mentions=allowed_mentions,
     )
     parent, mentioned = post.parent, post.mentioned
 
@@ -301,6 +327,7 @@ def post_status(
                 language=post.language,
                 in_reply_to=parent,
                 in_reply_to_account_id=parent.account_id if parent else None,
+                quote_approval_policy=post.quote_approval_policy,
             )
             Mention.objects.bulk_create(
                 [Mention(status=status, account=a) for a in mentioned.values() if a.pk != author.pk]
@@ -311,6 +338,8 @@ def post_status(
                 media_rules.attach(status, post.media)
             if post.poll is not None:
                 _close_at_its_end(polls.create_poll(status, post.poll))
+            if post.quoted is not None:
+                quotes.attach_quote(status, post.quoted)
             Account.objects.filter(pk=author.pk).update(
                 statuses_count=F("statuses_count") + 1, last_status_at=timezone.now()
             )
@@ -382,6 +411,7 @@ def edit_status(
     language: str | None = None,
     media_ids=None,
     poll: polls.PollDraft | None = None,
+    quote_approval_policy: str | None = None,
 ) -> Status:
     """Edit one's own post (a repost cannot be). As on Mastodon, the edit's poll is the post's
     poll: none removes it, new options (or one choice instead of several) drop its votes, and it
@@ -394,6 +424,7 @@ def edit_status(
     stay as they were, and a "d alice" prefix is only a mention. Accounts newly mentioned are
     notified, and so are those who reposted the post (`update`). The version before is kept
     (StatusEdit) for the history; after commit a job tells the live streams that show the post.
+    Who may quote it (`quote_approval_policy`) changes when given, without a new version.
     An edit that changes nothing changes nothing. Returns the status as it now is."""
     status = _visible_status(actor, status_id)
     if status.account_id != actor.pk:
@@ -414,6 +445,8 @@ def edit_status(
     spoiler_text = status.spoiler_text if spoiler_text is None else spoiler_text
     language = _language(language) or status.language
     same_media = media is None or [m.id for m in media] == had_media
+    if quote_approval_policy is not None:
+        status = quotes.set_policy(actor, status.id, quote_approval_policy)
     if same_media and polls.same_poll(status, poll) and (body, spoiler_text, sensitive, language) == (
         status.text, status.spoiler_text, status.sensitive, status.language
     ):
@@ -456,6 +489,7 @@ def edit_status(
             notify(account, NotificationType.MENTION, actor, edited)
         for repost in Status.objects.filter(reblog=edited).select_related("account"):
             notify(repost.account, NotificationType.UPDATE, actor, edited)
+        quotes.notify_quoters(edited)
         transaction.on_commit(lambda: edit_announcement_job(edited.id, earlier_tags))
     return edited
 
@@ -508,6 +542,7 @@ def delete_status(actor: Account, status_id: int) -> Status:
     with transaction.atomic():
         removed = [status.id, *Status.objects.filter(reblog=status).values_list("id", flat=True)]
         _uncount(status)
+        quotes.forget_quote(status)
         for repost in Status.objects.filter(reblog=status).select_related("account"):
             _uncount(repost)
         conversations = list(

@@ -54,6 +54,7 @@ class ComposeForm(forms.Form):
     )
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=VISIBILITIES, initial=Visibility.PUBLIC, required=False)
     in_reply_to_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    quoted_status_id = forms.CharField(required=False, widget=forms.HiddenInput)
     # Checked by its bytes by chirvir.media; `accept` only helps the file picker.
     media = forms.FileField(
         label=_("Picture or video"),

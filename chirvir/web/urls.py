@@ -43,6 +43,7 @@ urlpatterns = [
     re_path(rf"^{USER}/unblock$", accounts.unblock, name="unblock"),
     re_path(rf"^{USER}/mute$", accounts.mute, name="mute"),
     re_path(rf"^{USER}/unmute$", accounts.unmute, name="unmute"),
+    path("auth/confirm/<str:token>", auth.confirm_email, name="confirm_email"),
     path("compose", statuses.compose, name="compose"),
     path("compose/count", statuses.count, name="count"),
     path("statuses/<int:status_id>/like", statuses.like, name="like"),

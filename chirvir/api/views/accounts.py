@@ -79,6 +79,8 @@ def update_credentials(request, params):
         changes["default_sensitive"] = source.boolean("sensitive")
     if source.get("language") is not None:
         changes["posting_language"] = source.text("language")
+    if source.get("quote_policy") is not None:
+        changes["default_quote_policy"] = source.text("quote_policy")
     if (fields := _profile_fields(params)) is not None:
         changes["profile_fields"] = fields
     for image in ("avatar", "header"):
@@ -210,3 +212,10 @@ def lists_holding(request, params, account_id):
 @api(methods=("GET",), scopes={"GET": "read:lists"}, user="optional")
 def public_lists(request, params, account_id):
     return json_response(serializers.lists(lists.public_lists_of(request.account, services.get_account(account_id))))
+
+
+@api(methods=("GET",), scopes={"GET": "read:accounts"}, user="optional")
+def identity_proofs(request, params, account_id):
+    """Mastodon keeps this path, with no identity providers left, answering an empty list."""
+    services.get_account(account_id)
+    return json_response([])

@@ -1,15 +1,22 @@
 """Health, the instance documents (Mastodon's V1 and V2 Instance, where clients read the
-character limit and the streaming address), preferences, and the start-up lists apps ask for."""
+character limit and the streaming address) and the rest of /api/v1/instance (rules, extended
+description, privacy policy, activity, languages, peers, domain blocks, translation languages),
+preferences, and the start-up lists apps ask for."""
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import escape, linebreaks
+from django.utils.translation import get_language_info
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from chirvir.api.base import api, json_response
+from chirvir.api.base import ApiError, api, json_response
+from chirvir.api.serializers import iso
 
 from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Account
+from chirvir.instance import services as about
 from chirvir.media import services as media
 from chirvir.polls import services as polls
 from chirvir.statuses.models import Status
@@ -82,7 +89,7 @@ def instance_v1(request):
                 "polls": POLLS,
             },
             "contact_account": None,
-            "rules": [],
+            "rules": _rules(),
             "translation": {"enabled": False},
         }
     )
@@ -134,7 +141,7 @@ def instance_v2(request):
                 "url": None,
             },
             "contact": {"email": settings.CONTACT_EMAIL, "account": None},
-            "rules": [],
+            "rules": _rules(),
         }
     )
 
@@ -146,6 +153,7 @@ def preferences(request, params):
             "posting:default:visibility": request.account.default_visibility,
             "posting:default:sensitive": request.account.default_sensitive,
             "posting:default:language": request.account.posting_language or None,
+            "posting:default:quote_policy": request.account.default_quote_policy,
             "reading:expand:media": "default",
             "reading:expand:spoilers": False,
         }
@@ -156,4 +164,67 @@ def preferences(request, params):
 def empty_list(request, params):
     """Start-up lists of features Chirvir does not have (custom emoji, announcements,
     instance rules and peers...): apps expect an empty list, not an error."""
+    return json_response([])
+
+
+# The rest of /api/v1/instance
+STARTED = timezone.now()  # the texts below come from settings, read when the server starts
+
+
+def _rules() -> list[dict]:
+    return [{"id": str(r.id), "text": r.text, "hint": r.hint} for r in about.rules()]
+
+
+def _text_page(content: str) -> dict:
+    """Mastodon's ExtendedDescription and PrivacyPolicy: the operator's plain text as HTML."""
+    return {"updated_at": iso(STARTED), "content": linebreaks(escape(content)) if content else ""}
+
+
+@api(methods=("GET",), user="optional")
+def rules(request, params):
+    return json_response(_rules())
+
+
+@api(methods=("GET",), user="optional")
+def extended_description(request, params):
+    return json_response(_text_page(about.extended_description()))
+
+
+@api(methods=("GET",), user="optional")
+def privacy_policy(request, params):
+    return json_response(_text_page(about.privacy_policy()))
+
+
+@api(methods=("GET",), user="optional")
+def terms_of_service(request, params):
+    # Mastodon answers 404 while the operator has published no terms; Chirvir has none to publish.
+    raise ApiError(404, "Record not found")
+
+
+@api(methods=("GET",), user="optional")
+def activity(request, params):
+    return json_response(about.activity(timezone.now()))
+
+
+@api(methods=("GET",), user="optional")
+def languages(request, params):
+    """Mastodon's SupportedLocale: the languages of the interface (a post may be in any ISO 639 language)."""
+    return json_response([{"code": code, "name": get_language_info(code)["name"]} for code in _languages()])
+
+
+@api(methods=("GET",), user="optional")
+def translation_languages(request, params):
+    """No translation service: no language translates into any other."""
+    return json_response({})
+
+
+@api(methods=("GET",), user="optional")
+def peers(request, params):
+    """Chirvir does not federate: it knows no other server."""
+    return json_response([])
+
+
+@api(methods=("GET",), user="optional")
+def domain_blocks(request, params):
+    """The servers this one blocks: none, as it federates with none."""
     return json_response([])

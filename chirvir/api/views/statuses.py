@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 
 from chirvir.api import serializers
 from chirvir.api.base import FALSE, TRUE, ApiError, api, json_response, link_header
+from chirvir.core.errors import UnexpectedMentions
 from chirvir.polls import services as polls
+from chirvir.quotes import services as quotes
 from chirvir.scheduled import services as scheduling
 from chirvir.statuses import services
 
@@ -65,9 +67,19 @@ def create(request, params):
         scheduled_at = scheduling.parse_time(params.text("scheduled_at"))
         scheduled = scheduling.schedule_status(request.account, body, scheduled_at, **post)
         return json_response(serializers.scheduled_statuses([scheduled])[0])
-    status = services.post_status(
-        request.account, body, idempotency_key=request.headers.get("Idempotency-Key"), **post
-    )
+    try:
+        status = services.post_status(
+            request.account,
+            body,
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            quoted_status_id=params.text("quoted_status_id") or None,
+            quote_approval_policy=params.text("quote_approval_policy"),
+            allowed_mentions=params.array("allowed_mentions") if "allowed_mentions" in params.data else None,
+            **post,
+        )
+    except UnexpectedMentions as e:
+        # Mastodon 4's answer: the error, and the accounts the post would have reached unasked.
+        raise ApiError(422, e.message, unexpected_accounts=[serializers.account(a) for a in e.accounts]) from e
     return _one(request, status)
 
 
@@ -91,6 +103,7 @@ def detail(request, params, status_id):
             media_ids=params.array("media_ids") if "media_ids" in params.data else None,
             # Not sent removes the poll, as Mastodon's edit does.
             poll=_poll(params),
+            quote_approval_policy=params.text("quote_approval_policy"),
         )
         return _one(request, status)
     if request.method == "DELETE":
@@ -155,3 +168,27 @@ def _accounts(service):
 
 favourited_by = _accounts(services.favourited_by)
 reblogged_by = _accounts(services.reblogged_by)
+
+
+@api(methods=("GET",), scopes={"GET": "read:statuses"})
+def quotes_of(request, params, status_id):
+    """The posts quoting one's own post (Mastodon 4.5: for its author only)."""
+    found = quotes.quotes_of(request.account, status_id, params.page(20))
+    return json_response(serializers.statuses(found, request.account), headers=link_header(request, found))
+
+
+@api(methods=("POST",), scopes={"POST": "write:statuses"})
+def revoke_quote(request, params, status_id, quoting_id):
+    return _one(request, quotes.revoke(request.account, status_id, quoting_id))
+
+
+@api(methods=("PUT",), scopes={"PUT": "write:statuses"})
+def interaction_policy(request, params, status_id):
+    return _one(request, quotes.set_policy(request.account, status_id, params.text("quote_approval_policy")))
+
+
+@api(methods=("POST",), scopes={"POST": "read:statuses"}, user="optional")
+def translate(request, params, status_id):
+    """No translation service is configured: Mastodon's answer then is 404, for every post."""
+    services.get_status(request.account, status_id)
+    raise ApiError(404, "Record not found")

@@ -1,13 +1,15 @@
 """Small helpers the page templates share: an account's picture and name, a status's original
-(a repost shows the post it reposts), a post's poll, its links as the reader may follow them, and
-moments in the reader's language and time zone."""
+(a repost shows the post it reposts), a post's poll, the card of a quoted post as the reader may
+see it, its links as the reader may follow them, and moments in the reader's language and time zone."""
 
 from django import template
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
+from chirvir import audience
 from chirvir.accounts import services as accounts
 from chirvir.core import outbound
+from chirvir.quotes import services as quotes
 from chirvir.web import times
 
 register = template.Library()
@@ -26,6 +28,19 @@ def name(account) -> str:
 @register.filter
 def original(status):
     return status.reblog if status.reblog_id else status
+
+
+@register.inclusion_tag("web/_quote.html", takes_context=True)
+def quote_card(context, status):
+    """The post a status quotes, as the reader may see it (through the audience gate), or "This
+    post is unavailable". A page that lists statuses loads them all at once (`quotes`); any other
+    asks for this one."""
+    shown = context.get("quotes")
+    if shown is None or status.id not in shown:
+        user = context.get("user")
+        viewer = user if user and user.is_authenticated else None
+        shown = quotes.shown_quotes(lambda: audience.Viewer.of(viewer), [status])
+    return {"quote": shown.get(status.id)}
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chirvir.accounts import confirmation
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
 from chirvir.web.forms import LoginForm, SignupForm, language_choices
@@ -102,3 +103,14 @@ def set_language(request):
     else:
         response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
     return response
+
+
+def confirm_email(request, token):
+    """The link mailed to confirm an address: it works signed in or out."""
+    try:
+        confirmation.confirm_email(token)
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Your e-mail address is confirmed."))
+    return redirect("web:home" if request.user.is_authenticated else "web:login")

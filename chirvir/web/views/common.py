@@ -1,5 +1,6 @@
 """What every page view shares: paging from the query string, the viewer's marks on the
-statuses a page shows (and their polls), going back after an action, and telling an htmx request apart."""
+statuses a page shows (and their polls and the posts they quote), going back after an action, and telling an
+htmx request apart."""
 
 from functools import wraps
 
@@ -11,11 +12,13 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from chirvir import audience
 from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
 from chirvir.filters import services as filters
 from chirvir.polls import services as polls
+from chirvir.quotes.services import shown_quotes
 from chirvir.statuses.services import viewer_marks
 
 PAGE_SIZE = 20
@@ -51,11 +54,16 @@ def timeline_context(request, statuses, filter_context: str | None = None) -> di
 
 
 def shown_marks(viewer, statuses) -> dict:
-    """What _status.html reads beside the statuses: the viewer's marks on them, and their polls'
-    results as the viewer may see them (by the ID of the post that carries the poll)."""
+    """What _status.html reads beside the statuses: the viewer's marks on them, their polls'
+    results as the viewer may see them (by the ID of the post that carries the poll), and the
+    posts they quote, through the viewer's gate."""
     statuses = [s for s in statuses if s is not None]
     originals = [s.reblog if s.reblog_id else s for s in statuses]
-    return {"marks": viewer_marks(viewer, statuses), "polls": polls.results(viewer, originals)}
+    return {
+        "marks": viewer_marks(viewer, statuses),
+        "polls": polls.results(viewer, originals),
+        "quotes": shown_quotes(lambda: audience.Viewer.of(viewer), originals),
+    }
 
 
 def back(request, default: str) -> HttpResponseRedirect:

@@ -44,6 +44,7 @@ def _post(request, form) -> None:
         in_reply_to_id=data.get("in_reply_to_id") or None,
         media_ids=media_ids,
         poll=poll,
+        quoted_status_id=data.get("quoted_status_id") or None,
     )
 
 
@@ -115,6 +116,21 @@ def _replying(form: ComposeForm, status) -> ComposeForm:
     return form
 
 
+def _quote_form(status) -> ComposeForm:
+    """A box that quotes the post (`?quote=1` on its page, the Quote action without JavaScript)."""
+    visibility = status.visibility if status.visibility != Visibility.UNLISTED else Visibility.PUBLIC
+    form = ComposeForm(initial={"quoted_status_id": status.id, "visibility": visibility})
+    form.fields["status"].label = _("Quote @%(username)s") % {"username": status.account.username}
+    return form
+
+
+def _compose_form(request, viewer, status) -> ComposeForm | None:
+    """Under a post: a reply box, or a box that quotes it (`?quote=1`); none for a visitor."""
+    if viewer is None:
+        return None
+    return _quote_form(status) if "quote" in request.GET else _reply_form(viewer, status)
+
+
 def thread(request, username, status_id):
     viewer = request.user if request.user.is_authenticated else None
     try:
@@ -133,7 +149,7 @@ def thread(request, username, status_id):
             "ancestors": ancestors,
             "descendants": descendants,
             **shown_marks(viewer, shown),
-            "form": _reply_form(viewer, status) if viewer is not None else None,
+            "form": _compose_form(request, viewer, status),
         },
     )
 
