@@ -188,6 +188,19 @@ def revoke(token) -> None:
     _revoke_access_tokens([token.pk])
 
 
+def revoke_tokens(account, application=None) -> int:
+    """Revoke every token the account gave apps (or `application` alone): each stops at once, in
+    every process, and the streams opened with them close. Returns how many were live."""
+    live = AccessToken.objects.filter(user=account, expires__gt=timezone.now())
+    if application is not None:
+        live = live.filter(application=application)
+    ids = list(live.values_list("pk", flat=True))
+    if ids:
+        with transaction.atomic():
+            _revoke_access_tokens(ids)
+    return len(ids)
+
+
 def _revoke_access_tokens(ids: list[int]) -> None:
     now = timezone.now()
     AccessToken.objects.filter(pk__in=ids, expires__gt=now).update(expires=now)

@@ -10,7 +10,7 @@ import orjson
 from django import forms
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.forms import UsernameField
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
@@ -28,6 +28,8 @@ from chirvir.api.base import ApiError, Params, json_response
 from chirvir.oauth import services
 from chirvir.oauth.provider import GRANT_TYPES
 from chirvir.oauth.scopes import SCOPES
+from chirvir.signins import services as signins
+from chirvir.signins.forms import ThrottledAuthenticationForm
 
 # Mastodon's (Doorkeeper's) words, for errors that oauthlib leaves without a description.
 DESCRIPTIONS = {
@@ -48,13 +50,13 @@ def oauth_error(error: str, status: int, description: str | None = None, headers
     return json_response(body, status=status, headers=headers)
 
 
-class LogInForm(AuthenticationForm):
+class LogInForm(ThrottledAuthenticationForm):
     username = UsernameField(
         label=gettext_lazy("Username or e-mail"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
     error_messages = {
-        **AuthenticationForm.error_messages,
+        **ThrottledAuthenticationForm.error_messages,
         "invalid_login": gettext_lazy("That username or e-mail and password don't match an account."),
     }
 
@@ -159,11 +161,20 @@ def token(request):
     if request.method != "POST":
         return oauth_error("invalid_request", 405, "Send a POST request.", headers={"Allow": "POST"})
     try:
-        Params(request)  # a body that cannot be read gets a clear message, not oauthlib's guess
+        params = Params(request)  # a body that cannot be read gets a clear message, not oauthlib's guess
     except ApiError as e:
         return oauth_error("invalid_request", 400, e.message)
+    # A password log-in is tried under the same throttle as the log-in page's.
+    username = services.login_name(params.text("username") or "") if params.text("grant_type") == "password" else None
+    if username is not None:
+        try:
+            signins.refuse_if_throttled(request, username)
+        except signins.Throttled as e:
+            return oauth_error("invalid_grant", 429, str(e))
     _uri, headers, body, status = get_oauthlib_core().create_token_response(request)
     data = orjson.loads(body)
+    if username is not None and data.get("error") == "invalid_grant":
+        signins.count_failure(request, username)
     if "access_token" in data:
         # Tokens do not expire, so no expires_in; Mastodon's Token has created_at instead.
         data.pop("expires_in", None)

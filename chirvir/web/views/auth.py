@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
-from chirvir.web.forms import LoginForm, SignupForm, language_choices
+from chirvir.oauth import services as oauth
+from chirvir.signins import services as signins
+from chirvir.web.forms import LoginForm, SetPasswordForm, SignupForm, language_choices
 
 
 def signup(request):
@@ -69,6 +71,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         return {"site_title": settings.INSTANCE_TITLE, "site_url": settings.SITE_URL}
 
+    def form_valid(self, form):
+        try:
+            signins.check_reset_request(self.request, form.cleaned_data["email"])
+        except signins.Throttled as e:
+            form.add_error(None, str(e))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "web/password_reset_done.html"
@@ -77,6 +87,15 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "web/password_reset_confirm.html"
     success_url = reverse_lazy("web:password_reset_complete")
+    form_class = SetPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever knew the old password is logged out everywhere, and, if asked, out of every app.
+        signins.end_sessions(form.user)
+        if form.cleaned_data.get("sign_out_apps"):
+            oauth.revoke_tokens(form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
