@@ -17,6 +17,7 @@ LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"
 LEET_L = str.maketrans({"1": "l", "!": "l"})
 NOT_LETTERS = regex.compile(r"[^\p{L}\p{M}]+")
 NOT_LETTERS_OR_DIGITS = regex.compile(r"[^\p{L}\p{M}\p{Nd}]+")
+TRAILING = regex.compile(r"[^\p{L}\p{M}]+$")
 
 
 def _fold(text: str) -> str:
@@ -25,9 +26,13 @@ def _fold(text: str) -> str:
 
 def _forms(password: str) -> set[str]:
     """The ways one password may hide a word: its letters alone, its leet read as letters (both
-    readings of "1"), and its letters and digits (for words that are digits: 12345, r2d2)."""
+    readings of "1"), with or without what it ends with, and its letters and digits (for words
+    that are digits: 12345, r2d2)."""
     folded = _fold(password)
+    stem = TRAILING.sub("", folded)  # Chelsea1! and P@ssw0rd! add their digits and signs at the end
     forms = {
+        NOT_LETTERS.sub("", stem.translate(LEET)),
+        NOT_LETTERS.sub("", stem.translate(LEET_L).translate(LEET)),
         NOT_LETTERS.sub("", folded),
         NOT_LETTERS.sub("", folded.translate(LEET_L).translate(LEET)),
         NOT_LETTERS.sub("", folded.translate(LEET)),

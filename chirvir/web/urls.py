@@ -3,7 +3,7 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import accounts, auth, lists, notifications, search, settings, statuses, timelines
+from chirvir.web.views import accounts, auth, lists, notifications, search, settings, signins, statuses, timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
@@ -48,6 +48,11 @@ urlpatterns = [
     re_path(rf"^follow_requests/{USER}/approve$", accounts.approve, name="approve"),
     re_path(rf"^follow_requests/{USER}/reject$", accounts.reject, name="reject"),
     path("settings", settings.settings_page, name="settings"),
+    # Signing in: the browsers and apps signed in to the account.
+    path("settings/sessions", signins.sessions, name="sessions"),
+    path("settings/sessions/end_others", signins.end_other_sessions, name="end_other_sessions"),
+    path("settings/apps", signins.apps, name="apps"),
+    path("settings/apps/<int:application_id>/revoke", signins.revoke_app, name="revoke_app"),
     re_path(r"^settings/(?P<section>profile|privacy|language|email|password)$", settings.save, name="settings_save"),
     re_path(rf"^{USER}$", accounts.profile, name="profile"),
     re_path(rf"^{USER}/(?P<tab>with_replies|likes|followers|following)$", accounts.profile, name="profile_tab"),

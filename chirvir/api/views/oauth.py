@@ -27,7 +27,7 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from chirvir.api.base import ApiError, Params, json_response
 from chirvir.oauth import services
 from chirvir.oauth.provider import GRANT_TYPES
-from chirvir.oauth.scopes import SCOPES
+from chirvir.oauth.scopes import SCOPES, describe
 from chirvir.signins import services as signins
 from chirvir.signins.forms import ThrottledAuthenticationForm
 
@@ -116,7 +116,7 @@ def _authorize(request):
     context = {
         "application": application,
         "website": services.application_website(application),
-        "scopes": [(scope, SCOPES.get(scope, scope)) for scope in scopes],
+        "scopes": describe(scopes),
         "form": form,
     }
     return _page(request, "oauth/authorize.html", context)
