@@ -41,3 +41,22 @@ class KnownBrowser(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "browser"], name="known_browser_once")]
+
+
+class TwoFactor(models.Model):
+    """An account's TOTP authenticator (RFC 6238), once its owner confirmed a code from it."""
+
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor")
+    # The shared secret (base32): it must be readable to check a code, as the session key must.
+    secret = models.CharField(max_length=64)
+    enabled_at = models.DateTimeField()
+    last_step = models.BigIntegerField(default=0)  # the 30-second step of the last code taken: none twice
+
+
+class RecoveryCode(models.Model):
+    """One of the ten codes shown once when two-factor authentication is turned on; each lets its
+    owner in once without the authenticator. Kept only as a SHA-256 digest (they are random)."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True)

@@ -1,12 +1,18 @@
 """Signing in, as a person meets it: a password checked under a throttle (failed attempts counted
-per account and address, in the database, so every process counts the same), the browsers an
-account is signed in on, with "log out everywhere else", and a mail when a browser never seen
-before signs in. The web log-in, the OAuth authorize page, the token endpoint and the password
+per account and address, in the database, so every process counts the same), then a code from an
+authenticator app when the account has two factors, the browsers an account is signed in on, with
+"log out everywhere else", and a mail when a browser never seen before signs in. The web log-in, the OAuth authorize page, the token endpoint and the password
 reset form all come here."""
 
+import base64
 import hashlib
 import secrets
+import time
 from datetime import timedelta
+
+import pyotp
+import qrcode
+import qrcode.image.svg
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -18,9 +24,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chirvir.core.addresses import client_address
-from chirvir.core.errors import DomainError
+from chirvir.core.errors import DomainError, Invalid
 from chirvir.oauth import services as oauth
-from chirvir.signins.models import FailedLogin, KnownBrowser, WebSession
+from chirvir.signins.models import FailedLogin, KnownBrowser, RecoveryCode, TwoFactor, WebSession
 
 BROWSER_COOKIE = "chirvir_browser"
 SEEN_EVERY = timedelta(minutes=1)  # the sessions page's "last seen" is kept to the minute, no finer
@@ -202,3 +208,120 @@ def end_session(request) -> None:
     """This browser logged out: its row goes with its session."""
     if request.session.session_key:
         WebSession.objects.filter(session_key=request.session.session_key).delete()
+
+
+# --- Two-factor authentication (TOTP, RFC 6238) ---
+
+RECOVERY_CODES = 10
+_PENDING = "two_factor_pending"  # in the session: the account whose password was right, and when
+
+
+def has_two_factor(account) -> bool:
+    return TwoFactor.objects.filter(account=account).exists()
+
+
+def new_two_factor_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(account, secret: str) -> str:
+    """What an authenticator app reads from the QR code: the account, and this instance as issuer."""
+    return pyotp.TOTP(secret).provisioning_uri(name=account.username, issuer_name=settings.INSTANCE_TITLE)
+
+
+def qr_code(uri: str) -> str:
+    """The URI as a QR code, an SVG in a data: URL (the pages' policy allows images from data:)."""
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def _digest_code(code: str) -> str:
+    return hashlib.sha256(code.replace("-", "").replace(" ", "").lower().encode()).hexdigest()
+
+
+def _step_of(secret: str, code: str, after: int) -> int | None:
+    """The 30-second step this code belongs to (now, or one step either side for a slow clock),
+    if it is later than `after`: a code once taken does not let anyone in again."""
+    totp = pyotp.TOTP(secret)
+    now = int(time.time()) // totp.interval
+    code = code.strip().replace(" ", "")
+    for step in (now, now - 1, now + 1):
+        if step > after and secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+@transaction.atomic
+def enable_two_factor(account, secret: str, code: str) -> list[str]:
+    """Turn two-factor authentication on with the secret the owner's app was shown, once a code
+    from that app proves it holds it. Returns the ten recovery codes, this once; Invalid when
+    the code is wrong."""
+    step = _step_of(secret, code, 0)
+    if step is None:
+        raise Invalid(_("That code is not right. Enter the six digits your app shows now."))
+    TwoFactor.objects.update_or_create(
+        account=account, defaults={"secret": secret, "enabled_at": timezone.now(), "last_step": step}
+    )
+    codes = ["-".join((secrets.token_hex(3), secrets.token_hex(3))) for _n in range(RECOVERY_CODES)]
+    RecoveryCode.objects.filter(account=account).delete()
+    RecoveryCode.objects.bulk_create(RecoveryCode(account=account, digest=_digest_code(c)) for c in codes)
+    return codes
+
+
+def _second_factor_ok(account, code: str) -> bool:
+    """Whether the code is the account's TOTP code now (and not one already taken), or one of its
+    unused recovery codes, which is then spent."""
+    with transaction.atomic():
+        factor = TwoFactor.objects.select_for_update().filter(account=account).first()
+        if factor is None:
+            return True
+        step = _step_of(factor.secret, code, factor.last_step)
+        if step is not None:
+            factor.last_step = step
+            factor.save(update_fields=["last_step"])
+            return True
+        spent = RecoveryCode.objects.filter(account=account, digest=_digest_code(code), used_at=None).update(
+            used_at=timezone.now()
+        )
+        return spent == 1
+
+
+def disable_two_factor(request, account, code: str) -> None:
+    """Turn two-factor authentication off, on a code from the app (or a recovery code); Invalid
+    when it is wrong. Wrong codes count under the log-in throttle."""
+    refuse_if_throttled(request, f"code {account.username}")
+    if not _second_factor_ok(account, code):
+        count_failure(request, f"code {account.username}")
+        raise Invalid(_("That code is not right. Enter the six digits your app shows now."))
+    TwoFactor.objects.filter(account=account).delete()
+    RecoveryCode.objects.filter(account=account).delete()
+
+
+def await_second_factor(request, account) -> None:
+    """The password was right and the account has two factors: remember, in this browser's
+    session only, whose code to ask for (for ten minutes); nobody is logged in yet."""
+    request.session[_PENDING] = {"account": account.pk, "at": time.time()}
+
+
+def awaiting_second_factor(request):
+    """The account whose code this browser is asked for, or None."""
+    pending = request.session.get(_PENDING)
+    if not pending or time.time() - pending["at"] > 600:
+        return None
+    from chirvir.accounts.models import Account
+
+    return Account.objects.filter(pk=pending["account"], is_active=True).first()
+
+
+def check_second_factor(request, code: str):
+    """The account that may now be logged in, when this code is right for the one awaited; None
+    when wrong. Throttled as passwords are, per account and address."""
+    account = awaiting_second_factor(request)
+    if account is None:
+        return None
+    refuse_if_throttled(request, f"code {account.username}")
+    if not _second_factor_ok(account, code):
+        count_failure(request, f"code {account.username}")
+        return None
+    del request.session[_PENDING]
+    return account

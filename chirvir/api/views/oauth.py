@@ -26,10 +26,10 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from chirvir.api.base import ApiError, Params, json_response
 from chirvir.oauth import services
-from chirvir.oauth.provider import GRANT_TYPES
+from chirvir.oauth.provider import GRANT_TYPES, TWO_FACTOR
 from chirvir.oauth.scopes import SCOPES, describe
 from chirvir.signins import services as signins
-from chirvir.signins.forms import ThrottledAuthenticationForm
+from chirvir.signins.forms import SecondFactorForm, ThrottledAuthenticationForm
 
 # Mastodon's (Doorkeeper's) words, for errors that oauthlib leaves without a description.
 DESCRIPTIONS = {
@@ -83,12 +83,28 @@ def authorize(request):
 
 @csrf_protect
 def _authorize(request):
-    form = LogInForm(request)
+    form, code_form = LogInForm(request), SecondFactorForm()
     if request.method == "POST" and "password" in request.POST:
         form = LogInForm(request, data=request.POST)
         if form.is_valid():
-            login(request, form.get_user())
+            account = form.get_user()
+            if signins.has_two_factor(account):
+                signins.await_second_factor(request, account)  # the page asks for the code next
+            else:
+                login(request, account)
             return HttpResponseRedirect(request.get_full_path(), status=303)
+    if request.method == "POST" and "code" in request.POST and not request.user.is_authenticated:
+        code_form = SecondFactorForm(request.POST)
+        if code_form.is_valid():
+            try:
+                account = signins.check_second_factor(request, code_form.cleaned_data["code"])
+            except signins.Throttled as e:
+                code_form.add_error(None, str(e))
+            else:
+                if account is not None:
+                    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+                    return HttpResponseRedirect(request.get_full_path(), status=303)
+                code_form.add_error("code", _("That code is not right. Enter the six digits your app shows now."))
     core = get_oauthlib_core()
     try:
         scopes, credentials = core.validate_authorization_request(request)
@@ -118,6 +134,8 @@ def _authorize(request):
         "website": services.application_website(application),
         "scopes": describe(scopes),
         "form": form,
+        "code_form": code_form,
+        "awaiting_code": not request.user.is_authenticated and signins.awaiting_second_factor(request) is not None,
     }
     return _page(request, "oauth/authorize.html", context)
 
@@ -173,7 +191,7 @@ def token(request):
             return oauth_error("invalid_grant", 429, str(e))
     _uri, headers, body, status = get_oauthlib_core().create_token_response(request)
     data = orjson.loads(body)
-    if username is not None and data.get("error") == "invalid_grant":
+    if username is not None and data.get("error") == "invalid_grant" and data.get("error_description") != TWO_FACTOR:
         signins.count_failure(request, username)
     if "access_token" in data:
         # Tokens do not expire, so no expires_in; Mastodon's Token has created_at instead.

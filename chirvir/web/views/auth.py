@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,7 @@ from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
 from chirvir.oauth import services as oauth
 from chirvir.signins import services as signins
+from chirvir.signins.forms import SecondFactorForm
 from chirvir.web.forms import LoginForm, SetPasswordForm, SignupForm, language_choices
 
 
@@ -52,6 +53,34 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        account = form.get_user()
+        if not signins.has_two_factor(account):
+            return super().form_valid(form)
+        signins.await_second_factor(self.request, account)
+        return redirect(f"{reverse('web:login_code')}?{urlencode({'next': self.get_success_url()})}")
+
+
+def login_code(request):
+    """The second step of logging in to an account with two factors: the code from its app."""
+    if signins.awaiting_second_factor(request) is None:
+        return redirect("web:login")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = signins.check_second_factor(request, form.cleaned_data["code"])
+        except signins.Throttled as e:
+            form.add_error(None, str(e))
+        else:
+            if account is not None:
+                login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+                target = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                    target = reverse("web:home")
+                return HttpResponseRedirect(target)
+            form.add_error("code", _("That code is not right. Enter the six digits your app shows now."))
+    return render(request, "web/login_code.html", {"form": form}, status=422 if form.errors else 200)
 
 
 class LogoutView(auth_views.LogoutView):
