@@ -150,7 +150,8 @@ def test_a_reset_password_logs_out_every_browser_and_if_asked_the_apps(make_acco
     application, _id, _secret = oauth.create_application("An app")
     app = Client(HTTP_AUTHORIZATION=f"Bearer {oauth.issue_token(application, alice)}")
     # The link the reset mail carries (tests/web/test_password_reset.py follows the mail itself).
-    link = f"/password/reset/{urlsafe_base64_encode(force_bytes(alice.pk))}/{default_token_generator.make_token(alice)}"
+    uid, token = urlsafe_base64_encode(force_bytes(alice.pk)), default_token_generator.make_token(fresh(alice))
+    link = f"/password/reset/{uid}/{token}"
     stranger = Client()
     form = stranger.get(link, follow=True)
     new = "a brand new secret 42"
