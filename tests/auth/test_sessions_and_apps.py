@@ -60,7 +60,10 @@ def test_a_connected_app_is_listed_in_plain_words_and_revoked_at_once(make_accou
     page = browser.get("/settings/apps").content.decode()
     assert "Pocket Reader" in page and "Other App" in page
     assert "Read all your account&#x27;s data" in page and "Publish and delete posts" in page
-    assert "Last used" in page
+    # Pocket Reader was used just now; Other App never.
+    [reader_card, other_card] = (re.search(rf"<h2[^>]*>{name}</h2>.*?</section>", page, re.S).group(0)
+                                 for name in ("Pocket Reader", "Other App"))
+    assert "Last used: <time" in reader_card and "Last used: never" in other_card
     german = logged_in("alice", HTTP_ACCEPT_LANGUAGE="de").get("/settings/apps").content.decode()
     assert "Alle Daten deines Kontos lesen" in german
 
