@@ -65,7 +65,7 @@ def test_guessing_on_the_token_endpoint_stops_while_the_owner_gets_a_token_from_
         assert [a.status_code for a in answers[:5]] == [400] * 5
         assert all(a.json()["error"] == "invalid_grant" for a in answers[:5])
         assert [a.status_code for a in answers[5:]] == [429] * (len(GUESSES) - 5)
-        assert "Too many failed attempts" in answers[-1].json()["error_description"]
+        assert "Too many failed attempts" in answers[-1].json()["error"]
         right = token_request(attacker, app, "bob", PASSWORD, forged="203.0.113.50")
         assert right.status_code == 429 and "access_token" not in right.json()
     with client_from(site, "127.0.0.5") as owner:

@@ -24,7 +24,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2 import InvalidRequestError
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
-from chirvir.api.base import ApiError, Params, json_response
+from chirvir.api.base import ApiError, Params, error_response, json_response
 from chirvir.oauth import services
 from chirvir.oauth.provider import GRANT_TYPES, TWO_FACTOR
 from chirvir.oauth.scopes import SCOPES, describe
@@ -180,15 +180,17 @@ def token(request):
         return oauth_error("invalid_request", 405, "Send a POST request.", headers={"Allow": "POST"})
     try:
         params = Params(request)  # a body that cannot be read gets a clear message, not oauthlib's guess
+        password_grant = params.text("grant_type") == "password"
+        # A password log-in is tried under the same throttle as the log-in page's.
+        username = services.login_name(params.text("username") or "") if password_grant else None
     except ApiError as e:
         return oauth_error("invalid_request", 400, e.message)
-    # A password log-in is tried under the same throttle as the log-in page's.
-    username = services.login_name(params.text("username") or "") if params.text("grant_type") == "password" else None
     if username is not None:
         try:
             signins.refuse_if_throttled(request, username)
         except signins.Throttled as e:
-            return oauth_error("invalid_grant", 429, str(e))
+            # The shape of every 429 here, the rate limits' too (apps read the status, not the code).
+            return error_response(429, str(e))
     _uri, headers, body, status = get_oauthlib_core().create_token_response(request)
     data = orjson.loads(body)
     if username is not None and data.get("error") == "invalid_grant" and data.get("error_description") != TWO_FACTOR:
