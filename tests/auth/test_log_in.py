@@ -6,6 +6,8 @@ import re
 from django.contrib.auth.hashers import Argon2PasswordHasher, get_hashers
 from django.test import Client
 
+from chirvir.accounts.models import Account
+
 PASSWORD = "a long password 7"
 
 
@@ -40,3 +42,16 @@ def test_a_wrong_password_and_an_unknown_account_get_the_same_answer_for_the_sam
     assert known == unknown
     assert known[2] == 1  # the hasher ran once for each
     assert "Wrong username or password" in known[1]
+
+
+def test_the_admins_log_in_is_throttled_too(make_account):
+    make_account("alice")
+    Account.objects.filter(username="alice").update(is_staff=True, is_superuser=True)
+    attacker = Client(REMOTE_ADDR="203.0.113.5")
+    for n in range(5):
+        attacker.post("/admin/login/", {"username": "alice", "password": f"guess {n} wrong"})
+    refused = attacker.post("/admin/login/", {"username": "alice", "password": PASSWORD})
+    assert refused.status_code == 200 and "Too many failed attempts" in refused.content.decode()
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    assert owner.post("/admin/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
+    assert owner.get("/admin/").status_code == 200
