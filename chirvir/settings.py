@@ -7,6 +7,8 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import ipaddress
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -165,6 +167,7 @@ INSTALLED_APPS = [
     "chirvir.filters",
     "chirvir.quotes",
     "chirvir.instance",
+    "chirvir.signins",
     "chirvir.api",
     "chirvir.web",
 ]
@@ -185,6 +188,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "chirvir.core.headers.middleware",
     "chirvir.web.middleware.account_language",
+    "chirvir.web.middleware.signed_in_browser",
 ]
 
 # Browser apps on other sites call the API with a bearer token, never cookies: any origin may.
@@ -248,11 +252,20 @@ HUEY = {
 }
 
 AUTH_USER_MODEL = "accounts.Account"
+# Argon2id for every new or changed password; a hash made by an older hasher is re-made with it
+# at the account's next log-in (Django does this when the first hasher is not the hash's own).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chirvir.accounts.passwords.BannedWordValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -397,3 +410,21 @@ REGISTRATIONS = _setting(
 RATE_LIMIT = _setting("CHIRVIR_RATE_LIMIT", 300, _number(int, 0), "a whole number of requests, 0 (off) or more")
 RATE_LIMIT_PERIOD = _setting("CHIRVIR_RATE_LIMIT_PERIOD", 300, _number(int, 1), "a whole number of seconds, 1 or more")
 # --- end of rate limits ---
+
+# --- Signing in (chirvir/signins/, chirvir/core/addresses.py) ---
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated: e.g.
+# "127.0.0.1, 10.0.0.0/8"). None by default: a peer's own address is the client's, since anyone
+# can write that header, and a forged one would step around the per-address limits.
+TRUSTED_PROXIES = _setting(
+    "CHIRVIR_TRUSTED_PROXIES", (),
+    lambda raw: tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip()),
+    "a comma-separated list of IP addresses or networks (10.0.0.0/8)",
+)
+# Failed log-ins allowed per window (LOGIN_WINDOW seconds): from one address to one account, from
+# one address in all, and to one account from everywhere (after which each address gets only
+# one try at it, so its owner still gets in from a new address while a spread-out guesser crawls).
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+LOGIN_FAILURES_PER_ACCOUNT = 50
+LOGIN_WINDOW = _setting("CHIRVIR_LOGIN_WINDOW", 900, _number(int, 1), "a whole number of seconds, 1 or more")
+# --- end of signing in ---

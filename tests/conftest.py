@@ -20,6 +20,8 @@ PURE = {
     "test_polls_in_the_browser.py",
 
     "test_filters_in_the_browser.py",
+
+    "test_two_factor_in_the_browser.py",
 }
 
 

@@ -2,7 +2,6 @@
 how many requests the caller has left in the window and when it ends (`X-RateLimit-*`, all three,
 as Mastodon.py needs them), and a caller over a limit gets 429 before any view runs."""
 
-import ipaddress
 import re
 import time
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from django.conf import settings
 from chirvir.api.base import error_response
 from chirvir.api.counters import counters
 from chirvir.api.serializers import iso
+from chirvir.core.addresses import client_address
 from chirvir.core.errors import Unauthorized
 from chirvir.oauth import services as oauth
 
@@ -43,13 +43,6 @@ RULES = (
     Rule("delete", per="caller", limit=30, period=HALF_HOUR, method="DELETE", path=r"/api/v1/statuses/[^/]+/?"),
     Rule("delete", per="caller", limit=30, period=HALF_HOUR, method="POST", path=r"/api/v1/statuses/[^/]+/unreblog/?"),
 )
-
-# Reverse proxies whose word we take for the caller's address: Rails' defaults, which Mastodon keeps.
-PROXIES = tuple(
-    ipaddress.ip_network(network)
-    for network in ("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
-)
-
 
 def limited(path: str) -> bool:
     return path.startswith("/api/") or path in ("/oauth/token", "/oauth/token/")
@@ -97,23 +90,3 @@ def _caller(request) -> str:
     if credentials.account is not None:
         return f"account {credentials.account.pk}"
     return f"app {credentials.application.pk}"
-
-
-def client_address(request) -> str:
-    """The caller's IP address as Mastodon finds it (Rails' `remote_ip`): the peer's, unless the
-    peer is one of PROXIES, as a reverse proxy in front of us is; then the nearest address in
-    X-Forwarded-For that is not one of them."""
-    address = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if not forwarded:
-        return address
-    hops = [address, *(hop.strip() for hop in reversed(forwarded.split(",")))]
-    for hop in hops:
-        try:
-            ip = ipaddress.ip_address(hop)
-        except ValueError:
-            continue  # not an address, so no hop to believe or to blame
-        address = hop
-        if not any(ip in network for network in PROXIES):
-            break
-    return address

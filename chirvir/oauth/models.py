@@ -28,3 +28,12 @@ class UsedCode(models.Model):
     access_token_id = models.BigIntegerField()
     token_family = models.UUIDField(null=True)  # the refresh tokens that descend from it
     expires = models.DateTimeField()
+
+
+class TokenUse(models.Model):
+    """When an access token was last used, for the connected apps page: written at most once a
+    minute per token and process (services.authenticate_token), so a busy app costs no write per
+    request. No foreign key: a refresh deletes the old token, and its row is swept with it."""
+
+    access_token_id = models.BigIntegerField(primary_key=True)
+    last_used = models.DateTimeField()

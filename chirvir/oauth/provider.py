@@ -6,10 +6,16 @@ from oauth2_provider.models import Grant
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
+from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 
 from chirvir.oauth.scopes import SCOPES, covers
 from chirvir.oauth.services import application_scopes, login_name, remember_code, revoke_code_tokens
+from chirvir.signins.services import has_two_factor
 
+TWO_FACTOR = (
+    "This account uses two-factor authentication, which the password grant cannot ask for: "
+    "log in through the browser (the authorization code flow) instead."
+)
 GRANT_TYPES = frozenset({"authorization_code", "password", "client_credentials", "refresh_token"})
 
 
@@ -29,8 +35,8 @@ class Scopes(BaseScopes):
 
 class Validator(OAuth2Validator):
     """DOT's validator: every Mastodon app may use every grant (DOT records one per app), the code
-    flow is the only redirect flow, a password log-in may give the e-mail address, and a code
-    presented twice revokes the tokens it gave."""
+    flow is the only redirect flow, a password log-in may give the e-mail address (and is refused
+    to an account with two factors), and a code presented twice revokes the tokens it gave."""
 
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
         return grant_type in GRANT_TYPES
@@ -39,7 +45,12 @@ class Validator(OAuth2Validator):
         return response_type == "code"
 
     def validate_user(self, username, password, client, request, *args, **kwargs):
-        return super().validate_user(login_name(username), password, client, request, *args, **kwargs)
+        if not super().validate_user(login_name(username), password, client, request, *args, **kwargs):
+            return False
+        # A password alone would skip the second factor: such an account logs in on the authorize page.
+        if has_two_factor(request.user):
+            raise InvalidGrantError(description=TWO_FACTOR, request=request)
+        return True
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         if super().validate_code(client_id, code, client, request, *args, **kwargs):

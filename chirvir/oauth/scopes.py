@@ -41,6 +41,12 @@ SCOPES = {
 FOLLOW = frozenset(f"{mode}:{what}" for mode in ("read", "write") for what in ("blocks", "follows", "mutes"))
 
 
+def describe(scopes) -> list[tuple[str, str]]:
+    """Each scope with what it lets an app do, in the reader's language: the consent page and the
+    connected apps page say the same words."""
+    return [(scope, str(SCOPES.get(scope, scope))) for scope in scopes]
+
+
 def covers(granted: frozenset[str], scope: str) -> bool:
     """Whether scopes granted include `scope`, by Mastodon's rules of parent scopes."""
     if scope in granted:

@@ -7,9 +7,10 @@ announced on the event bus, so that live streams opened with it close in every p
 
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -29,8 +30,8 @@ from oauth2_provider.settings import oauth2_settings
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, Unauthorized
 from chirvir.events import bus as events
-from chirvir.oauth.models import AppProfile, UsedCode
-from chirvir.oauth.scopes import covers, parse_scopes
+from chirvir.oauth.models import AppProfile, TokenUse, UsedCode
+from chirvir.oauth.scopes import covers, describe, parse_scopes
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 INVALID = "The access token is invalid"
@@ -79,9 +80,24 @@ def authenticate_token(raw: str | None) -> Credentials | None:
     refusal = _refusal(token)
     if refusal:
         raise Unauthorized(refusal)
+    _used(token.pk)
     return Credentials(
         account=token.user, scopes=frozenset(token.scope.split()), application=token.application, token_id=token.pk
     )
+
+
+USE_RECORDED_EVERY = 60.0  # seconds: "last used" on the connected apps page is as fine as a minute
+_uses_recorded: dict[int, float] = {}  # token id -> when this process last wrote its use
+
+
+def _used(token_id: int) -> None:
+    now = time.monotonic()
+    if now - _uses_recorded.get(token_id, -USE_RECORDED_EVERY) < USE_RECORDED_EVERY:
+        return
+    if len(_uses_recorded) > 100_000:  # a process that has seen very many tokens starts afresh
+        _uses_recorded.clear()
+    _uses_recorded[token_id] = now
+    TokenUse.objects.update_or_create(access_token_id=token_id, defaults={"last_used": timezone.now()})
 
 
 def _refusal(token: AccessToken | None) -> str | None:
@@ -186,6 +202,55 @@ def revoke(token) -> None:
         if token is None:
             return
     _revoke_access_tokens([token.pk])
+
+
+@dataclass(frozen=True)
+class ConnectedApp:
+    application: Application
+    scopes: list[tuple[str, str]]  # (scope, what it lets the app do, in words)
+    authorised: datetime  # its first token the account still holds
+    last_used: datetime | None
+
+
+def connected_apps(account) -> list[ConnectedApp]:
+    """The apps that hold live tokens for the account, the most recently authorised first: what
+    each may do (all its tokens' scopes together), since when, and when it last used one."""
+    tokens = AccessToken.objects.filter(user=account, expires__gt=timezone.now()).select_related("application")
+    by_app: dict[int, list[AccessToken]] = {}
+    for token in tokens:
+        if token.application is not None:
+            by_app.setdefault(token.application_id, []).append(token)
+    uses = dict(
+        TokenUse.objects.filter(access_token_id__in=[t.pk for t in tokens]).values_list("access_token_id", "last_used")
+    )
+    apps = []
+    for held in by_app.values():
+        scopes = []
+        for token in held:
+            scopes += [scope for scope in token.scope.split() if scope not in scopes]
+        used = [uses[t.pk] for t in held if t.pk in uses]
+        apps.append(
+            ConnectedApp(
+                application=held[0].application,
+                scopes=describe(scopes),
+                authorised=min(t.created for t in held),
+                last_used=max(used) if used else None,
+            )
+        )
+    return sorted(apps, key=lambda app: app.authorised, reverse=True)
+
+
+def revoke_tokens(account, application=None) -> int:
+    """Revoke every token the account gave apps (or `application` alone): each stops at once, in
+    every process, and the streams opened with them close. Returns how many were live."""
+    live = AccessToken.objects.filter(user=account, expires__gt=timezone.now())
+    if application is not None:
+        live = live.filter(application=application)
+    ids = list(live.values_list("pk", flat=True))
+    if ids:
+        with transaction.atomic():
+            _revoke_access_tokens(ids)
+    return len(ids)
 
 
 def _revoke_access_tokens(ids: list[int]) -> None:

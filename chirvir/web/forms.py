@@ -11,6 +11,7 @@ from chirvir.accounts import services as accounts
 from chirvir.media import images
 from chirvir.media import services as media
 from chirvir.polls import services as polls
+from chirvir.signins.forms import ThrottledAuthenticationForm
 from chirvir.statuses.models import Visibility
 
 VISIBILITIES = [
@@ -180,16 +181,32 @@ class EmailForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}))
 
 
+def _sign_out_apps():
+    return forms.BooleanField(
+        label=_("Also sign out every app that uses my account"),
+        required=False,
+        help_text=_("The other browsers signed in to your account are logged out in any case."),
+    )
+
+
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """Django's form without the autofocus it puts on the old password: that field sits at the
     foot of the settings page, and focusing it would open the page scrolled down to it."""
+
+    sign_out_apps = _sign_out_apps()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """A new password from a reset link, with the choice to sign out every app too."""
+
+    sign_out_apps = _sign_out_apps()
+
+
+class LoginForm(ThrottledAuthenticationForm):
     """Django's log-in form in our words: its error says both fields may be case-sensitive, but
     usernames here are not, and it names the username field in a sentence of its own."""
 

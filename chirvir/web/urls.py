@@ -3,8 +3,8 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import accounts, auth, filters, leaving, lists, notifications, search, settings, statuses
-from chirvir.web.views import timelines
+from chirvir.web.views import accounts, auth, filters, leaving, lists, notifications, search, settings, signins
+from chirvir.web.views import statuses, timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
@@ -30,6 +30,7 @@ urlpatterns = [
     # Trends join here in their own issue.
     path("signup", auth.signup, name="signup"),
     path("login", auth.LoginView.as_view(), name="login"),
+    path("login/code", auth.login_code, name="login_code"),
     path("logout", auth.LogoutView.as_view(), name="logout"),
     path("password/reset", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -64,6 +65,14 @@ urlpatterns = [
     path("settings/filters", filters.index, name="filters"),
     path("settings/filters/<int:filter_id>", filters.update, name="filter_update"),
     path("settings/filters/<int:filter_id>/delete", filters.delete, name="filter_delete"),
+    # Signing in: the browsers and apps signed in to the account.
+    path("settings/sessions", signins.sessions, name="sessions"),
+    path("settings/sessions/end_others", signins.end_other_sessions, name="end_other_sessions"),
+    path("settings/apps", signins.apps, name="apps"),
+    path("settings/apps/<int:application_id>/revoke", signins.revoke_app, name="revoke_app"),
+    path("settings/two_factor", signins.two_factor, name="two_factor"),
+    path("settings/two_factor/enable", signins.two_factor_enable, name="two_factor_enable"),
+    path("settings/two_factor/disable", signins.two_factor_disable, name="two_factor_disable"),
     re_path(r"^settings/(?P<section>profile|privacy|language|email|password)$", settings.save, name="settings_save"),
     re_path(rf"^{USER}$", accounts.profile, name="profile"),
     re_path(rf"^{USER}/(?P<tab>with_replies|likes|followers|following)$", accounts.profile, name="profile_tab"),

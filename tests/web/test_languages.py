@@ -185,7 +185,8 @@ def test_djangos_messages_are_in_the_pages_language_too():
     for sentence in (
         "This field is required.",
         "This password is too short. It must contain at least 8 characters. This password is too common."
-        " This password is entirely numeric.",
+        " This password is entirely numeric. This password is a word too easy to guess: a name, a team, a car, a"
+        " keyboard pattern or a common word.",
         "The password is too similar to the username.",
         "Your password can’t be a commonly used password.",
         "Enter a valid email address.",

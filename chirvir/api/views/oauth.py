@@ -10,7 +10,7 @@ import orjson
 from django import forms
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.forms import UsernameField
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
@@ -24,10 +24,12 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2 import InvalidRequestError
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
-from chirvir.api.base import ApiError, Params, json_response
+from chirvir.api.base import ApiError, Params, error_response, json_response
 from chirvir.oauth import services
-from chirvir.oauth.provider import GRANT_TYPES
-from chirvir.oauth.scopes import SCOPES
+from chirvir.oauth.provider import GRANT_TYPES, TWO_FACTOR
+from chirvir.oauth.scopes import SCOPES, describe
+from chirvir.signins import services as signins
+from chirvir.signins.forms import SecondFactorForm, ThrottledAuthenticationForm
 
 # Mastodon's (Doorkeeper's) words, for errors that oauthlib leaves without a description.
 DESCRIPTIONS = {
@@ -48,13 +50,13 @@ def oauth_error(error: str, status: int, description: str | None = None, headers
     return json_response(body, status=status, headers=headers)
 
 
-class LogInForm(AuthenticationForm):
+class LogInForm(ThrottledAuthenticationForm):
     username = UsernameField(
         label=gettext_lazy("Username or e-mail"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
     error_messages = {
-        **AuthenticationForm.error_messages,
+        **ThrottledAuthenticationForm.error_messages,
         "invalid_login": gettext_lazy("That username or e-mail and password don't match an account."),
     }
 
@@ -81,12 +83,28 @@ def authorize(request):
 
 @csrf_protect
 def _authorize(request):
-    form = LogInForm(request)
+    form, code_form = LogInForm(request), SecondFactorForm()
     if request.method == "POST" and "password" in request.POST:
         form = LogInForm(request, data=request.POST)
         if form.is_valid():
-            login(request, form.get_user())
+            account = form.get_user()
+            if signins.has_two_factor(account):
+                signins.await_second_factor(request, account)  # the page asks for the code next
+            else:
+                login(request, account)
             return HttpResponseRedirect(request.get_full_path(), status=303)
+    if request.method == "POST" and "code" in request.POST and not request.user.is_authenticated:
+        code_form = SecondFactorForm(request.POST)
+        if code_form.is_valid():
+            try:
+                account = signins.check_second_factor(request, code_form.cleaned_data["code"])
+            except signins.Throttled as e:
+                code_form.add_error(None, str(e))
+            else:
+                if account is not None:
+                    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+                    return HttpResponseRedirect(request.get_full_path(), status=303)
+                code_form.add_error("code", _("That code is not right. Enter the six digits your app shows now."))
     core = get_oauthlib_core()
     try:
         scopes, credentials = core.validate_authorization_request(request)
@@ -114,8 +132,10 @@ def _authorize(request):
     context = {
         "application": application,
         "website": services.application_website(application),
-        "scopes": [(scope, SCOPES.get(scope, scope)) for scope in scopes],
+        "scopes": describe(scopes),
         "form": form,
+        "code_form": code_form,
+        "awaiting_code": not request.user.is_authenticated and signins.awaiting_second_factor(request) is not None,
     }
     return _page(request, "oauth/authorize.html", context)
 
@@ -159,11 +179,22 @@ def token(request):
     if request.method != "POST":
         return oauth_error("invalid_request", 405, "Send a POST request.", headers={"Allow": "POST"})
     try:
-        Params(request)  # a body that cannot be read gets a clear message, not oauthlib's guess
+        params = Params(request)  # a body that cannot be read gets a clear message, not oauthlib's guess
+        password_grant = params.text("grant_type") == "password"
+        # A password log-in is tried under the same throttle as the log-in page's.
+        username = services.login_name(params.text("username") or "") if password_grant else None
     except ApiError as e:
         return oauth_error("invalid_request", 400, e.message)
+    if username is not None:
+        try:
+            signins.refuse_if_throttled(request, username)
+        except signins.Throttled as e:
+            # The shape of every 429 here, the rate limits' too (apps read the status, not the code).
+            return error_response(429, str(e))
     _uri, headers, body, status = get_oauthlib_core().create_token_response(request)
     data = orjson.loads(body)
+    if username is not None and data.get("error") == "invalid_grant" and data.get("error_description") != TWO_FACTOR:
+        signins.count_failure(request, username)
     if "access_token" in data:
         # Tokens do not expire, so no expires_in; Mastodon's Token has created_at instead.
         data.pop("expires_in", None)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,8 @@ def register(request, params):
             active=settings.REGISTRATIONS != "approval",
         )
     except Invalid as e:
-        field, code, description = _blame(username, email, password)
+        with translation.override(_language(params.text("locale")) or translation.get_language()):
+            field, code, description = _blame(username, email, password)
         raise _validation_failed({field: (code, description)}) from e
     scopes = " ".join(scope for scope in SCOPES if scope in request.credentials.scopes)
     raw = oauth.issue_token(request.credentials.application, account, scopes)
@@ -95,6 +97,8 @@ def _blame(username: str, email: str, password: str) -> tuple[str, str, str]:
             if error.code == "password_too_short":
                 minimum = (error.params or {}).get("min_length")
                 return "password", "ERR_TOO_SHORT", f"is too short (minimum is {minimum} characters)"
-        return "password", "ERR_INVALID", DESCRIPTIONS["ERR_INVALID"]
+        # Too common, a banned word, all digits, too like the username: Mastodon's code, and the
+        # validator's own words in the person's language, so that the app can show why.
+        return "password", "ERR_INVALID", e.messages[0]
     # Everything else passes, so the e-mail address is someone else's already.
     return "email", "ERR_TAKEN", DESCRIPTIONS["ERR_TAKEN"]

@@ -9,14 +9,17 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chirvir.accounts import confirmation
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
-from chirvir.web.forms import LoginForm, SignupForm, language_choices
+from chirvir.oauth import services as oauth
+from chirvir.signins import services as signins
+from chirvir.signins.forms import SecondFactorForm
+from chirvir.web.forms import LoginForm, SetPasswordForm, SignupForm, language_choices
 
 
 def signup(request):
@@ -52,6 +55,34 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        account = form.get_user()
+        if not signins.has_two_factor(account):
+            return super().form_valid(form)
+        signins.await_second_factor(self.request, account)
+        return redirect(f"{reverse('web:login_code')}?{urlencode({'next': self.get_success_url()})}")
+
+
+def login_code(request):
+    """The second step of logging in to an account with two factors: the code from its app."""
+    if signins.awaiting_second_factor(request) is None:
+        return redirect("web:login")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = signins.check_second_factor(request, form.cleaned_data["code"])
+        except signins.Throttled as e:
+            form.add_error(None, str(e))
+        else:
+            if account is not None:
+                login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+                target = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                    target = reverse("web:home")
+                return HttpResponseRedirect(target)
+            form.add_error("code", _("That code is not right. Enter the six digits your app shows now."))
+    return render(request, "web/login_code.html", {"form": form}, status=422 if form.errors else 200)
+
 
 class LogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("web:front")
@@ -70,6 +101,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         return {"site_title": settings.INSTANCE_TITLE, "site_url": settings.SITE_URL}
 
+    def form_valid(self, form):
+        try:
+            signins.check_reset_request(self.request, form.cleaned_data["email"])
+        except signins.Throttled as e:
+            form.add_error(None, str(e))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "web/password_reset_done.html"
@@ -78,6 +117,15 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "web/password_reset_confirm.html"
     success_url = reverse_lazy("web:password_reset_complete")
+    form_class = SetPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever knew the old password is logged out everywhere, and, if asked, out of every app.
+        signins.end_sessions(form.user)
+        if form.cleaned_data.get("sign_out_apps"):
+            oauth.revoke_tokens(form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

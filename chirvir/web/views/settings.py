@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
+from chirvir.oauth import services as oauth
+from chirvir.signins import services as signins
 from chirvir.web.forms import EmailForm, LanguageForm, PasswordChangeForm, PrivacyForm, ProfileForm
 
 
@@ -57,6 +59,10 @@ def save(request, section):
         if form.is_valid():
             form.save()
             update_session_auth_hash(request, form.user)
+            # Whoever knew the old password is logged out of every other browser, and, if asked, of every app.
+            signins.end_sessions(form.user, keep=request.session.session_key)
+            if form.cleaned_data["sign_out_apps"]:
+                oauth.revoke_tokens(form.user)
             messages.success(request, _("Your password is changed."))
             return redirect("web:settings")
     else:
