@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "chirvir.oauth",
     "chirvir.search",
     "chirvir.trends",
+    "chirvir.moderation",
     "chirvir.api",
     "chirvir.web",
 ]

@@ -16,6 +16,7 @@ class NotificationType(models.TextChoices):
     REBLOG = "reblog"
     FAVOURITE = "favourite"
     UPDATE = "update"  # a post one reposted was edited
+    MODERATION_WARNING = "moderation_warning"  # a moderator acted on one's account (Mastodon 4.3)
 
 
 class Notification(models.Model):
@@ -24,6 +25,10 @@ class Notification(models.Model):
     from_account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=20, choices=NotificationType.choices)
     status = models.ForeignKey(Status, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # What a moderation_warning tells of (named by label: moderation's tables sit above these).
+    moderation_action = models.ForeignKey(
+        "moderation.ModerationAction", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

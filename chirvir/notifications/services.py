@@ -12,7 +12,7 @@ from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, read_kept
 from chirvir.events import bus as events
-from chirvir.notifications.models import Marker, Notification
+from chirvir.notifications.models import Marker, Notification, NotificationType
 from chirvir.statuses.models import Status
 
 
@@ -29,6 +29,17 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
         return None
     notification = Notification.objects.create(account=recipient, from_account=from_account, type=type_, status=status)
     # The recipient's live streams hear of it once it is committed (chirvir/events).
+    events.publish([events.notifications(recipient.pk)], "notification", {"notification_id": notification.id})
+    return notification
+
+
+def warn(recipient: Account, action) -> Notification:
+    """Tell an account what a moderator did to it (a moderation_warning, as Mastodon 4.3's),
+    even when suspended: it reads it if the suspension is lifted. It names the account itself,
+    not the moderator, who stays unnamed."""
+    notification = Notification.objects.create(
+        account=recipient, from_account=recipient, type=NotificationType.MODERATION_WARNING, moderation_action=action
+    )
     events.publish([events.notifications(recipient.pk)], "notification", {"notification_id": notification.id})
     return notification
 

@@ -421,6 +421,14 @@ def delete_status(actor: Account, status_id: int) -> Status:
     status = _visible_status(actor, status_id)
     if status.account_id != actor.pk:
         raise NotAllowed(_("You can only delete your own posts."))
+    remove_status(status)
+    return status
+
+
+def remove_status(status: Status) -> None:
+    """A status goes, whoever removes it (its author, or a moderator: chirvir/moderation): its
+    reposts, likes and notifications with it, out of the search index, and a job takes it out of
+    every home and list feed and tells the live streams."""
     with transaction.atomic():
         removed = [status.id, *Status.objects.filter(reblog=status).values_list("id", flat=True)]
         _uncount(status)
@@ -437,7 +445,6 @@ def delete_status(actor: Account, status_id: int) -> Status:
         _refresh_conversations(conversations)
         transaction.on_commit(lambda: feed_removal_job(removed))
         transaction.on_commit(lambda: delete_announcement_job(gone))
-    return status
 
 
 def _remembered(status: Status) -> dict:
