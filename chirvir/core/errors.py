@@ -25,3 +25,7 @@ class NotAllowed(DomainError):
 
 class Unauthorized(DomainError):
     """The caller's credentials are missing, unknown, or no longer valid (a revoked token)."""
+
+
+class TooMany(DomainError):
+    """The actor did this too often for now (a posting limit); later it may again."""

@@ -21,6 +21,7 @@ from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
 from chirvir.media import services as media_rules
+from chirvir.moderation import spam
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.search import services as search
@@ -197,6 +198,7 @@ def post_status(
         earlier = _post_for_key(author, idempotency_key)
         if earlier is not None:
             return earlier
+    spam.check_posting_limit(author)
     media = media_rules.attachable(author, media_ids)
     body, direct_recipient = _text(body, with_media=bool(media))
     if direct_recipient:
@@ -259,6 +261,7 @@ def post_status(
                 # and everything it wrote is rolled back.
                 IdempotencyKey.objects.create(account=author, key=idempotency_key, status=status)
             search.index_status(status)
+            spam.review(status, mentioned=len(mentioned))
             transaction.on_commit(lambda: delivery_job(status.id))
     except IntegrityError:
         # Another request with the same key won the race; its post is the answer.

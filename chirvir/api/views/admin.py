@@ -106,6 +106,9 @@ unsuspend = _account_action(services.unsuspend)
 unsensitize = _account_action(services.unsensitize)
 
 
+ACTION_TYPES = {"none", "sensitive", "silence", "suspend"}
+
+
 @api(methods=("POST",), scopes=WRITE_ACCOUNTS)
 def action(request, params, account_id):
     """Mastodon's account action: type none, sensitive, disable, silence or suspend, with a
@@ -115,6 +118,8 @@ def action(request, params, account_id):
     kind = params.text("type") or "none"
     if kind == "disable":
         raise ApiError(422, "Chirvir does not disable log-ins apart from suspending: use suspend")
+    if kind not in ACTION_TYPES:
+        raise ApiError(422, "type must be one of none, sensitive, disable, silence or suspend")
     made = services.get_report(params.text("report_id")) if params.text("report_id") else None
     if made is not None and made.target_id != target.id:
         raise ApiError(422, "The report is not about this account")
