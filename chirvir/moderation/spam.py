@@ -34,7 +34,8 @@ def review(status: Status, mentioned: int) -> None:
     since = timezone.now() - timedelta(minutes=settings.SPAM_WINDOW_MINUTES)
     same = Status.objects.filter(account=author, text=status.text, reblog__isnull=True, created_at__gte=since)
     if status.text and same.count() >= settings.SPAM_DUPLICATES:
-        reasons.append(f"Posted the same text {settings.SPAM_DUPLICATES} times in {settings.SPAM_WINDOW_MINUTES} minutes.")
+        times, minutes = settings.SPAM_DUPLICATES, settings.SPAM_WINDOW_MINUTES
+        reasons.append(f"Posted the same text {times} times in {minutes} minutes.")
     if mentioned >= settings.SPAM_MENTIONS:
         reasons.append(f"Mentioned {mentioned} accounts in one post.")
     young = author.date_joined > timezone.now() - timedelta(hours=settings.SPAM_NEW_ACCOUNT_HOURS)
