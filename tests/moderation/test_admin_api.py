@@ -58,7 +58,7 @@ def test_every_admin_operation_is_refused_without_the_role_or_the_scopes(api_cli
     assert (fresh.is_active, fresh.silenced_at, fresh.suspended_at) == (True, None, None)
 
 
-def test_every_admin_operation_works_for_a_moderator(as_moderator, alice, bob):
+def test_every_admin_operation_works_for_a_moderator(api_client, as_moderator, alice, bob):
     made = _report(bob, alice)
     for method, path, body in routes(alice, made):
         answer = getattr(as_moderator, method)(path, body)
@@ -68,6 +68,11 @@ def test_every_admin_operation_works_for_a_moderator(as_moderator, alice, bob):
     ]
     told = Notification.objects.filter(account=alice, type="moderation_warning").count()
     assert told == 7  # every action on her account, not the report's book-keeping
+    warnings = api_client(alice).get("/api/v1/notifications", {"types[]": "moderation_warning"}).json()
+    assert [n["moderation_warning"]["action"] for n in warnings] == [
+        "unsuspend", "suspend", "unsilence", "silence", "unsensitize", "sensitize", "none"
+    ]
+    assert warnings[-1]["moderation_warning"]["text"] == "a warning"
 
 
 def test_a_moderator_reads_accounts_and_reports_in_mastodons_shape(as_moderator, alice, bob):
