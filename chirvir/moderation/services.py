@@ -41,6 +41,10 @@ TOLD = {
 }
 
 
+# Messages only moderators read (the admin API, Django's admin) are in English, as Mastodon's
+# admin API and Django's admin actions are; what reaches the account is in its language.
+
+
 def is_moderator(account: Account | None) -> bool:
     """Who may moderate: staff accounts (Django's is_staff; superusers are staff too)."""
     return account is not None and account.is_active and (account.is_staff or account.is_superuser)
@@ -48,13 +52,13 @@ def is_moderator(account: Account | None) -> bool:
 
 def _check_moderator(moderator: Account | None) -> None:
     if moderator is not None and not is_moderator(moderator):
-        raise NotAllowed(_("Only moderators may do this."))
+        raise NotAllowed("Only moderators may do this.")
 
 
 def _note(note: str) -> str:
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise Invalid(_("A note is at most %(limit)d characters.") % {"limit": MAX_NOTE})
+        raise Invalid(f"A note is at most {MAX_NOTE} characters.")
     return note
 
 
@@ -149,7 +153,7 @@ def system_report(target: Account, comment: str, status_ids=()) -> Report:
 def get_report(report_id) -> Report:
     found = Report.objects.filter(id=parse_id(report_id) or 0).select_related("target", "reporter").first()
     if found is None:
-        raise NotFound(_("Record not found"))
+        raise NotFound("Record not found")
     return found
 
 
@@ -221,7 +225,7 @@ def act(moderator: Account, account: Account, action: str, note: str = "", *, re
         for status in report.statuses.all():
             delete_status(moderator, status, note, report=report)
     else:
-        raise Invalid(_("The action must be one of none, sensitive, silence or suspend."))
+        raise Invalid("The action must be one of none, sensitive, silence or suspend.")
 
 
 @transaction.atomic
@@ -244,7 +248,7 @@ def suspend(moderator: Account, account: Account, note: str = "", *, report=None
     inactive author's posts); they leave every home and list feed and the search index."""
     _check_moderator(moderator)
     if account.pk == getattr(moderator, "pk", None):
-        raise Invalid(_("You cannot suspend yourself."))
+        raise Invalid("You cannot suspend yourself.")
     account.suspended_at = timezone.now()
     account.is_active = False
     # Saved with is_active among the fields: OAuth hears of it (chirvir/oauth/signals.py) and
@@ -264,7 +268,7 @@ def unsuspend(moderator: Account, account: Account, note: str = "") -> Moderatio
     new posts; the old ones return to homes when a feed is rebuilt."""
     _check_moderator(moderator)
     if account.suspended_at is None:
-        raise Invalid(_("This account is not suspended."))
+        raise Invalid("This account is not suspended.")
     account.suspended_at = None
     account.is_active = True
     account.save(update_fields=["suspended_at", "is_active"])
@@ -330,7 +334,7 @@ def pending():
 
 def _check_pending(account: Account) -> None:
     if account.is_active or account.suspended_at is not None:
-        raise Invalid(_("This account is not waiting for approval."))
+        raise Invalid("This account is not waiting for approval.")
 
 
 @transaction.atomic

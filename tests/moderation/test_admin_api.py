@@ -116,7 +116,10 @@ def test_a_waiting_sign_up_is_approved_or_rejected(as_moderator, verb, mailoutbo
     assert ModerationAction.objects.get().target_username == "waiting"
     (mail,) = mailoutbox
     assert mail.to == ["w@example.com"]
-    assert mail.subject.startswith("Deine Registrierung" if verb == "approve" else "Deine Registrierung")
+    # In the account's own language (German), as its notice would be.
+    told = "wurde bestätigt: Du kannst dich jetzt anmelden" if verb == "approve" else "wurde abgelehnt"
+    assert mail.subject == f"Deine Registrierung auf Chirvir {told}."
+    assert "hello" in mail.body
 
 
 def test_a_moderator_deletes_a_reported_post(api_client, as_moderator, alice, bob):
