@@ -1,4 +1,4 @@
-"""Moderation in Django's admin: reports, the audit log and the sign-up blocks, and `noted`, the
+"""Moderation in Django's admin: reports, the audit log and the e-mail domain blocks, and `noted`, the
 admin action that asks for a note on a page of its own and then runs a moderation service on
 each selected row, so the audit log, the notification and the e-mail happen as from the API.
 Moderators (staff accounts) see Chirvir's models through `ModeratorAdmin`."""
@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from chirvir.core.errors import DomainError
 from chirvir.moderation import services
-from chirvir.moderation.models import EmailDomainBlock, IpBlock, ModerationAction, Report
+from chirvir.moderation.models import EmailDomainBlock, ModerationAction, Report
 
 
 class ModeratorAdmin(admin.ModelAdmin):
@@ -136,8 +136,12 @@ class ModerationActionAdmin(ModeratorAdmin):
     search_fields = ("target_username", "moderator__username", "note")
 
 
-class BlockAdmin(ModeratorAdmin):
-    """Sign-up blocks are plain rows: moderators add and remove them."""
+@admin.register(EmailDomainBlock)
+class EmailDomainBlockAdmin(ModeratorAdmin):
+    """E-mail domain blocks are plain rows: moderators add and remove them."""
+
+    list_display = ("domain", "created_at")
+    search_fields = ("domain",)
 
     def has_add_permission(self, request):
         return services.is_moderator(request.user)
@@ -148,14 +152,3 @@ class BlockAdmin(ModeratorAdmin):
     def has_delete_permission(self, request, obj=None):
         return services.is_moderator(request.user)
 
-
-@admin.register(EmailDomainBlock)
-class EmailDomainBlockAdmin(BlockAdmin):
-    list_display = ("domain", "created_at")
-    search_fields = ("domain",)
-
-
-@admin.register(IpBlock)
-class IpBlockAdmin(BlockAdmin):
-    list_display = ("ip", "severity", "expires_at", "comment")
-    search_fields = ("ip", "comment")

@@ -1,5 +1,5 @@
-"""Moderation's tables: reports, the audit log of what moderators did, and the blocks that refuse
-sign-ups (by e-mail domain, by address). Rules live in services.py and spam.py."""
+"""Moderation's tables: reports, the audit log of what moderators did, and the e-mail domains
+refused at sign-up. Rules live in services.py and spam.py."""
 
 from django.db import models
 from django.utils import timezone
@@ -83,21 +83,18 @@ class ModerationAction(models.Model):
 class EmailDomainBlock(models.Model):
     """Sign-ups with an e-mail address at this domain (or under it) are refused."""
 
-    domain = models.CharField(max_length=255, unique=True)
+    domain = models.CharField(max_length=255, unique=True, help_text="e.g. spam.example: its subdomains too.")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return self.domain
 
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().lstrip("@").rstrip(".")
+        super().save(*args, **kwargs)
 
-class IpBlock(models.Model):
-    """Sign-ups from this address or network are refused."""
-
-    ip = models.CharField(max_length=64, unique=True, help_text="An address or a network (CIDR), e.g. 192.0.2.0/24.")
-    severity = models.CharField(max_length=16, default="sign_up_block")
-    comment = models.TextField(blank=True, default="")
-    expires_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return self.ip
+    @classmethod
+    def covers(cls, email: str) -> bool:
+        """Whether an address is at a blocked domain or under one (a@mail.spam.example under spam.example)."""
+        labels = email.rpartition("@")[2].strip().lower().rstrip(".").split(".")
+        return cls.objects.filter(domain__in=[".".join(labels[i:]) for i in range(len(labels))]).exists()

@@ -59,3 +59,30 @@ def test_the_web_form_reports_the_ticked_posts(signed_in, alice, bob):
 def test_the_web_form_is_for_signed_in_people(alice):
     answer = Client().get("/@alice/report")
     assert answer.status_code == 302 and "/login" in answer["Location"]
+
+
+def test_an_email_domain_block_refuses_sign_ups_at_it_and_under_it(settings):
+    from chirvir.moderation.models import EmailDomainBlock
+
+    EmailDomainBlock.objects.create(domain="Spam.Example")
+    settings.REGISTRATIONS = "open"
+    app = Client().post("/api/v1/apps", {"client_name": "signup", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "write"}).json()
+    token = Client().post(
+        "/oauth/token",
+        {
+            "grant_type": "client_credentials", "client_id": app["client_id"], "client_secret": app["client_secret"],
+            "scope": "write",
+        },
+    ).json()["access_token"]
+    signer = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    for email in ("a@spam.example", "b@mail.spam.example"):
+        answer = signer.post(
+            "/api/v1/accounts",
+            {"username": email[0], "email": email, "password": "a long password 7", "agreement": "true", "locale": "en"},
+        )
+        assert answer.status_code == 422, answer.content
+    fine = signer.post(
+        "/api/v1/accounts",
+        {"username": "c", "email": "c@notspam.example", "password": "a long password 7", "agreement": "true"},
+    )
+    assert fine.status_code == 200, fine.content

@@ -21,18 +21,7 @@ class Migration(migrations.Migration):
             name='EmailDomainBlock',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=255, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-            ],
-        ),
-        migrations.CreateModel(
-            name='IpBlock',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ip', models.CharField(help_text='An address or a network (CIDR), e.g. 192.0.2.0/24.', max_length=64, unique=True)),
-                ('severity', models.CharField(default='sign_up_block', max_length=16)),
-                ('comment', models.TextField(blank=True, default='')),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
+                ('domain', models.CharField(help_text='e.g. spam.example: its subdomains too.', max_length=255, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
