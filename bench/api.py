@@ -162,7 +162,7 @@ def main(argv=None) -> None:
                CHIRVIR_BENCH_TOKENS=str(data_dir / "tokens.txt"),
                CHIRVIR_BENCH_SESSIONS=str(data_dir / "sessions.txt"),
                # Every request is counted, as in production, and none refused however long the run.
-               CHIRVIR_RATE_LIMIT=str(10**9))
+               CHIRVIR_RATE_LIMIT=str(10**9), CHIRVIR_POSTS_PER_HOUR="0")
     print(f"Seeding {args.accounts} accounts and {args.posts} posts in {data_dir} ...", flush=True)
     subprocess.run(
         [sys.executable, "-m", "bench.api", "--role", "seed", "--data-dir", str(data_dir), "--accounts",

@@ -156,7 +156,10 @@ def main(argv=None) -> None:
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="chirvir-bench-"))
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(CHIRVIR_DATA_DIR=str(data_dir), CHIRVIR_JOB_WORKERS="1", PYTHONPATH=str(ROOT))
+    # No posting limit: the posters post as fast as they can, which is what is measured.
+    env.update(
+        CHIRVIR_DATA_DIR=str(data_dir), CHIRVIR_JOB_WORKERS="1", PYTHONPATH=str(ROOT), CHIRVIR_POSTS_PER_HOUR="0"
+    )
     me = [sys.executable, "-m", "bench.delivery", "--data-dir", str(data_dir), "--accounts", str(args.accounts)]
     print(f"Building {args.accounts} accounts (mean {args.mean_followers:g} followers) in {data_dir} ...", flush=True)
     shape = json.loads(

@@ -7,6 +7,7 @@ streaming) narrows its query with `visible_q` and then passes what it will show 
 - a suspended (inactive) author's posts are seen by nobody;
 - an author always sees their own posts;
 - nobody sees the posts of an account they block or that blocks them;
+- a silenced ("limited") author's posts are seen by its followers only;
 - a direct message is seen by the accounts it mentions;
 - a followers-only post, and every post of a protected account, is seen by approved followers;
 - anything else (public, unlisted) is seen by everyone, signed in or not;
@@ -72,6 +73,8 @@ def may_see_posts_of(viewer: Viewer, author: Account) -> bool:
     """Whether the viewer may read an account's non-direct posts at all (its profile timeline)."""
     if not author.is_active or author.id in viewer.blocked:
         return False
+    if author.silenced_at is not None and author.id != viewer.id and author.id not in viewer.following:
+        return False
     return not author.locked or author.id == viewer.id or author.id in viewer.following
 
 
@@ -82,6 +85,8 @@ def _can_see_one(viewer: Viewer, status: Status) -> bool:
     if author.id == viewer.id:
         return True
     if author.id in viewer.blocked:
+        return False
+    if author.silenced_at is not None and author.id not in viewer.following:
         return False
     if status.visibility == Visibility.DIRECT:
         return viewer.id is not None and viewer.id in status.mentioned_account_ids
@@ -106,11 +111,18 @@ def visible_q(viewer: Viewer, prefix: str = "") -> Q:
     p = prefix
     open_to_all = Q(**{f"{p}visibility__in": OPEN, f"{p}account__locked": False})
     if viewer.account is None:
-        return open_to_all & Q(**{f"{p}account__is_active": True})
+        return open_to_all & Q(**{f"{p}account__is_active": True, f"{p}account__silenced_at__isnull": True})
     mentioned = Exists(
         Mention.objects.filter(status_id=OuterRef(f"{p}id" if p else "id"), account_id=viewer.id)
     )
     followed = Q(**{f"{p}account_id__in": viewer.following}) & ~Q(**{f"{p}visibility": Visibility.DIRECT})
     direct_to_me = Q(**{f"{p}visibility": Visibility.DIRECT}) & Q(mentioned)
     others = (open_to_all | followed | direct_to_me) & ~Q(**{f"{p}account_id__in": viewer.blocked})
+    others &= Q(**{f"{p}account__silenced_at__isnull": True}) | Q(**{f"{p}account_id__in": viewer.following})
     return (Q(**{f"{p}account_id": viewer.id}) | others) & Q(**{f"{p}account__is_active": True})
+
+
+def on_public_timelines_q(prefix: str = "") -> Q:
+    """What the public and hashtag timelines (and their live streams) may carry beyond the gate:
+    nothing of a silenced account, whoever looks, its followers included."""
+    return Q(**{f"{prefix}account__silenced_at__isnull": True})

@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "chirvir.quotes",
     "chirvir.instance",
     "chirvir.signins",
+    "chirvir.moderation",
     "chirvir.api",
     "chirvir.web",
 ]
@@ -428,3 +429,13 @@ LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_FAILURES_PER_ACCOUNT = 50
 LOGIN_WINDOW = _setting("CHIRVIR_LOGIN_WINDOW", 900, _number(int, 1), "a whole number of seconds, 1 or more")
 # --- end of signing in ---
+# --- Spam signals (chirvir/moderation/spam.py) ---
+# Posts an account may make per hour (0: no limit); the next is refused (429 on the API, a form
+# error on the web) and the account is flagged for review. The other signals never refuse a post:
+# they flag its account with a report from the system, for a moderator to look at.
+POSTS_PER_HOUR = _setting("CHIRVIR_POSTS_PER_HOUR", 60, _number(int, 0), "a whole number of posts, 0 (off) or more")
+SPAM_DUPLICATES = 3  # the same text this many times within SPAM_WINDOW
+SPAM_WINDOW_MINUTES = 10
+SPAM_MENTIONS = 8  # distinct accounts mentioned in one post
+SPAM_NEW_ACCOUNT_HOURS = 48  # an account this young...
+SPAM_LINKS = 2  # ...posting this many links in one post

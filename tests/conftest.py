@@ -22,6 +22,8 @@ PURE = {
     "test_filters_in_the_browser.py",
 
     "test_two_factor_in_the_browser.py",
+
+    "test_moderation_in_the_browser.py",
 }
 
 

@@ -1,6 +1,6 @@
 """Hypothesis builds random communities (follows, requests, protected accounts, blocks, mutes,
-suspensions, every visibility, replies, reposts and quotes) through the real services, then asks
-every read path what each viewer gets, and checks each answer against the rules written out again
+suspensions, moderators' suspensions and silences, every visibility, replies, reposts and quotes) through the real
+services, then asks every read path what each viewer gets, and checks each answer against the rules written out again
 here, independently of the audience gate: no read path may return a status its viewer may not
 see, nor carry one in a quote of the status's JSON."""
 
@@ -15,6 +15,7 @@ from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Account, Block, Follow
 from chirvir.api import serializers
 from chirvir.core.errors import DomainError, NotFound
+from chirvir.moderation import services as moderation
 from chirvir.notifications import services as notifications
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status, Tag
@@ -36,7 +37,7 @@ post = st.tuples(
 )
 graph_change = st.one_of(
     st.tuples(st.sampled_from(["follow", "unfollow", "approve", "block", "unblock", "mute"]), person, person),
-    st.tuples(st.sampled_from(["lock", "suspend"]), person, st.booleans()),
+    st.tuples(st.sampled_from(["lock", "suspend", "moderator_suspends", "moderator_silences"]), person, st.booleans()),
 )
 reaction = st.tuples(st.sampled_from(["reblog", "favourite", "bookmark", "quote"]), person, earlier_post)
 # Posts weigh as much as everything else together, so most communities have several.
@@ -55,6 +56,10 @@ def expected_visible(viewer: Account | None, status: Status) -> bool:
         if viewer is not None and Block.objects.filter(
             account_id__in=[viewer.id, author.id], target_account_id__in=[viewer.id, author.id]
         ).exists():
+            return False
+        if author.silenced_at is not None and not (
+            viewer is not None and Follow.objects.filter(account=viewer, target_account=author).exists()
+        ):
             return False
         if s.visibility == "direct":
             return viewer is not None and s.mentions.filter(account_id=viewer.id).exists()
@@ -87,6 +92,10 @@ def apply(people, posts, op):
             accounts.update_profile(actor, locked=rest[0])
         elif kind == "suspend":
             Account.objects.filter(id=actor.id).update(is_active=not rest[0])
+        elif kind == "moderator_suspends":
+            (moderation.suspend if rest[0] else moderation.unsuspend)(None, actor)
+        elif kind == "moderator_silences":
+            (moderation.silence if rest[0] else moderation.unsilence)(None, actor)
         elif kind == "post":
             visibility, mentioned, reply_to, tagged = rest
             body = " ".join(f"@{people[m].username}" for m in mentioned) + " news" + (" #topic" if tagged else "")
@@ -170,7 +179,9 @@ def test_no_read_path_shows_a_status_its_viewer_may_not_see(ops, fanout_limit, s
             viewer = Account.objects.get(id=viewer.id) if viewer else None
             seen = every_read(viewer, people, all_ids)
             for path, status in seen:
-                assert expected_visible(viewer, status), (
+                # A silenced account's posts stay off the public timelines, for its followers too.
+                silenced = path in {"public", "hashtag"} and status.account.silenced_at is not None
+                assert expected_visible(viewer, status) and not silenced, (
                     f"{path} showed {status.visibility} status {status.id} by {status.account.username} "
                     f"to {viewer.username if viewer else 'anonymous'}"
                 )

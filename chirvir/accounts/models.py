@@ -59,6 +59,14 @@ class Account(AbstractUser):
     statuses_count = models.IntegerField(default=0)
     last_status_at = models.DateTimeField(null=True, blank=True)
 
+    # Moderation (chirvir/moderation sets these, with a note in its audit log). A suspended account
+    # is also inactive, so that every check of is_active (log-in, tokens, the audience gate)
+    # refuses it; a silenced one ("limited") reaches only its followers; a sensitized one has its
+    # media shown behind a warning. An account waiting for approval is inactive and not suspended.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    silenced_at = models.DateTimeField(null=True, blank=True)
+    sensitized_at = models.DateTimeField(null=True, blank=True)
+
     objects = AccountManager()
 
     class Meta:

@@ -26,6 +26,7 @@ from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
 from chirvir.lists import services as lists
 from chirvir.media import images
+from chirvir.moderation.models import EmailDomainBlock
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.statuses.services import LANGUAGE_CODE
@@ -126,6 +127,8 @@ def register(
             raise Invalid(_("Enter a valid e-mail address.")) from e
         if Account.objects.filter(email__iexact=email).exists():
             raise Invalid(_("That e-mail address is already in use."))
+        if EmailDomainBlock.covers(email):  # an operator's block (chirvir/moderation)
+            raise Invalid(_("Sign-ups with an e-mail address at this domain are not allowed."))
     time_zone = time_zone if time_zone in time_zones() else ""
     account = Account(
         username=username,

@@ -14,7 +14,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from chirvir.core.errors import DomainError, Invalid, NotAllowed, NotFound, Unauthorized
+from chirvir.core.errors import DomainError, Invalid, NotAllowed, NotFound, TooMany, Unauthorized
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
 from chirvir.oauth import services as oauth
@@ -218,7 +218,7 @@ def link_header(request, items, cursor=lambda item: item.id) -> dict:
     return {"Link": f'<{next_url}>; rel="next", <{prev_url}>; rel="prev"'}
 
 
-DOMAIN_STATUS = {Invalid: 422, NotFound: 404, NotAllowed: 403, Unauthorized: 401}
+DOMAIN_STATUS = {Invalid: 422, NotFound: 404, NotAllowed: 403, Unauthorized: 401, TooMany: 429}
 
 
 def api(*, methods: tuple[str, ...], scopes: dict[str, str] | None = None, user: str = "required"):

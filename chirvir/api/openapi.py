@@ -11,14 +11,16 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import emails, filters, lists, media, oauth, registration, search, statuses, timelines
-from chirvir.api.views import polls, scheduled_statuses, trends
+from chirvir.api.views import admin, emails, filters, lists, media, oauth, registration, reports, search, statuses
+from chirvir.api.views import polls, scheduled_statuses, timelines, trends
 from chirvir.filters import services as filters_rules
 from chirvir.filters.models import Action as FilterAction
 from chirvir.filters.models import Context as FilterContext
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
+from chirvir.moderation import services as moderation
+from chirvir.moderation.models import ActionType, Category
 from chirvir.notifications import services as notification_rules
 from chirvir.notifications.models import Marker, NotificationType, PolicyChoice
 from chirvir.oauth import services as oauth_services
@@ -111,8 +113,9 @@ ACCOUNT = closed(
         "followers_count": COUNT,
         "following_count": COUNT,
         "suspended": {"const": True, "description": "Sent only for a suspended account."},
+        "limited": {"const": True, "description": "Sent only for an account a moderator limited (silenced)."},
     },
-    optional=("suspended",),
+    optional=("suspended", "limited"),
 )
 DIMENSIONS = closed({"width": COUNT, "height": COUNT, "size": STRING, "aspect": {"type": "number"}})
 MEDIA_ATTACHMENT = closed(
@@ -403,8 +406,9 @@ SCHEMAS = {
             "group_key": STRING,
             "account": ref("Account"),
             "status": {**ref("Status"), "description": "Left out of follow and follow_request notifications."},
+            "moderation_warning": {**ref("AccountWarning"), "description": "Only in moderation_warning ones."},
         },
-        optional=("status",),
+        optional=("status", "moderation_warning"),
     ),
     "NotificationGroup": closed(
         {
@@ -600,6 +604,75 @@ SCHEMAS = {
         }
     ),
     "Empty": EMPTY,
+    # moderation
+    "Report": closed(
+        {
+            "id": ID,
+            "action_taken": BOOLEAN,
+            "action_taken_at": nullable(DATETIME),
+            "category": enum(Category.values),
+            "comment": STRING,
+            "forwarded": BOOLEAN,
+            "created_at": DATETIME,
+            "status_ids": nullable(array(ID)),
+            "rule_ids": nullable(array(STRING)),
+            "target_account": ref("Account"),
+        }
+    ),
+    "AccountWarning": closed(
+        {
+            "id": ID,
+            "action": enum(ActionType.values),
+            "text": STRING,
+            "status_ids": array(ID),
+            "target_account": nullable(ref("Account")),
+            "appeal": NULL,
+            "created_at": DATETIME,
+        }
+    ),
+    "AdminAccount": closed(
+        {
+            "id": ID,
+            "username": STRING,
+            "domain": NULL,
+            "created_at": DATETIME,
+            "email": STRING,
+            "ip": NULL,
+            "ips": NOTHING,
+            "locale": nullable(STRING),
+            "invite_request": NULL,
+            "role": closed(
+                {"id": STRING, "name": STRING, "permissions": STRING, "color": STRING, "highlighted": BOOLEAN}
+            ),
+            "confirmed": BOOLEAN,
+            "approved": BOOLEAN,
+            "disabled": {"const": False, "description": "Chirvir stops log-ins only by suspending."},
+            "silenced": BOOLEAN,
+            "suspended": BOOLEAN,
+            "sensitized": BOOLEAN,
+            "account": ref("Account"),
+            "created_by_application_id": NULL,
+            "invited_by_account_id": NULL,
+        }
+    ),
+    "AdminReport": closed(
+        {
+            "id": ID,
+            "action_taken": BOOLEAN,
+            "action_taken_at": nullable(DATETIME),
+            "category": enum(Category.values),
+            "comment": STRING,
+            "forwarded": BOOLEAN,
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+            "account": {**nullable(ref("AdminAccount")), "description": "The reporter; null for the spam signals."},
+            "target_account": ref("AdminAccount"),
+            "assigned_account": nullable(ref("AdminAccount")),
+            "action_taken_by_account": nullable(ref("AdminAccount")),
+            "statuses": array(ref("Status")),
+            "rules": NOTHING,
+        }
+    ),
 }
 
 # filters
@@ -764,6 +837,7 @@ MEDIA_FIELDS = {
     "focus": {**STRING, "description": "The focal point, `x,y` from -1.0 to 1.0 each."},
 }
 MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file",))
+NOTE = body({"text": {**STRING, "maxLength": moderation.MAX_NOTE, "description": "The moderator's note."}})
 
 
 def answer(content_type: str, description: str) -> dict:
@@ -1438,6 +1512,94 @@ def _operations() -> dict:
         },
         bookmarks.bookmarks: op("The caller's bookmarks, newest first", statuses_page, params=paging(20), paged=True),
         bookmarks.favourites: op("What the caller liked, newest first", statuses_page, params=paging(20), paged=True),
+        # moderation: reports, and the admin API (staff accounts only: 403 for anyone else)
+        reports.create: op(
+            "Report an account, and some of its posts the caller may see, to the moderators",
+            ref("Report"),
+            request=body(
+                {
+                    "account_id": ID,
+                    "status_ids": array(ID),
+                    "category": enum(Category.values),
+                    "comment": {**STRING, "maxLength": moderation.MAX_COMMENT},
+                    "rule_ids": array(STRING),
+                    "forward": BOOLEAN,
+                },
+                required=("account_id",),
+            ),
+            errors=(404,),
+        ),
+        admin.accounts_v1: op(
+            "Accounts, for moderators, newest first",
+            array(ref("AdminAccount")),
+            params=[
+                *paging(100),
+                *(query(name, BOOLEAN) for name in ("local", "remote", "active", "pending", "disabled",
+                                                      "silenced", "suspended", "sensitized", "staff")),
+                query("username", STRING, "Whose username holds this."),
+                query("email", STRING, "Whose e-mail address holds this."),
+            ],
+            paged=True,
+        ),
+        admin.accounts_v2: op(
+            "Accounts, for moderators, newest first (Mastodon's v2 filters)",
+            array(ref("AdminAccount")),
+            params=[
+                *paging(100),
+                query("status", enum(admin.STATUS_FILTERS), "Only accounts in this state."),
+                query("origin", enum(["local", "remote"])),
+                query("permissions", enum(["staff"])),
+                query("username", STRING),
+                query("email", STRING),
+            ],
+            paged=True,
+            errors=(422,),
+        ),
+        admin.account_detail: op("An account, for moderators", ref("AdminAccount")),
+        admin.action: op(
+            "Act on an account (none: a warning; sensitive; silence; suspend), with a note, resolving a report",
+            EMPTY,
+            request=body(
+                {
+                    "type": enum(["none", "sensitive", "disable", "silence", "suspend"]),
+                    "report_id": ID,
+                    "text": {**STRING, "maxLength": moderation.MAX_NOTE},
+                }
+            ),
+            errors=(422,),
+        ),
+        **{
+            getattr(admin, name): op(summary, ref("AdminAccount"), request=NOTE, errors=(422,))
+            for name, summary in [
+                ("approve", "Approve a waiting sign-up"),
+                ("reject", "Reject a waiting sign-up (the account is deleted; the answer is it as it was)"),
+                ("enable", "Enable log-in: nothing to do, as Chirvir stops log-ins only by suspending"),
+                ("unsilence", "Lift a limit"),
+                ("unsuspend", "Lift a suspension"),
+                ("unsensitize", "Stop marking the account's media sensitive"),
+            ]
+        },
+        admin.reports: op(
+            "Reports, for moderators, newest first: the open ones, or the resolved ones",
+            array(ref("AdminReport")),
+            params=[
+                *paging(100),
+                query("resolved", BOOLEAN),
+                query("account_id", ID, "Only those this account made."),
+                query("target_account_id", ID, "Only those about this account."),
+            ],
+            paged=True,
+        ),
+        admin.report_detail: op("A report, for moderators", ref("AdminReport")),
+        **{
+            getattr(admin, name): op(summary, ref("AdminReport"), request=NOTE, errors=(422,))
+            for name, summary in [
+                ("assign_to_self", "Take the report on"),
+                ("unassign", "Give the report back"),
+                ("resolve", "Close the report without acting on its account"),
+                ("reopen", "Open the report again"),
+            ]
+        },
         # apps, sign-up and OAuth
         apps.create: op(
             "Register a client app",

@@ -181,6 +181,8 @@ def _profile(a: Account) -> dict:
     }
     if not a.is_active:
         data["suspended"] = True
+    if a.silenced_at is not None:
+        data["limited"] = True  # silenced by a moderator: its posts reach its followers only
     return data
 
 
@@ -286,6 +288,8 @@ class _Render:
             quote=self._quote(s, shallow),
             quote_approval=self._quote_approval(s),
         )
+        if s.account.sensitized_at is not None:  # a moderator marked all the account's media sensitive
+            data["sensitive"] = True
         marks = self.marks
         if self.viewer is not None:
             # A repost carries the viewer's marks on the post it reposts, as Mastodon's do: a
@@ -552,6 +556,8 @@ def notifications(items, viewer: Account) -> list[dict]:
         }
         if n.status is not None:
             data["status"] = render.status(n.status)
+        if n.moderation_action_id is not None:
+            data["moderation_warning"] = moderation_warning(n.moderation_action)
         result.append(data)
     return result
 
@@ -709,4 +715,89 @@ def filter_v1(k) -> dict:
         "whole_word": k.whole_word,
         "expires_at": iso(f.expires_at),
         "irreversible": f.filter_action == "hide",
+    }
+
+
+# Moderation: reports and the admin API's entities (Mastodon's Report, AccountWarning, Admin::*).
+
+
+def report(r) -> dict:
+    """Mastodon's Report, as its reporter sees it."""
+    return {
+        "id": str(r.id),
+        "action_taken": r.action_taken,
+        "action_taken_at": iso(r.resolved_at) if r.action_taken else None,
+        "category": r.category,
+        "comment": r.comment,
+        "forwarded": r.forward,
+        "created_at": iso(r.created_at),
+        "status_ids": [str(i) for i in sorted(r.statuses.values_list("id", flat=True))] or None,
+        "rule_ids": list(r.rule_ids) or None,
+        "target_account": account(r.target),
+    }
+
+
+def moderation_warning(action) -> dict:
+    """Mastodon's AccountWarning, as the moderation_warning notification carries it."""
+    return {
+        "id": str(action.id),
+        "action": action.action,
+        "text": action.note,
+        "status_ids": [str(action.status_id)] if action.status_id else [],
+        "target_account": account(action.target) if action.target_id else None,
+        "appeal": None,
+        "created_at": iso(action.created_at),
+    }
+
+
+def _role(a: Account) -> dict:
+    name = "Admin" if a.is_superuser else "Moderator" if a.is_staff else ""
+    return {"id": "2" if a.is_superuser else "1" if a.is_staff else "-99", "name": name, "permissions": "0",
+            "color": "", "highlighted": bool(name)}
+
+
+def admin_account(a: Account) -> dict:
+    """Mastodon's Admin::Account: what moderators see of an account."""
+    return {
+        "id": str(a.id),
+        "username": a.username,
+        "domain": None,
+        "created_at": iso(a.date_joined),
+        "email": a.email,
+        "ip": None,
+        "ips": [],
+        "locale": a.language or None,
+        "invite_request": None,
+        "role": _role(a),
+        "confirmed": True,
+        "approved": a.is_active or a.suspended_at is not None,
+        "disabled": False,
+        "silenced": a.silenced_at is not None,
+        "suspended": a.suspended_at is not None,
+        "sensitized": a.sensitized_at is not None,
+        "account": account(a),
+        "created_by_application_id": None,
+        "invited_by_account_id": None,
+    }
+
+
+def admin_report(r) -> dict:
+    """Mastodon's Admin::Report: a report with its people and posts, for moderators (the posts
+    as stored, whoever may see them)."""
+    statuses_ = list(r.statuses.all().gated())
+    return {
+        "id": str(r.id),
+        "action_taken": r.action_taken,
+        "action_taken_at": iso(r.resolved_at) if r.action_taken else None,
+        "category": r.category,
+        "comment": r.comment,
+        "forwarded": r.forward,
+        "created_at": iso(r.created_at),
+        "updated_at": iso(r.updated_at),
+        "account": admin_account(r.reporter) if r.reporter_id else None,
+        "target_account": admin_account(r.target),
+        "assigned_account": admin_account(r.assigned_to) if r.assigned_to_id else None,
+        "action_taken_by_account": admin_account(r.action_taken_by) if r.action_taken_by_id else None,
+        "statuses": statuses(statuses_, None),
+        "rules": [],
     }

@@ -7,6 +7,7 @@ from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
 from chirvir.api.views import emails, filters, polls, scheduled_statuses, statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
+from chirvir.api.views import admin, reports
 
 ID = r"(?P<{}>[^/]+)"
 
@@ -154,4 +155,19 @@ urlpatterns = [
     route(f"api/v2/filters/{ID.format('filter_id')}/statuses", filters.statuses),
     route("api/v1/filters", filters.index_v1),
     route(f"api/v1/filters/{ID.format('keyword_id')}", filters.detail_v1),
+    # moderation: reports, and the admin API for moderators (staff accounts, admin:* scopes)
+    route("api/v1/reports", reports.create),
+    route("api/v1/admin/accounts", admin.accounts_v1),
+    route("api/v2/admin/accounts", admin.accounts_v2),
+    route(f"api/v1/admin/accounts/{ID.format('account_id')}", admin.account_detail),
+    *[
+        route(f"api/v1/admin/accounts/{ID.format('account_id')}/{name}", getattr(admin, name))
+        for name in ("action", "approve", "reject", "enable", "unsilence", "unsuspend", "unsensitize")
+    ],
+    route("api/v1/admin/reports", admin.reports),
+    route(f"api/v1/admin/reports/{ID.format('report_id')}", admin.report_detail),
+    *[
+        route(f"api/v1/admin/reports/{ID.format('report_id')}/{name}", getattr(admin, name))
+        for name in ("assign_to_self", "unassign", "resolve", "reopen")
+    ],
 ]

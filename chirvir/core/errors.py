@@ -33,3 +33,5 @@ class UnexpectedMentions(Invalid):
     def __init__(self, message, accounts):
         super().__init__(message)
         self.accounts = accounts
+class TooMany(DomainError):
+    """The actor did this too often for now (a posting limit); later it may again."""

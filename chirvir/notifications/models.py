@@ -20,6 +20,7 @@ class NotificationType(models.TextChoices):
     POLL = "poll"  # a poll one voted on, or one's own, has ended
     QUOTE = "quote"  # someone quoted one's post
     QUOTED_UPDATE = "quoted_update"  # a post one quoted was edited
+    MODERATION_WARNING = "moderation_warning"  # a moderator acted on one's account (Mastodon 4.3)
 
 
 class Notification(models.Model):
@@ -28,6 +29,10 @@ class Notification(models.Model):
     from_account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=20, choices=NotificationType.choices)
     status = models.ForeignKey(Status, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # What a moderation_warning tells of (named by label: moderation's tables sit above these).
+    moderation_action = models.ForeignKey(
+        "moderation.ModerationAction", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # Likes, reposts of one post and follows close in time share a key and are shown as one group.
     group_key = models.CharField(max_length=64, default="")

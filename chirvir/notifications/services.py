@@ -125,6 +125,17 @@ def _hold_back(recipient: Account, sender: Account, status: Status | None) -> No
         request.save(update_fields=["updated_at", "last_status"])
 
 
+def warn(recipient: Account, action) -> Notification:
+    """Tell an account what a moderator did to it (a moderation_warning, as Mastodon 4.3's),
+    even when suspended: it reads it if the suspension is lifted. It names the account itself,
+    not the moderator, who stays unnamed."""
+    notification = Notification.objects.create(
+        account=recipient, from_account=recipient, type=NotificationType.MODERATION_WARNING, moderation_action=action
+    )
+    events.publish([events.notifications(recipient.pk)], "notification", {"notification_id": notification.id})
+    return notification
+
+
 def _base(account: Account, types=None, exclude_types=None, from_account_id=None, include_filtered=False):
     qs = Notification.objects.filter(account=account)
     if not include_filtered:

@@ -37,6 +37,10 @@ SCOPES = {
     "profile": gettext_lazy("See only your profile"),
     "admin:read": gettext_lazy("Read all data on the server"),
     "admin:write": gettext_lazy("Change all data on the server"),
+    "admin:read:accounts": gettext_lazy("See every account's moderation details"),
+    "admin:read:reports": gettext_lazy("See every report"),
+    "admin:write:accounts": gettext_lazy("Take moderation actions on accounts"),
+    "admin:write:reports": gettext_lazy("Take moderation actions on reports"),
 }
 FOLLOW = frozenset(f"{mode}:{what}" for mode in ("read", "write") for what in ("blocks", "follows", "mutes"))
 

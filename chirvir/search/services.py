@@ -40,6 +40,10 @@ def index_account(account) -> None:
     index().put("account", account.id, tokens.terms(words))
 
 
+def unindex_account(account_id: int) -> None:
+    index().remove("account", account_id)
+
+
 @dataclass(frozen=True)
 class Results:
     accounts: list[Account] = field(default_factory=list)

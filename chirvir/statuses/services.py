@@ -21,6 +21,7 @@ from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
 from chirvir.media import services as media_rules
+from chirvir.moderation import spam
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.polls import services as polls
@@ -304,6 +305,7 @@ def post_status(
         earlier = _post_for_key(author, idempotency_key)
         if earlier is not None:
             return earlier
+    spam.check_posting_limit(author)
     post = _check(
         author, body, visibility=visibility, in_reply_to_id=in_reply_to_id, language=language,
         spoiler_text=spoiler_text, sensitive=sensitive, media_ids=media_ids, poll=poll,
@@ -354,6 +356,7 @@ def post_status(
                 # and everything it wrote is rolled back.
                 IdempotencyKey.objects.create(account=author, key=idempotency_key, status=status)
             search.index_status(status)
+            spam.review(status, mentioned=len(mentioned))
             transaction.on_commit(lambda: delivery_job(status.id))
     except IntegrityError:
         # Another request with the same key won the race; its post is the answer.
@@ -539,6 +542,14 @@ def delete_status(actor: Account, status_id: int) -> Status:
     status = _visible_status(actor, status_id)
     if status.account_id != actor.pk:
         raise NotAllowed(_("You can only delete your own posts."))
+    remove_status(status)
+    return status
+
+
+def remove_status(status: Status) -> None:
+    """A status goes, whoever removes it (its author, or a moderator: chirvir/moderation): its
+    reposts, likes and notifications with it, out of the search index, and a job takes it out of
+    every home and list feed and tells the live streams."""
     with transaction.atomic():
         removed = [status.id, *Status.objects.filter(reblog=status).values_list("id", flat=True)]
         _uncount(status)
@@ -557,7 +568,6 @@ def delete_status(actor: Account, status_id: int) -> Status:
         _refresh_conversations(conversations)
         transaction.on_commit(lambda: feed_removal_job(removed))
         transaction.on_commit(lambda: delete_announcement_job(gone))
-    return status
 
 
 def _remembered(status: Status) -> dict:

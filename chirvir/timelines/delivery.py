@@ -53,6 +53,7 @@ class Route:
     tags: tuple[str, ...]
     author_followers: int
     has_media: bool = False
+    author_silenced: bool = False  # a silenced account's posts stay off the public streams
 
     @classmethod
     def of(cls, status: Status) -> "Route":
@@ -65,6 +66,7 @@ class Route:
             tags=tuple(tag.name for tag in status.tags.all()),
             author_followers=status.account.followers_count,
             has_media=bool(status.media_attachments.all()),
+            author_silenced=status.account.silenced_at is not None,
         )
 
 
@@ -134,7 +136,7 @@ def stream_keys(route: Route, recipients: list[int], lists: list[int] = ()) -> l
     media. Each subscriber of a stream is then shown only what the audience gate lets it see (a
     protected account's public post reaches its followers there)."""
     keys = [events.home(account_id) for account_id in recipients] + [events.list_feed(i) for i in lists]
-    if route.visibility == Visibility.PUBLIC and route.reblog_author_id is None:
+    if route.visibility == Visibility.PUBLIC and route.reblog_author_id is None and not route.author_silenced:
         keys += [events.PUBLIC, *(events.hashtag(name) for name in route.tags)]
         if route.has_media:
             keys.append(events.PUBLIC_MEDIA)

@@ -130,7 +130,7 @@ def public(viewer_account: Account | None, page: Page = Page(), *, only_media: b
     """Everyone's public posts (not reposts), without the viewer's muted accounts; or only those
     with media."""
     viewer = audience.Viewer.of(viewer_account)
-    qs = _statuses(viewer).filter(visibility=Visibility.PUBLIC, reblog__isnull=True)
+    qs = _statuses(viewer).filter(audience.on_public_timelines_q(), visibility=Visibility.PUBLIC, reblog__isnull=True)
     qs = qs.exclude(account_id__in=viewer.muting)
     return _read(viewer, _with_media(qs, only_media), page)
 
@@ -148,7 +148,9 @@ def hashtag(
     def carrying(names):
         return StatusTag.objects.filter(tag__name__in=[Tag.key(n.lstrip("#")) for n in names]).values("status_id")
 
-    qs = _statuses(viewer).filter(id__in=carrying([name, *any_of]), visibility=Visibility.PUBLIC)
+    qs = _statuses(viewer).filter(
+        audience.on_public_timelines_q(), id__in=carrying([name, *any_of]), visibility=Visibility.PUBLIC
+    )
     for required in all_of:
         qs = qs.filter(id__in=carrying([required]))
     if none_of:

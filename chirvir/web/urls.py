@@ -3,8 +3,8 @@
 
 from django.urls import path, re_path
 
-from chirvir.web.views import accounts, auth, filters, leaving, lists, notifications, search, settings, signins
-from chirvir.web.views import statuses, timelines
+from chirvir.web.views import accounts, auth, filters, leaving, lists, notifications, reports, search, settings
+from chirvir.web.views import signins, statuses, timelines
 
 app_name = "web"
 USER = r"@(?P<username>[A-Za-z0-9_]{1,30})"
@@ -78,6 +78,8 @@ urlpatterns = [
     re_path(rf"^{USER}/(?P<tab>with_replies|likes|followers|following)$", accounts.profile, name="profile_tab"),
     re_path(rf"^{USER}/follow$", accounts.follow, name="follow"),
     re_path(rf"^{USER}/unfollow$", accounts.unfollow, name="unfollow"),
+    # moderation: the report form (Report links on profiles and posts point here, with ?status=ID)
+    re_path(rf"^{USER}/report$", reports.report, name="report"),
     re_path(rf"^{USER}/{ID}$", statuses.thread, name="status"),
     re_path(rf"^{USER}/{ID}/media/(?P<media_id>[0-9]{{1,20}})$", statuses.media_page, name="media"),
 ]

@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="read from the terminal when not given")
         parser.add_argument("--display-name", default="")
         parser.add_argument("--admin", action="store_true", help="may use /admin")
+        parser.add_argument("--moderator", action="store_true", help="staff: moderates in /admin and the admin API")
 
-    def handle(self, *args, username, email, password, display_name, admin, **options):
+    def handle(self, *args, username, email, password, display_name, admin, moderator, **options):
         if password is None:
             password = getpass.getpass("Password: ")
         try:
@@ -28,4 +29,8 @@ class Command(BaseCommand):
         if admin:
             account.is_staff = account.is_superuser = True
             account.save(update_fields=["is_staff", "is_superuser"])
-        self.stdout.write(self.style.SUCCESS(f"Created @{account.username}" + (" (admin)" if admin else "")))
+        elif moderator:
+            account.is_staff = True
+            account.save(update_fields=["is_staff"])
+        role = " (admin)" if admin else " (moderator)" if moderator else ""
+        self.stdout.write(self.style.SUCCESS(f"Created @{account.username}{role}"))

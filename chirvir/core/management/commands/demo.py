@@ -12,6 +12,7 @@ from django.db import transaction
 
 from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Account, FollowRequest
+from chirvir.core.errors import TooMany
 from chirvir.statuses import services as statuses
 
 PASSWORD = "chirvir demo 2026"
@@ -85,7 +86,11 @@ class Command(BaseCommand):
             try:
                 for username, body in itertools.cycle(LIVE):
                     time.sleep(interval)
-                    status = statuses.post_status(people[username], f"{body} ({time.strftime('%H:%M:%S')})")
+                    try:
+                        status = statuses.post_status(people[username], f"{body} ({time.strftime('%H:%M:%S')})")
+                    except TooMany:  # the posting limit (CHIRVIR_POSTS_PER_HOUR) holds a demo account too
+                        self.stdout.write(f"@{username} is over the posting limit for now.")
+                        continue
                     self.stdout.write(f"@{username}: {status.text}")
             except KeyboardInterrupt:
                 self.stdout.write("Stopped.")
