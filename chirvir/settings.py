@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "chirvir.oauth",
     "chirvir.search",
     "chirvir.trends",
+    "chirvir.tags",
     "chirvir.api",
     "chirvir.web",
 ]

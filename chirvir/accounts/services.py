@@ -1,5 +1,5 @@
 """Use cases of accounts: register, update the profile, follow and unfollow, answer follow
-requests, block and mute. Each is one transaction; timeline work follows as a job after commit."""
+requests, block and mute, endorse, keep private notes, remove a follower. Each is one transaction; timeline work follows as a job after commit."""
 
 import unicodedata
 import zoneinfo
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chirvir import audience
-from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
+from chirvir.accounts.models import Account, AccountNote, Block, Endorsement, Follow, FollowRequest, Mute
 from chirvir.core import text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
@@ -40,6 +40,7 @@ MAX_WEBSITE = Account._meta.get_field("website").max_length
 MAX_PROFILE_FIELDS = 4
 MAX_FIELD_NAME = 255
 MAX_FIELD_VALUE = 255
+MAX_ACCOUNT_NOTE = 2000  # as Mastodon's
 # What a post may default to (a direct message always says whom it is for).
 DEFAULT_VISIBILITIES = ("public", "unlisted", "private")
 # Characters that change how text around them is drawn without being seen: a name holding
@@ -255,6 +256,7 @@ def _remove_follow(follower: Account, target: Account) -> bool:
         Account.objects.filter(pk=target.pk).update(followers_count=F("followers_count") - 1)
         transaction.on_commit(lambda: unmerge_job(follower.id, target.id))
         lists.forget_member(follower, target)  # only accounts one follows can be on one's lists
+        Endorsement.objects.filter(account=follower, target_account=target).delete()  # so too endorsed ones
     return bool(deleted)
 
 
@@ -288,6 +290,13 @@ def unfollow(follower: Account, target: Account) -> None:
     """Stop following, or withdraw a request; the target's posts leave the follower's home."""
     FollowRequest.objects.filter(account=follower, target_account=target).delete()
     _remove_follow(follower, target)
+
+
+@transaction.atomic
+def remove_from_followers(account: Account, follower: Account) -> None:
+    """Make an account stop following this one (Mastodon's remove_from_followers): this one's
+    posts leave its home, as if it had unfollowed; it may follow again (block it to stop that)."""
+    _remove_follow(follower, account)
 
 
 @transaction.atomic
@@ -354,6 +363,51 @@ def unmute(account: Account, target: Account) -> None:
     Mute.objects.filter(account=account, target_account=target).delete()
 
 
+@transaction.atomic
+def endorse(account: Account, target: Account) -> Endorsement:
+    """Feature an account on one's profile. Only an account one follows, as on Mastodon; it
+    stops being endorsed when the follow ends."""
+    if not Follow.objects.filter(account=account, target_account=target).exists():
+        raise Invalid("Validation failed: You must be already following the person you want to endorse")
+    return Endorsement.objects.get_or_create(account=account, target_account=target)[0]
+
+
+@transaction.atomic
+def unendorse(account: Account, target: Account) -> None:
+    Endorsement.objects.filter(account=account, target_account=target).delete()
+
+
+def endorsements(account: Account, page: Page = Page(limit=40)):
+    """The accounts an account endorses (its profile shows them), newest first, paged by the row."""
+    rows = Endorsement.objects.filter(account=account, target_account__is_active=True)
+    return _paged_relations(rows, page, "target_account")
+
+
+@transaction.atomic
+def set_note(account: Account, target: Account, comment: str) -> None:
+    """Keep a note about another account that only the writer reads; an empty one is removed."""
+    comment = unicodedata.normalize("NFC", (comment or "").strip())
+    if len(comment) > MAX_ACCOUNT_NOTE:
+        raise Invalid(f"Validation failed: Comment is too long (maximum is {MAX_ACCOUNT_NOTE} characters)")
+    if not comment:
+        AccountNote.objects.filter(account=account, target_account=target).delete()
+        return
+    AccountNote.objects.update_or_create(account=account, target_account=target, defaults={"comment": comment})
+
+
+def remove_image(account: Account, field: str) -> Account:
+    """Take the avatar or header off a profile (its file is removed); clients show the default."""
+    if field not in ("avatar", "header"):
+        raise Invalid(f"No such image: {field}")
+    name = getattr(account, field).name
+    if name:
+        with transaction.atomic():
+            setattr(account, field, "")
+            account.save(update_fields=[field])
+            transaction.on_commit(lambda: images.remove(name))
+    return account
+
+
 @dataclass(frozen=True)
 class Relation:
     """How the viewer stands to another account: what a profile page's buttons and Mastodon's
@@ -370,6 +424,8 @@ class Relation:
     muting: bool = False
     muting_notifications: bool = False
     muting_expires_at: datetime | None = None
+    endorsed: bool = False
+    note: str = ""
 
 
 def relations(viewer: Account | None, targets) -> dict[int, Relation]:
@@ -389,6 +445,8 @@ def relations(viewer: Account | None, targets) -> dict[int, Relation]:
     requested, requested_by = edges(FollowRequest, True), edges(FollowRequest, False)
     blocking, blocked_by = edges(Block, True), edges(Block, False)
     muting = {m.target_account_id: m for m in Mute.objects.in_force().filter(account=viewer, target_account_id__in=ids)}
+    endorsed = {e.target_account_id for e in Endorsement.objects.filter(account=viewer, target_account_id__in=ids)}
+    notes = {n.target_account_id: n.comment for n in AccountNote.objects.filter(account=viewer, target_account_id__in=ids)}
     result = {}
     for t in targets:
         follow, mute = following.get(t.id), muting.get(t.id)
@@ -404,6 +462,8 @@ def relations(viewer: Account | None, targets) -> dict[int, Relation]:
             muting=mute is not None,
             muting_notifications=mute is not None and mute.hide_notifications,
             muting_expires_at=mute.expires_at if mute is not None else None,
+            endorsed=t.id in endorsed,
+            note=notes.get(t.id, ""),
         )
     return result
 

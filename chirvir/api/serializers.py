@@ -394,8 +394,8 @@ def relationships(viewer: Account, targets: list[Account]) -> list[dict]:
             "requested": r.requested,
             "requested_by": r.requested_by,
             "domain_blocking": False,
-            "endorsed": False,
-            "note": "",
+            "endorsed": r.endorsed,
+            "note": r.note,
         }
         for t in targets
     ]
@@ -455,3 +455,32 @@ def lists(items) -> list[dict]:
         }
         for lst in items
     ]
+
+
+# --- followed and featured hashtags, endorsements, suggestions (issue 10, items 4 and 5) ---
+
+
+def tag_with_history(info) -> dict:
+    """Mastodon's Tag as /api/v1/tags/:name and followed_tags show it: with its `history` and,
+    for a signed-in viewer, whether the viewer follows it."""
+    data = {"name": info.tag.name, "url": tag_url(info.tag.name), "history": info.history}
+    if info.following is not None:
+        data["following"] = info.following
+    return data
+
+
+def featured_tag(f) -> dict:
+    """Mastodon's FeaturedTag. `statuses_count` is a string, as Mastodon's server sends it."""
+    return {
+        "id": str(f.featured.id),
+        "name": f.featured.tag.name,
+        "url": tag_url(f.featured.tag.name),
+        "statuses_count": str(f.statuses_count),
+        "last_status_at": f.last_status_at.date().isoformat() if f.last_status_at else None,
+    }
+
+
+def suggestions(found) -> list[dict]:
+    """Mastodon's Suggestion (v2): why each account is suggested, and the account."""
+    by_id = accounts([s.account for s in found])
+    return [{"source": s.source, "sources": [s.reason], "account": by_id[s.account.id]} for s in found]
