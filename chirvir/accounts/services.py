@@ -201,7 +201,7 @@ def update_profile(account: Account, **changes) -> Account:
         account.posting_language = language
         fields.append("posting_language")
     if "profile_fields" in changes:
-        account.profile_fields = _profile_fields(changes["profile_fields"])
+        account.profile_fields = _profile_fields(changes["profile_fields"], account.profile_fields)
         fields.append("profile_fields")
     uses = {"avatar": images.AVATAR, "header": images.HEADER}
     # Both are encoded (and so checked) before either is stored.
@@ -220,21 +220,31 @@ def update_profile(account: Account, **changes) -> Account:
         if "display_name" in fields:
             search.index_account(account)
         transaction.on_commit(lambda: images.remove(*replaced))  # the files they replace
+        if "profile_fields" in fields:
+            # Imported here: the accounts jobs module imports this one.
+            from chirvir.accounts.tasks import profile_links_job
+
+            transaction.on_commit(lambda: profile_links_job(account.id))
         if unlocking:
             for request in FollowRequest.objects.filter(target_account=account).select_related("account"):
                 approve_follow_request(account, request.account)
     return account
 
 
-def _profile_fields(pairs) -> list[dict]:
+def _profile_fields(pairs, before=()) -> list[dict]:
     """(name, value) pairs as stored: trimmed, NFC, without invisible characters, a pair left
-    blank on both sides dropped (as Mastodon drops it), at most MAX_PROFILE_FIELDS."""
+    blank on both sides dropped (as Mastodon drops it), at most MAX_PROFILE_FIELDS. A link's
+    `verified_at` (accounts/links.py) stays while its value does; the check runs again anyway."""
+    verified = {f["value"]: f["verified_at"] for f in before if f.get("verified_at")}
     stored = []
     for name, value in pairs:
         name = _clean_line(name or "", "A profile field's name", MAX_FIELD_NAME)
         value = _clean_line(value or "", "A profile field's value", MAX_FIELD_VALUE)
         if name or value:
-            stored.append({"name": name, "value": value})
+            field = {"name": name, "value": value}
+            if value in verified:
+                field["verified_at"] = verified[value]
+            stored.append(field)
     if len(stored) > MAX_PROFILE_FIELDS:
         # Mastodon's words for it; the API alone sends profile fields.
         raise Invalid(f"Validation failed: Fields is too long (maximum is {MAX_PROFILE_FIELDS} fields)")

@@ -191,8 +191,14 @@ def _fields(a: Account) -> list[dict]:
         value = escape(field["value"])
         if field["url"]:
             value = f'<a href="{value}" target="_blank" rel="me nofollow noopener" translate="no">{value}</a>'
-        fields.append({"name": field["name"], "value": value, "verified_at": None})
+        fields.append({"name": field["name"], "value": value, "verified_at": _verified_at(field)})
     return fields
+
+
+def _verified_at(field: dict) -> str | None:
+    """When a profile link was found to link back (rel="me"), as Mastodon's `verified_at`."""
+    found = field.get("verified_at")
+    return iso(datetime.fromisoformat(found)) if found else None
 
 
 def muted_accounts(mutes) -> list[dict]:
@@ -209,7 +215,7 @@ def credential_account(a: Account) -> dict:
             "sensitive": a.default_sensitive,
             "language": a.posting_language or None,
             "note": a.note,
-            "fields": [{"name": f["name"], "value": f["value"], "verified_at": None} for f in a.profile_fields],
+            "fields": [{"name": f["name"], "value": f["value"], "verified_at": _verified_at(f)} for f in a.profile_fields],
             "follow_requests_count": FollowRequest.objects.filter(target_account=a).count(),
             "hide_collections": False,
             "discoverable": a.discoverable,
