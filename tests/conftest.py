@@ -15,6 +15,7 @@ DATA = ROOT / "tests" / "data"
 PURE = {
     "test_text_conformance.py", "test_text_html.py", "test_text_length.py", "test_serve.py", "test_browser.py",
     "test_live.py", "test_install.py", "test_media_in_the_browser.py", "test_lists_in_the_browser.py",
+    "test_tags_in_the_browser.py",
 }
 
 

@@ -16,6 +16,7 @@ from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.paging import Page, paginate
 from chirvir.statuses.models import StatusTag, Tag
 from chirvir.tags.models import FeaturedTag, TagFollow
+from chirvir.timelines.tasks import tag_unmerge_job
 from chirvir.trends.services import tag_history
 
 # As Mastodon caps them; the instance document says the same number (accounts.max_featured_tags).
@@ -74,11 +75,14 @@ def follow_tag(account: Account, name: str) -> TagInfo:
 
 
 def unfollow_tag(account: Account, name: str) -> TagInfo:
-    """Stop following a hashtag: its posts stop arriving (those already at home stay, as on
-    Mastodon's)."""
+    """Stop following a hashtag: its posts stop arriving, and those at home leave it, but the
+    posts of accounts one follows or that carry another hashtag one follows (as on Mastodon)."""
     tag = find_tag(name)
     if tag.pk is not None:
-        TagFollow.objects.filter(account=account, tag=tag).delete()
+        with transaction.atomic():
+            deleted, _rows = TagFollow.objects.filter(account=account, tag=tag).delete()
+            if deleted:
+                transaction.on_commit(lambda: tag_unmerge_job(account.id, tag.id))
     return tag_info(account, tag.name)
 
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow, Mute
+from chirvir.core.paging import Page
 from chirvir.events import bus as events
 from chirvir.lists.models import List, ListMember, RepliesPolicy
 from chirvir.statuses.models import Status, Visibility
@@ -294,6 +295,21 @@ def remove_from_homes(status_ids: list[int]) -> None:
 def unmerge_from_home(owner_id: int, author_id: int) -> None:
     """After an unfollow or a block: the author's posts and reposts of them leave the feed."""
     feed_store().remove_author(owner_id, author_id)
+
+
+def unmerge_tag_from_home(owner_id: int, tag_id: int) -> None:
+    """After a hashtag is unfollowed: its posts leave the feed, but those of accounts the owner
+    follows, its own, and those carrying another hashtag it still follows."""
+    followed = TagFollow.objects.filter(account_id=owner_id).values("tag_id")
+    kept = Follow.objects.filter(account_id=owner_id).values("target_account_id")
+    gone = (
+        Status.objects.filter(id__in=feed_store().read(owner_id, Page(limit=settings.FEED_LENGTH)), tags__id=tag_id)
+        .exclude(account_id=owner_id)
+        .exclude(account_id__in=kept)
+        .exclude(tags__in=followed)
+        .values_list("id", flat=True)
+    )
+    feed_store().remove_from(owner_id, list(gone))
 
 
 def merge_into_home(owner_id: int, author_id: int) -> None:

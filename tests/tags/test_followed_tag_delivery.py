@@ -80,3 +80,18 @@ def test_the_user_stream_hears_of_a_followed_tags_post_its_edit_and_its_deletion
     statuses.delete_status(bob, other.id)
     heard = [(e.name, e.payload["status_id"]) for e in reader.read(wait=0) if events.home(alice.id) in e.keys]
     assert heard == [("update", post.id), ("update", other.id), ("status.update", post.id), ("delete", other.id)]
+
+
+def test_unfollowing_a_hashtag_takes_its_strangers_posts_out_of_home(alice, bob, carol):
+    accounts.follow(alice, carol)
+    tags.follow_tag(alice, "chirvir")
+    tags.follow_tag(alice, "tea")
+    timelines.home(alice)
+    statuses.post_status(bob, "stranger #chirvir")
+    statuses.post_status(bob, "stranger with #chirvir and #tea")
+    statuses.post_status(carol, "followed #chirvir")
+    statuses.post_status(alice, "mine #chirvir")
+    tags.unfollow_tag(alice, "chirvir")
+    assert home_texts(alice) == ["mine #chirvir", "followed #chirvir", "stranger with #chirvir and #tea"]
+    statuses.post_status(bob, "later #chirvir")
+    assert "later #chirvir" not in home_texts(alice)
