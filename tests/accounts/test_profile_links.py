@@ -87,6 +87,7 @@ def test_a_page_that_links_back_with_rel_me_is_verified(loopback_allowed, pages,
     found = fields_of(api_client(bob), alice)
     assert found["Home"]["verified_at"] and found["Blog"]["verified_at"]
     blog_verified_at = found["Blog"]["verified_at"]  # kept while the link still links back
+    assert as_alice.get("/@alice").content.decode().count('class="verified"') == 2  # marked on the profile page
     assert found["Other"]["verified_at"] is None and found["Pets"]["verified_at"] is None
     source = as_alice.get("/api/v1/accounts/verify_credentials").json()["source"]["fields"]
     assert [bool(f["verified_at"]) for f in source] == [True, True, False, False]
