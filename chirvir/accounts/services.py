@@ -1,5 +1,6 @@
 """Use cases of accounts: register, update the profile, follow and unfollow, answer follow
-requests, block and mute, endorse, keep private notes, remove a follower. Each is one transaction; timeline work follows as a job after commit."""
+requests, block and mute, endorse, keep private notes, remove a follower. Each is one
+transaction; timeline work follows as a job after commit."""
 
 import unicodedata
 import zoneinfo
@@ -456,7 +457,8 @@ def relations(viewer: Account | None, targets) -> dict[int, Relation]:
     blocking, blocked_by = edges(Block, True), edges(Block, False)
     muting = {m.target_account_id: m for m in Mute.objects.in_force().filter(account=viewer, target_account_id__in=ids)}
     endorsed = {e.target_account_id for e in Endorsement.objects.filter(account=viewer, target_account_id__in=ids)}
-    notes = {n.target_account_id: n.comment for n in AccountNote.objects.filter(account=viewer, target_account_id__in=ids)}
+    notes = AccountNote.objects.filter(account=viewer, target_account_id__in=ids)
+    notes = {n.target_account_id: n.comment for n in notes}
     result = {}
     for t in targets:
         follow, mute = following.get(t.id), muting.get(t.id)

@@ -215,7 +215,9 @@ def credential_account(a: Account) -> dict:
             "sensitive": a.default_sensitive,
             "language": a.posting_language or None,
             "note": a.note,
-            "fields": [{"name": f["name"], "value": f["value"], "verified_at": _verified_at(f)} for f in a.profile_fields],
+            "fields": [
+                {"name": f["name"], "value": f["value"], "verified_at": _verified_at(f)} for f in a.profile_fields
+            ],
             "follow_requests_count": FollowRequest.objects.filter(target_account=a).count(),
             "hide_collections": False,
             "discoverable": a.discoverable,
