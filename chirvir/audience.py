@@ -78,6 +78,24 @@ def may_see_posts_of(viewer: Viewer, author: Account) -> bool:
     return not author.locked or author.id == viewer.id or author.id in viewer.following
 
 
+def open_to_strangers(visibility: str, author_locked: bool, author_active: bool) -> bool:
+    """Whether a post may reach accounts that do not follow its author (the followers of its
+    hashtags): a public post of an account neither protected nor suspended. Each of them must
+    still not block its author nor be blocked by it (`unblocked`)."""
+    return visibility == Visibility.PUBLIC and author_active and not author_locked
+
+
+def unblocked(account_ids, author_id: int) -> Q:
+    """A filter on accounts (by `account_id`) that keeps those among `account_ids` (a queryset of
+    IDs) that neither block the author nor are blocked by it."""
+    blocks = Block.objects.filter(Q(account_id=author_id) | Q(target_account_id=author_id))
+    return (
+        Q(account_id__in=account_ids)
+        & ~Q(account_id__in=blocks.filter(account_id=author_id).values("target_account_id"))
+        & ~Q(account_id__in=blocks.filter(target_account_id=author_id).values("account_id"))
+    )
+
+
 def _can_see_one(viewer: Viewer, status: Status) -> bool:
     author = status.account
     if not author.is_active:

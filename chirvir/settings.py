@@ -128,6 +128,9 @@ MAX_CHARS = _setting("CHIRVIR_MAX_CHARS", None, _number(int, 1), "a whole number
 # Accounts with more followers than this are not fanned out; readers merge their posts.
 FANOUT_LIMIT = _setting("CHIRVIR_FANOUT_LIMIT", 2000, _number(int, 0), "a whole number of followers, 0 or more")
 FEED_LENGTH = _setting("CHIRVIR_FEED_LENGTH", 800, _number(int, 1), "a whole number of posts, 1 or more")
+# Whether the check of profile links (rel="me") may fetch pages at private, loopback or link-local
+# addresses. Off: a profile must not make the server reach inside its own network (SSRF).
+VERIFY_LINKS_TO_PRIVATE_ADDRESSES = _flag("CHIRVIR_VERIFY_LINKS_TO_PRIVATE_ADDRESSES", False)
 WEB_WORKERS = _setting("CHIRVIR_WEB_WORKERS", 2, _number(int, 1), "a whole number of processes, 1 or more")
 # Seconds between heartbeats on an idle stream (Mastodon's are 15 s apart).
 STREAMING_HEARTBEAT = _setting(
@@ -169,6 +172,7 @@ INSTALLED_APPS = [
     "chirvir.instance",
     "chirvir.signins",
     "chirvir.moderation",
+    "chirvir.tags",
     "chirvir.api",
     "chirvir.web",
 ]

@@ -24,6 +24,8 @@ PURE = {
     "test_two_factor_in_the_browser.py",
 
     "test_moderation_in_the_browser.py",
+
+    "test_tags_in_the_browser.py",
 }
 
 

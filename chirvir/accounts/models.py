@@ -148,3 +148,28 @@ class Mute(_Relation):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="mute_unique")]
+
+
+class Endorsement(_Relation):
+    """An account one follows, featured on one's profile (Mastodon's endorsement, an AccountPin)."""
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="endorsement_unique")]
+
+
+class AccountNote(_Relation):
+    """What one wrote about another account for oneself alone (Mastodon's private note)."""
+
+    comment = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "target_account"], name="account_note_unique")]
+
+
+class SuggestionDismissal(_Relation):
+    """An account one asked never to be suggested to follow again."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "target_account"], name="suggestion_dismissal_unique")
+        ]

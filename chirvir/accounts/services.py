@@ -1,5 +1,6 @@
 """Use cases of accounts: register, update the profile, follow and unfollow, answer follow
-requests, block and mute. Each is one transaction; timeline work follows as a job after commit."""
+requests, block and mute, endorse, keep private notes, remove a follower. Each is one
+transaction; timeline work follows as a job after commit."""
 
 import unicodedata
 import zoneinfo
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from chirvir import audience
 from chirvir.accounts.confirmation import send_confirmation
-from chirvir.accounts.models import Account, Block, Follow, FollowRequest, Mute
+from chirvir.accounts.models import Account, AccountNote, Block, Endorsement, Follow, FollowRequest, Mute
 from chirvir.core import confusables, text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
@@ -43,6 +44,7 @@ MAX_WEBSITE = Account._meta.get_field("website").max_length
 MAX_PROFILE_FIELDS = 4
 MAX_FIELD_NAME = 255
 MAX_FIELD_VALUE = 255
+MAX_ACCOUNT_NOTE = 2000  # as Mastodon's
 # What a post may default to (a direct message always says whom it is for).
 DEFAULT_VISIBILITIES = ("public", "unlisted", "private")
 QUOTE_POLICIES = ("public", "followers", "nobody")  # Mastodon 4.5's quote_policy, as statuses.QuotePolicy
@@ -226,7 +228,7 @@ def update_profile(account: Account, **changes) -> Account:
         account.posting_language = language
         fields.append("posting_language")
     if "profile_fields" in changes:
-        account.profile_fields = _profile_fields(changes["profile_fields"])
+        account.profile_fields = _profile_fields(changes["profile_fields"], account.profile_fields)
         fields.append("profile_fields")
     uses = {"avatar": images.AVATAR, "header": images.HEADER}
     # Both are encoded (and so checked) before either is stored.
@@ -245,21 +247,31 @@ def update_profile(account: Account, **changes) -> Account:
         if "display_name" in fields:
             search.index_account(account)
         transaction.on_commit(lambda: images.remove(*replaced))  # the files they replace
+        if "profile_fields" in fields:
+            # Imported here: the accounts jobs module imports this one.
+            from chirvir.accounts.tasks import profile_links_job
+
+            transaction.on_commit(lambda: profile_links_job(account.id))
         if unlocking:
             for request in FollowRequest.objects.filter(target_account=account).select_related("account"):
                 approve_follow_request(account, request.account)
     return account
 
 
-def _profile_fields(pairs) -> list[dict]:
+def _profile_fields(pairs, before=()) -> list[dict]:
     """(name, value) pairs as stored: trimmed, NFC, without invisible characters, a pair left
-    blank on both sides dropped (as Mastodon drops it), at most MAX_PROFILE_FIELDS."""
+    blank on both sides dropped (as Mastodon drops it), at most MAX_PROFILE_FIELDS. A link's
+    `verified_at` (accounts/links.py) stays while its value does; the check runs again anyway."""
+    verified = {f["value"]: f["verified_at"] for f in before if f.get("verified_at")}
     stored = []
     for name, value in pairs:
         name = _clean_line(name or "", "A profile field's name", MAX_FIELD_NAME)
         value = _clean_line(value or "", "A profile field's value", MAX_FIELD_VALUE)
         if name or value:
-            stored.append({"name": name, "value": value})
+            field = {"name": name, "value": value}
+            if value in verified:
+                field["verified_at"] = verified[value]
+            stored.append(field)
     if len(stored) > MAX_PROFILE_FIELDS:
         # Mastodon's words for it; the API alone sends profile fields.
         raise Invalid(f"Validation failed: Fields is too long (maximum is {MAX_PROFILE_FIELDS} fields)")
@@ -281,6 +293,7 @@ def _remove_follow(follower: Account, target: Account) -> bool:
         Account.objects.filter(pk=target.pk).update(followers_count=F("followers_count") - 1)
         transaction.on_commit(lambda: unmerge_job(follower.id, target.id))
         lists.forget_member(follower, target)  # only accounts one follows can be on one's lists
+        Endorsement.objects.filter(account=follower, target_account=target).delete()  # so too endorsed ones
     return bool(deleted)
 
 
@@ -314,6 +327,13 @@ def unfollow(follower: Account, target: Account) -> None:
     """Stop following, or withdraw a request; the target's posts leave the follower's home."""
     FollowRequest.objects.filter(account=follower, target_account=target).delete()
     _remove_follow(follower, target)
+
+
+@transaction.atomic
+def remove_from_followers(account: Account, follower: Account) -> None:
+    """Make an account stop following this one (Mastodon's remove_from_followers): this one's
+    posts leave its home, as if it had unfollowed; it may follow again (block it to stop that)."""
+    _remove_follow(follower, account)
 
 
 @transaction.atomic
@@ -380,6 +400,51 @@ def unmute(account: Account, target: Account) -> None:
     Mute.objects.filter(account=account, target_account=target).delete()
 
 
+@transaction.atomic
+def endorse(account: Account, target: Account) -> Endorsement:
+    """Feature an account on one's profile. Only an account one follows, as on Mastodon; it
+    stops being endorsed when the follow ends."""
+    if not Follow.objects.filter(account=account, target_account=target).exists():
+        raise Invalid("Validation failed: You must be already following the person you want to endorse")
+    return Endorsement.objects.get_or_create(account=account, target_account=target)[0]
+
+
+@transaction.atomic
+def unendorse(account: Account, target: Account) -> None:
+    Endorsement.objects.filter(account=account, target_account=target).delete()
+
+
+def endorsements(account: Account, page: Page = Page(limit=40)):
+    """The accounts an account endorses (its profile shows them), newest first, paged by the row."""
+    rows = Endorsement.objects.filter(account=account, target_account__is_active=True)
+    return _paged_relations(rows, page, "target_account")
+
+
+@transaction.atomic
+def set_note(account: Account, target: Account, comment: str) -> None:
+    """Keep a note about another account that only the writer reads; an empty one is removed."""
+    comment = unicodedata.normalize("NFC", (comment or "").strip())
+    if len(comment) > MAX_ACCOUNT_NOTE:
+        raise Invalid(f"Validation failed: Comment is too long (maximum is {MAX_ACCOUNT_NOTE} characters)")
+    if not comment:
+        AccountNote.objects.filter(account=account, target_account=target).delete()
+        return
+    AccountNote.objects.update_or_create(account=account, target_account=target, defaults={"comment": comment})
+
+
+def remove_image(account: Account, field: str) -> Account:
+    """Take the avatar or header off a profile (its file is removed); clients show the default."""
+    if field not in ("avatar", "header"):
+        raise Invalid(f"No such image: {field}")
+    name = getattr(account, field).name
+    if name:
+        with transaction.atomic():
+            setattr(account, field, "")
+            account.save(update_fields=[field])
+            transaction.on_commit(lambda: images.remove(name))
+    return account
+
+
 @dataclass(frozen=True)
 class Relation:
     """How the viewer stands to another account: what a profile page's buttons and Mastodon's
@@ -396,6 +461,8 @@ class Relation:
     muting: bool = False
     muting_notifications: bool = False
     muting_expires_at: datetime | None = None
+    endorsed: bool = False
+    note: str = ""
 
 
 def relations(viewer: Account | None, targets) -> dict[int, Relation]:
@@ -415,6 +482,9 @@ def relations(viewer: Account | None, targets) -> dict[int, Relation]:
     requested, requested_by = edges(FollowRequest, True), edges(FollowRequest, False)
     blocking, blocked_by = edges(Block, True), edges(Block, False)
     muting = {m.target_account_id: m for m in Mute.objects.in_force().filter(account=viewer, target_account_id__in=ids)}
+    endorsed = {e.target_account_id for e in Endorsement.objects.filter(account=viewer, target_account_id__in=ids)}
+    notes = AccountNote.objects.filter(account=viewer, target_account_id__in=ids)
+    notes = {n.target_account_id: n.comment for n in notes}
     result = {}
     for t in targets:
         follow, mute = following.get(t.id), muting.get(t.id)
@@ -430,6 +500,8 @@ def relations(viewer: Account | None, targets) -> dict[int, Relation]:
             muting=mute is not None,
             muting_notifications=mute is not None and mute.hide_notifications,
             muting_expires_at=mute.expires_at if mute is not None else None,
+            endorsed=t.id in endorsed,
+            note=notes.get(t.id, ""),
         )
     return result
 

@@ -11,8 +11,8 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import admin, emails, filters, lists, media, oauth, registration, reports, search, statuses
-from chirvir.api.views import polls, scheduled_statuses, timelines, trends
+from chirvir.api.views import admin, directory, emails, endorsements, filters, lists, media, oauth, profile, registration
+from chirvir.api.views import polls, reports, scheduled_statuses, search, statuses, suggestions, tags, timelines, trends
 from chirvir.filters import services as filters_rules
 from chirvir.filters.models import Action as FilterAction
 from chirvir.filters.models import Context as FilterContext
@@ -30,6 +30,7 @@ from chirvir.polls import services as polls_rules
 from chirvir.statuses import services as statuses_rules
 from chirvir.quotes.models import QuoteState
 from chirvir.statuses.models import QuotePolicy, Visibility
+from chirvir.tags import services as tags_rules
 
 # Types as the serializers write them.
 STRING = {"type": "string"}
@@ -282,7 +283,7 @@ SCHEMAS = {
                     "language": {**nullable(STRING), "description": "What a post's language defaults to."},
                     "note": {**STRING, "description": "The bio as written, not as HTML."},
                     "fields": {
-                        **array(closed({"name": STRING, "value": STRING, "verified_at": NULL})),
+                        **array(closed({"name": STRING, "value": STRING, "verified_at": nullable(DATETIME)})),
                         "maxItems": accounts_rules.MAX_PROFILE_FIELDS,
                         "description": "The profile fields as written, not as HTML.",
                     },
@@ -671,6 +672,32 @@ SCHEMAS = {
             "action_taken_by_account": nullable(ref("AdminAccount")),
             "statuses": array(ref("Status")),
             "rules": NOTHING,
+        }
+    ),
+    # followed and featured hashtags, suggestions (issue 10, items 4 and 5)
+    "FollowedTag": closed(
+        {
+            "name": STRING,
+            "url": URL,
+            "history": array(ref("History")),
+            "following": {**BOOLEAN, "description": "Whether the caller follows it; only with a user's token."},
+        },
+        optional=("following",),
+    ),
+    "FeaturedTag": closed(
+        {
+            "id": ID,
+            "name": STRING,
+            "url": URL,
+            "statuses_count": {**STRING, "pattern": "^[0-9]+$", "description": "A number, as Mastodon sends it."},
+            "last_status_at": nullable(DATE),
+        }
+    ),
+    "Suggestion": closed(
+        {
+            "source": enum(["past_interactions", "global"]),
+            "sources": array(enum(["friends_of_friends", "most_followed"])),
+            "account": ref("Account"),
         }
     ),
 }
@@ -1713,6 +1740,67 @@ def _operations() -> dict:
             )
         },
         oauth.server_metadata: {"GET": op("The OAuth server's metadata (RFC 8414)", ref("ServerMetadata"))},
+        # followed and featured hashtags, endorsements, notes, directory, suggestions (issue 10, items 4 and 5)
+        tags.detail: op("A hashtag, its use in the last days, and whether the caller follows it", ref("FollowedTag"),
+                        errors=(404,)),
+        tags.follow: op("Follow a hashtag: its public posts reach the caller's home", ref("FollowedTag"),
+                        errors=(404,)),
+        tags.unfollow: op("Stop following a hashtag", ref("FollowedTag"), errors=(404,)),
+        tags.followed_tags: op(
+            "The hashtags the caller follows, newest first", array(ref("FollowedTag")), params=paging(100), paged=True
+        ),
+        tags.featured_tags: {
+            "GET": op("The hashtags the caller features on its profile", array(ref("FeaturedTag"))),
+            "POST": op(
+                f"Feature a hashtag on the caller's profile (at most {tags_rules.MAX_FEATURED_TAGS})",
+                ref("FeaturedTag"),
+                request=body({"name": {**STRING, "minLength": 1, "description": "The hashtag, with or without #."}},
+                             required=("name",)),
+                errors=(404, 422),
+            ),
+        },
+        tags.featured_tag_suggestions: op(
+            "The hashtags the caller uses most and does not feature yet", array(ref("FollowedTag"))
+        ),
+        tags.featured_tag: op("Stop featuring a hashtag", ref("Empty")),
+        tags.featured_tags_of: op("The hashtags an account features on its profile", array(ref("FeaturedTag"))),
+        accounts.endorse: op("Feature an account the caller follows on its profile", relationship, errors=(422,)),
+        accounts.unendorse: op("Stop featuring an account on the caller's profile", relationship),
+        accounts.endorsements: op(
+            "The accounts an account features on its profile", accounts_page, params=paging(40), paged=True
+        ),
+        accounts.note: op(
+            "Keep a private note about an account (empty: none)",
+            relationship,
+            request=body({"comment": {**STRING, "maxLength": accounts_rules.MAX_ACCOUNT_NOTE}}),
+            errors=(422,),
+        ),
+        accounts.remove_from_followers: op("Make the account stop following the caller", relationship),
+        endorsements.index: op(
+            "The accounts the caller features on its profile", accounts_page, params=paging(40), paged=True
+        ),
+        profile.avatar: op("Take the avatar off the caller's profile", ref("CredentialAccount")),
+        profile.header: op("Take the header off the caller's profile", ref("CredentialAccount")),
+        directory.index: op(
+            "Profiles that chose to be found (discoverable)",
+            accounts_page,
+            params=[
+                query("order", enum(["active", "new"]), "`active` (posted last first, the default) or `new`."),
+                query("local", BOOLEAN, "Only local accounts: every account here is."),
+                query("offset", {**INTEGER, "minimum": 0}),
+                query("limit", {**INTEGER, "minimum": 1, "maximum": directory.MAX_LIMIT}),
+            ],
+        ),
+        suggestions.index_v1: op(
+            "Accounts to follow", accounts_page,
+            params=[query("limit", {**INTEGER, "minimum": 1, "maximum": suggestions.MAX_LIMIT})],
+        ),
+        suggestions.index_v2: op(
+            "Accounts to follow, and why: friends of friends first, then the most followed",
+            array(ref("Suggestion")),
+            params=[query("limit", {**INTEGER, "minimum": 1, "maximum": suggestions.MAX_LIMIT})],
+        ),
+        suggestions.dismiss: op("Never suggest this account again", ref("Empty")),
     }
 
 

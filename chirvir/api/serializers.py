@@ -203,8 +203,14 @@ def _fields(a: Account) -> list[dict]:
         value = escape(field["value"])
         if field["url"]:
             value = f'<a href="{value}" target="_blank" rel="me {text.LINK_REL}" translate="no">{value}</a>'
-        fields.append({"name": field["name"], "value": value, "verified_at": None})
+        fields.append({"name": field["name"], "value": value, "verified_at": _verified_at(field)})
     return fields
+
+
+def _verified_at(field: dict) -> str | None:
+    """When a profile link was found to link back (rel="me"), as Mastodon's `verified_at`."""
+    found = field.get("verified_at")
+    return iso(datetime.fromisoformat(found)) if found else None
 
 
 def muted_accounts(mutes) -> list[dict]:
@@ -221,7 +227,9 @@ def credential_account(a: Account) -> dict:
             "sensitive": a.default_sensitive,
             "language": a.posting_language or None,
             "note": a.note,
-            "fields": [{"name": f["name"], "value": f["value"], "verified_at": None} for f in a.profile_fields],
+            "fields": [
+                {"name": f["name"], "value": f["value"], "verified_at": _verified_at(f)} for f in a.profile_fields
+            ],
             "follow_requests_count": FollowRequest.objects.filter(target_account=a).count(),
             "hide_collections": False,
             "discoverable": a.discoverable,
@@ -528,8 +536,8 @@ def relationships(viewer: Account, targets: list[Account]) -> list[dict]:
             "requested": r.requested,
             "requested_by": r.requested_by,
             "domain_blocking": False,
-            "endorsed": False,
-            "note": "",
+            "endorsed": r.endorsed,
+            "note": r.note,
         }
         for t in targets
     ]
@@ -801,3 +809,32 @@ def admin_report(r) -> dict:
         "statuses": statuses(statuses_, None),
         "rules": [],
     }
+
+
+# --- followed and featured hashtags, endorsements, suggestions (issue 10, items 4 and 5) ---
+
+
+def tag_with_history(info) -> dict:
+    """Mastodon's Tag as /api/v1/tags/:name and followed_tags show it: with its `history` and,
+    for a signed-in viewer, whether the viewer follows it."""
+    data = {"name": info.tag.name, "url": tag_url(info.tag.name), "history": info.history}
+    if info.following is not None:
+        data["following"] = info.following
+    return data
+
+
+def featured_tag(f) -> dict:
+    """Mastodon's FeaturedTag. `statuses_count` is a string, as Mastodon's server sends it."""
+    return {
+        "id": str(f.featured.id),
+        "name": f.featured.tag.name,
+        "url": tag_url(f.featured.tag.name),
+        "statuses_count": str(f.statuses_count),
+        "last_status_at": f.last_status_at.date().isoformat() if f.last_status_at else None,
+    }
+
+
+def suggestions(found) -> list[dict]:
+    """Mastodon's Suggestion (v2): why each account is suggested, and the account."""
+    by_id = accounts([s.account for s in found])
+    return [{"source": s.source, "sources": [s.reason], "account": by_id[s.account.id]} for s in found]

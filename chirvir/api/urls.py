@@ -7,7 +7,7 @@ from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
 from chirvir.api.views import emails, filters, polls, scheduled_statuses, statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
-from chirvir.api.views import admin, reports
+from chirvir.api.views import admin, directory, endorsements, profile, reports, suggestions, tags
 
 ID = r"(?P<{}>[^/]+)"
 
@@ -46,9 +46,7 @@ urlpatterns = [
     *[
         route(f"api/v{version}/{name}", instance.empty_list)
         for version, name in [
-            (1, "custom_emojis"), (1, "announcements"), (1, "suggestions"),
-            (2, "suggestions"), (1, "featured_tags"), (1, "endorsements"), (1, "domain_blocks"),
-            (1, "followed_tags"),
+            (1, "custom_emojis"), (1, "announcements"), (1, "domain_blocks"),
         ]
     ],
     # accounts (the fixed paths before the `:id` ones, which would take them for IDs)
@@ -70,6 +68,27 @@ urlpatterns = [
     route(f"api/v1/accounts/{ID.format('account_id')}/unmute", accounts.unmute),
     route(f"api/v1/accounts/{ID.format('account_id')}/lists", accounts.lists_holding),
     route(f"api/v1/accounts/{ID.format('account_id')}/public_lists", accounts.public_lists),
+    # followed and featured hashtags, endorsements, notes, directory, suggestions (issue 10, items 4 and 5)
+    route(r"api/v1/tags/(?P<hashtag>[^/]+)", tags.detail),
+    route(r"api/v1/tags/(?P<hashtag>[^/]+)/follow", tags.follow),
+    route(r"api/v1/tags/(?P<hashtag>[^/]+)/unfollow", tags.unfollow),
+    route("api/v1/followed_tags", tags.followed_tags),
+    route("api/v1/featured_tags", tags.featured_tags),
+    route("api/v1/featured_tags/suggestions", tags.featured_tag_suggestions),
+    route(f"api/v1/featured_tags/{ID.format('featured_tag_id')}", tags.featured_tag),
+    route(f"api/v1/accounts/{ID.format('account_id')}/featured_tags", tags.featured_tags_of),
+    route(f"api/v1/accounts/{ID.format('account_id')}/endorse", accounts.endorse),
+    route(f"api/v1/accounts/{ID.format('account_id')}/unendorse", accounts.unendorse),
+    route(f"api/v1/accounts/{ID.format('account_id')}/endorsements", accounts.endorsements),
+    route(f"api/v1/accounts/{ID.format('account_id')}/note", accounts.note),
+    route(f"api/v1/accounts/{ID.format('account_id')}/remove_from_followers", accounts.remove_from_followers),
+    route("api/v1/endorsements", endorsements.index),
+    route("api/v1/profile/avatar", profile.avatar),
+    route("api/v1/profile/header", profile.header),
+    route("api/v1/directory", directory.index),
+    route("api/v1/suggestions", suggestions.index_v1),
+    route("api/v2/suggestions", suggestions.index_v2),
+    route(f"api/v1/suggestions/{ID.format('account_id')}", suggestions.dismiss),
     route("api/v1/blocks", accounts.blocks),
     route("api/v1/mutes", accounts.mutes),
     # follow requests

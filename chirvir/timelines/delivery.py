@@ -9,7 +9,11 @@ Who gets a status in their home feed: its author, and the followers of its autho
 - a reply to someone else reaches only followers who also follow that someone (as Twitter's
   @replies reached only those who follow both);
 - a repost skips followers who asked not to see the reposts of its author;
-- a follower who keeps its author in an `exclusive` list reads them there instead of at home.
+- a follower who keeps its author in an `exclusive` list reads them there instead of at home;
+and, beyond its author's followers, the followers of its hashtags, for a public post that is not
+a repost of an account neither protected nor suspended (audience.open_to_strangers), except those
+who block or are blocked by its author, who mute it, or who read it in an exclusive list. Mastodon
+takes them so too (its fan-out to hashtag followers), replies included.
 
 Which lists get a status: those holding its author whose owner follows the author (a member
 stays one only while followed, and a protected member's posts so reach only owners it approved),
@@ -18,7 +22,7 @@ never for a direct message; a reply to someone else as the list's `replies_polic
 followers count: an account is in few lists.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,17 +30,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chirvir import audience
-from chirvir.accounts.models import Account, Follow
+from chirvir.accounts.models import Account, Follow, Mute
+from chirvir.core.paging import Page
 from chirvir.events import bus as events
 from chirvir.lists.models import List, ListMember, RepliesPolicy
 from chirvir.statuses.models import Status, Visibility
+from chirvir.tags.models import TagFollow
 from chirvir.timelines.feeds import Entry, feed_store
 
 MERGED_ON_FOLLOW = 40
 DELIVERY_BATCH = 64
 DELIVERY_FIELDS = (
     "account_id", "visibility", "reblog_id", "in_reply_to_account_id", "delivered_at",
-    "account__followers_count", "reblog__account_id",
+    "account__followers_count", "account__locked", "account__is_active", "reblog__account_id",
 )
 
 
@@ -54,6 +60,8 @@ class Route:
     author_followers: int
     has_media: bool = False
     author_silenced: bool = False  # a silenced account's posts stay off the public streams
+    author_locked: bool = False
+    author_active: bool = True
 
     @classmethod
     def of(cls, status: Status) -> "Route":
@@ -67,6 +75,8 @@ class Route:
             author_followers=status.account.followers_count,
             has_media=bool(status.media_attachments.all()),
             author_silenced=status.account.silenced_at is not None,
+            author_locked=status.account.locked,
+            author_active=status.account.is_active,
         )
 
 
@@ -76,7 +86,31 @@ def _entry(status: Status) -> Entry:
 
 
 def home_recipients(route: Route) -> list[int]:
-    """The accounts whose home feeds get this status on write (see the module's rules)."""
+    """The accounts whose home feeds get this status on write (see the module's rules): its
+    author's followers that take it, then its hashtags' followers that are not among them."""
+    homes = _follower_recipients(route)
+    taken = set(homes)
+    return homes + [i for i in tag_follower_recipients(route) if i not in taken]
+
+
+def tag_follower_recipients(route: Route) -> list[int]:
+    """The followers of a status's hashtags whose homes get it (see the module's rules)."""
+    if not route.tags or route.reblog_author_id is not None:
+        return []
+    if not audience.open_to_strangers(route.visibility, route.author_locked, route.author_active):
+        return []
+    following = TagFollow.objects.filter(tag__name__in=route.tags).values("account_id")
+    muting = Mute.objects.in_force().filter(target_account_id=route.author_id).values("account_id")
+    found = (
+        TagFollow.objects.filter(audience.unblocked(following, route.author_id))
+        .exclude(account_id__in=muting)
+        .exclude(account_id__in=_exclusive_owners(route))
+        .exclude(account_id=route.author_id)
+    )
+    return sorted(set(found.values_list("account_id", flat=True)))
+
+
+def _follower_recipients(route: Route) -> list[int]:
     if route.visibility == Visibility.DIRECT or route.author_followers > settings.FANOUT_LIMIT:
         return [route.author_id]
     follows = Follow.objects.filter(target_account_id=route.author_id).exclude(account_id__in=_exclusive_owners(route))
@@ -208,7 +242,9 @@ def announce_edit(status_id: int, earlier_tags: list[str] = ()) -> None:
     if status is None:
         return  # deleted since
     route = Route.of(status)
-    keys = stream_keys(route, home_recipients(route), list_recipients(route))
+    # The followers of a hashtag the edit took out were shown the post too.
+    homes = home_recipients(replace(route, tags=(*route.tags, *earlier_tags)))
+    keys = stream_keys(route, homes, list_recipients(route))
     if events.PUBLIC in keys:
         keys += [events.hashtag(name) for name in earlier_tags]
     for repost in Status.objects.filter(reblog=status).select_related("account", "reblog").prefetch_related("tags"):
@@ -237,6 +273,8 @@ def announce_delete(gone: list[dict]) -> None:
             tags=tuple(g["tags"]),
             author_followers=author.followers_count,
             has_media=g.get("has_media", False),  # a job queued before media remembered none
+            author_locked=author.locked,
+            author_active=author.is_active,
         )
         # The author goes with the news: a stream shows it only to those who may read the
         # author's posts, as it showed the post itself.
@@ -259,6 +297,21 @@ def remove_from_homes(status_ids: list[int]) -> None:
 def unmerge_from_home(owner_id: int, author_id: int) -> None:
     """After an unfollow or a block: the author's posts and reposts of them leave the feed."""
     feed_store().remove_author(owner_id, author_id)
+
+
+def unmerge_tag_from_home(owner_id: int, tag_id: int) -> None:
+    """After a hashtag is unfollowed: its posts leave the feed, but those of accounts the owner
+    follows, its own, and those carrying another hashtag it still follows."""
+    followed = TagFollow.objects.filter(account_id=owner_id).values("tag_id")
+    kept = Follow.objects.filter(account_id=owner_id).values("target_account_id")
+    gone = (
+        Status.objects.filter(id__in=feed_store().read(owner_id, Page(limit=settings.FEED_LENGTH)), tags__id=tag_id)
+        .exclude(account_id=owner_id)
+        .exclude(account_id__in=kept)
+        .exclude(tags__in=followed)
+        .values_list("id", flat=True)
+    )
+    feed_store().remove_from(owner_id, list(gone))
 
 
 def merge_into_home(owner_id: int, author_id: int) -> None:
@@ -303,7 +356,27 @@ def rebuild_home(owner: Account) -> None:
         .exclude(reblog__account_id=owner.id)
         .exclude(reblog__isnull=False, account_id__in=list(quiet))
     )
-    feed_store().replace(owner.id, [_entry(s) for s in _deliverable(owner, candidates, settings.FEED_LENGTH)])
+    found = {s.id: s for s in _deliverable(owner, candidates, settings.FEED_LENGTH)}
+    found.update((s.id, s) for s in _tagged_for(owner, settings.FEED_LENGTH))
+    newest = sorted(found.values(), key=lambda s: s.id, reverse=True)[: settings.FEED_LENGTH]
+    feed_store().replace(owner.id, [_entry(s) for s in newest])
+
+
+def _tagged_for(owner: Account, limit: int) -> list[Status]:
+    """What delivery would have pushed to this owner for the hashtags it follows, out of the
+    newest `limit` public posts carrying them (tag_follower_recipients' rule)."""
+    followed = TagFollow.objects.filter(account=owner).values("tag_id")
+    viewer = audience.Viewer.of(owner)
+    candidates = (
+        Status.objects.filter(visibility=Visibility.PUBLIC, reblog__isnull=True, tags__in=followed)
+        .exclude(account_id__in=viewer.muting)
+        .exclude(account_id__in=exclusive_members(owner.id))
+        .distinct()
+        .gated()
+        .order_by("-id")[:limit]
+    )
+    return [s for s in candidates if audience.open_to_strangers(s.visibility, s.account.locked, s.account.is_active)
+            and audience.can_see(viewer, s)]
 
 
 def exclusive_members(owner_id: int):

@@ -42,6 +42,9 @@ class FeedStore(Protocol):
     def remove_author(self, owner_id: int, author_id: int) -> None:
         """Take an author's posts, and reposts of them, out of one feed."""
 
+    def remove_from(self, owner_id: int, status_ids: Iterable[int]) -> None:
+        """Take statuses out of one feed."""
+
     def trim(self, length: int) -> int:
         """Keep the newest `length` entries of each feed; returns how many were dropped."""
 
@@ -73,6 +76,9 @@ class DatabaseFeedStore:
 
     def remove_author(self, owner_id: int, author_id: int) -> None:
         FeedEntry.objects.filter(Q(author_id=author_id) | Q(origin_author_id=author_id), account_id=owner_id).delete()
+
+    def remove_from(self, owner_id: int, status_ids: Iterable[int]) -> None:
+        FeedEntry.objects.filter(account_id=owner_id, status_id__in=list(status_ids)).delete()
 
     def trim(self, length: int) -> int:
         # One statement for every feed: rank each feed's entries newest first, drop the tail.

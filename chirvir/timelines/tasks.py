@@ -43,6 +43,11 @@ def unmerge_job(owner_id: int, author_id: int) -> None:
 
 
 @task(retries=3, retry_delay=5)
+def tag_unmerge_job(owner_id: int, tag_id: int) -> None:
+    delivery.unmerge_tag_from_home(owner_id, tag_id)
+
+
+@task(retries=3, retry_delay=5)
 def list_merge_job(list_id: int, account_id: int) -> None:
     delivery.merge_into_list(list_id, account_id)
 

@@ -77,9 +77,10 @@ def _surging(uses, now: datetime) -> dict[str, list[tuple[str, float, int]]]:
     return found
 
 
-def _history(uses, now: datetime) -> dict[str, list[dict]]:
+def _history(uses, now: datetime, keys=()) -> dict[str, list[dict]]:
     """Mastodon's `history` of each key: the last days (UTC), newest first, each with its
-    uses (posts) and distinct accounts, as strings, the day as a Unix time."""
+    uses (posts) and distinct accounts, as strings, the day as a Unix time; `keys` are there
+    even without uses."""
     today = now.astimezone(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     days = [today - timedelta(days=n) for n in range(HISTORY_DAYS)]
     posts: dict[str, list[int]] = defaultdict(lambda: [0] * HISTORY_DAYS)
@@ -89,6 +90,8 @@ def _history(uses, now: datetime) -> dict[str, list[dict]]:
         if 0 <= n < HISTORY_DAYS:
             posts[key][n] += 1
             accounts[key][n].add(account_id)
+    for key in keys:
+        posts[key]  # noqa: B018  (a key without uses, with its days of nothing)
     return {
         key: [
             {"day": str(int(day.timestamp())), "uses": str(posts[key][n]), "accounts": str(len(accounts[key][n]))}
@@ -96,6 +99,14 @@ def _history(uses, now: datetime) -> dict[str, list[dict]]:
         ]
         for key in posts
     }
+
+
+def tag_history(key: str, now: datetime | None = None) -> list[dict]:
+    """One hashtag's `history`, trending or not (its Tag entity's): its uses in the last days."""
+    now = now or timezone.now()
+    uses = StatusTag.objects.filter(_counted(now, now - timedelta(days=HISTORY_DAYS), "status__"), tag__name=key)
+    rows = uses.values_list("tag__name", "status__account_id", "status__created_at", "status__language")
+    return _history(list(rows), now, keys=[key])[key]
 
 
 def _tag_uses(now: datetime) -> list[tuple]:

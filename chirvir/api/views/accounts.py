@@ -155,6 +155,18 @@ mute = _relationship_action(
     "write:mutes",
 )
 unmute = _relationship_action(lambda me, them, p: services.unmute(me, them), "write:mutes")
+endorse = _relationship_action(lambda me, them, p: services.endorse(me, them), "write:accounts")
+unendorse = _relationship_action(lambda me, them, p: services.unendorse(me, them), "write:accounts")
+note = _relationship_action(lambda me, them, p: services.set_note(me, them, p.text("comment", "")), "write:accounts")
+remove_from_followers = _relationship_action(
+    lambda me, them, p: services.remove_from_followers(me, them), "write:follows"
+)
+
+
+@api(methods=("GET",), scopes={"GET": "read:accounts"}, user="optional")
+def endorsements(request, params, account_id):
+    """The accounts an account features on its profile (public, as its profile shows them)."""
+    return _accounts_page(request, services.endorsements(services.get_account(account_id), params.page(40)))
 
 
 @api(methods=("GET",), scopes={"GET": "read:follows"})

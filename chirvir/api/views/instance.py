@@ -21,6 +21,7 @@ from chirvir.media import services as media
 from chirvir.polls import services as polls
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
+from chirvir.tags.services import MAX_FEATURED_TAGS
 
 MASTODON_VERSION = "4.2.0"
 # What the server takes of polls: exactly the limits chirvir.polls enforces.
@@ -83,7 +84,7 @@ def instance_v1(request):
             "approval_required": settings.REGISTRATIONS == "approval",
             "invites_enabled": False,
             "configuration": {
-                "accounts": {"max_featured_tags": 0},
+                "accounts": {"max_featured_tags": MAX_FEATURED_TAGS},
                 "statuses": _statuses_configuration(),
                 "media_attachments": _media_configuration(),
                 "polls": POLLS,
@@ -115,7 +116,7 @@ def instance_v2(request):
                 "accounts": {
                     "max_display_name_length": accounts.MAX_DISPLAY_NAME,
                     "max_note_length": accounts.MAX_NOTE,
-                    "max_featured_tags": 0,
+                    "max_featured_tags": MAX_FEATURED_TAGS,
                     "max_pinned_statuses": MAX_PINS,
                     "max_profile_fields": accounts.MAX_PROFILE_FIELDS,
                     "profile_field_name_limit": accounts.MAX_FIELD_NAME,

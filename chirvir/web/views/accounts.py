@@ -1,7 +1,8 @@
 """Profile pages (`/@username`: posts, posts and replies, likes, followers, following, the
-account's public lists and, for one you follow, your lists to put it on), the follow button in
-its three states, the follow requests a protected account answers, and blocking and muting (from
-a profile or a post's menu) with the page that lists one's blocks and mutes."""
+account's public lists, featured hashtags and featured profiles and, for one you follow, your lists to
+put it on), the follow button in its three states, the follow requests a protected account answers,
+and blocking and muting (from a profile or a post's menu) with the page that lists one's blocks and
+mutes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError, Invalid
 from chirvir.core.paging import Page
 from chirvir.lists import services as lists
+from chirvir.tags import services as tags
 from chirvir.timelines import reads as timelines
 from chirvir.web.forms import MUTE_DURATIONS
 from chirvir.web.views.common import action, back, is_htmx, not_found, page_of, timeline_context
@@ -36,6 +38,8 @@ def profile(request, username, tab="posts"):
     may_see = audience.may_see_posts_of(audience.Viewer.of(viewer), account)
     context = {"account": account, "relation": relation, "tab": tab, "may_see": may_see}
     context["public_lists"] = lists.public_lists_of(viewer, account)
+    context["featured_tags"] = tags.featured_tags(account)
+    context["endorsed"] = [person for _row, person in accounts.endorsements(account, Page(limit=10))]
     if relation.following:
         holding = {lst.id for lst in lists.lists_holding(viewer, account)}
         context["my_lists"] = [(lst, lst.id in holding) for lst in lists.lists_of(viewer)]

@@ -13,6 +13,7 @@ from chirvir.accounts import services as accounts
 from chirvir.core.errors import DomainError
 from chirvir.oauth import services as oauth
 from chirvir.signins import services as signins
+from chirvir.tags import services as tags
 from chirvir.web.forms import EmailForm, LanguageForm, PasswordChangeForm, PrivacyForm, ProfileForm
 
 
@@ -39,7 +40,8 @@ def _sections(user, bound=None, form=None) -> list[dict]:
 
 @login_required
 def settings_page(request):
-    return render(request, "web/settings.html", {"sections": _sections(request.user)})
+    followed = [f.tag for f in tags.followed_tags(request.user)]
+    return render(request, "web/settings.html", {"sections": _sections(request.user), "followed_tags": followed})
 
 
 SECTIONS = {

@@ -1,19 +1,24 @@
 """Timelines as pages: the front page (what Chirvir is, and the public timeline), home with the
-compose box and live "new posts", the public timeline and hashtag pages."""
+compose box, live "new posts" and whom to follow, the public timeline and hashtag pages with
+their follow button."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
+from chirvir.accounts import discovery
 from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
+from chirvir.tags import services as tags
 from chirvir.timelines import reads as timelines
 from chirvir.trends import services as trends
 from chirvir.trends.models import TrendKind
 from chirvir.web.forms import ComposeForm
-from chirvir.web.views.common import page_of, timeline_context
+from chirvir.web.views.common import action, back, is_htmx, page_of, timeline_context
 
 NEWER_LIMIT = 40
+WHO_TO_FOLLOW = 3
 
 
 def front(request):
@@ -29,6 +34,7 @@ def home(request):
     context = timeline_context(request, statuses, "home")
     context["form"] = ComposeForm()
     context["trending_tags"] = _trending_tags()
+    context["who_to_follow"] = [s.account for s in discovery.suggestions(request.user, WHO_TO_FOLLOW)]
     return render(request, "web/home.html", context)
 
 
@@ -73,4 +79,30 @@ def tag(request, name):
     statuses = timelines.hashtag(viewer, name, page_of(request))
     context = timeline_context(request, statuses, "public")
     context["tag"] = name
+    context["tag_info"] = _tag_info(viewer, name)
     return render(request, "web/tag.html", context)
+
+
+def _tag_info(viewer, name):
+    try:
+        return tags.tag_info(viewer, name)
+    except DomainError:
+        return None  # no hashtag: nothing to follow, the page shows no posts
+
+
+def _tag_follow_changed(request, name):
+    if is_htmx(request):
+        return render(request, "web/_tag_follow_button.html", {"tag_info": tags.tag_info(request.user, name)})
+    return back(request, reverse("web:tag", args=[name]))
+
+
+@action
+def follow_tag(request, name):
+    tags.follow_tag(request.user, name)
+    return _tag_follow_changed(request, name)
+
+
+@action
+def unfollow_tag(request, name):
+    tags.unfollow_tag(request.user, name)
+    return _tag_follow_changed(request, name)
