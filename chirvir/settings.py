@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "chirvir.oauth",
     "chirvir.search",
     "chirvir.trends",
+    "chirvir.push",
     "chirvir.api",
     "chirvir.web",
 ]
@@ -377,3 +378,17 @@ REGISTRATIONS = _setting(
 RATE_LIMIT = _setting("CHIRVIR_RATE_LIMIT", 300, _number(int, 0), "a whole number of requests, 0 (off) or more")
 RATE_LIMIT_PERIOD = _setting("CHIRVIR_RATE_LIMIT_PERIOD", 300, _number(int, 1), "a whole number of seconds, 1 or more")
 # --- end of rate limits ---
+
+# --- Web Push (chirvir/push/) ---
+# The server's VAPID private key (RFC 8292), base64url of the raw P-256 scalar, as Mastodon's
+# VAPID_PRIVATE_KEY. Unset: made once in the data directory at first use and kept; every process
+# of a scale-out install must share one, so set it there. Changing it breaks every subscription.
+VAPID_PRIVATE_KEY = os.environ.get("CHIRVIR_VAPID_PRIVATE_KEY", "").strip()
+# Push endpoints are URLs chosen by clients: those on private, loopback or link-local addresses,
+# and plain http, are refused unless this is on (tests and development on one machine).
+PUSH_ALLOW_LOCAL = _flag("CHIRVIR_PUSH_ALLOW_LOCAL", False)
+# A push service that answers 5xx or does not answer is tried again after this many seconds,
+# doubling each time, PUSH_TRIES times in all.
+PUSH_RETRY_DELAY = _setting("CHIRVIR_PUSH_RETRY_DELAY", 30.0, _number(float, 0), "a number of seconds, 0 or more")
+PUSH_TRIES = 5
+# --- end of Web Push ---

@@ -12,6 +12,7 @@ from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
 from chirvir.api.views import lists, media, oauth, registration, search, statuses, timelines, trends
+from chirvir.api.views import push
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
@@ -19,6 +20,8 @@ from chirvir.notifications.models import Marker, NotificationType
 from chirvir.oauth import services as oauth_services
 from chirvir.oauth.provider import GRANT_TYPES
 from chirvir.oauth.scopes import SCOPES
+from chirvir.push.models import ALERTS as PUSH_ALERTS
+from chirvir.push.models import Policy as PushPolicy
 from chirvir.statuses import services as statuses_rules
 from chirvir.statuses.models import Visibility
 
@@ -35,6 +38,8 @@ HTML = {"type": "string", "contentMediaType": "text/html"}
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 HASHTAG = {"type": "string", "minLength": 1}
+# The server's VAPID public key: an uncompressed P-256 point in base64url.
+VAPID_KEY = {"type": "string", "pattern": "^[A-Za-z0-9_-]{87}$"}
 # A list Mastodon fills and Chirvir always sends empty (no custom emoji, polls, rules...).
 NOTHING = {"type": "array", "maxItems": 0}
 EMPTY = {"type": "object", "maxProperties": 0}
@@ -176,7 +181,7 @@ APPLICATION = closed(
         "scopes": array(enum(SCOPES)),
         "redirect_uris": array(STRING),
         "redirect_uri": {**STRING, "description": "The redirect URIs, one a line (deprecated)."},
-        "vapid_key": STRING,
+        "vapid_key": VAPID_KEY,
     }
 )
 TIMELINE_ACCESS = enum(["public", "authenticated", "disabled"])
@@ -391,7 +396,7 @@ SCHEMAS = {
             "configuration": closed(
                 {
                     "urls": closed({"streaming": URL, "status": NULL}),
-                    "vapid": closed({"public_key": STRING}),
+                    "vapid": closed({"public_key": VAPID_KEY}),
                     "accounts": closed(
                         {
                             name: COUNT
@@ -446,6 +451,17 @@ SCHEMAS = {
         }
     ),
     "Empty": EMPTY,
+    # push notifications (Web Push)
+    "WebPushSubscription": closed(
+        {
+            "id": ID,
+            "endpoint": URL,
+            "standard": {**BOOLEAN, "description": "RFC 8291 aes128gcm; false: Mastodon's older aesgcm."},
+            "alerts": closed({name: BOOLEAN for name in PUSH_ALERTS}),
+            "policy": enum(PushPolicy.values),
+            "server_key": VAPID_KEY,
+        }
+    ),
 }
 
 # Mastodon's errors, each {"error": message}; see `errors` below for which operation gives which.
@@ -604,6 +620,15 @@ def _policy(names, value: dict, asked: dict, accepting: str) -> dict:
     )
     read = op("The notification filtering policy: nothing is filtered", answer_)
     return {"GET": read, "PUT": change, "PATCH": change}
+
+
+PUSH_CHOICES = {
+    "data": {
+        "type": "object",
+        "properties": {"alerts": {"type": "object", "properties": {name: BOOLEAN for name in PUSH_ALERTS}}},
+    },
+    "policy": {**enum(PushPolicy.values), "description": "From whom: all, followed, follower or none."},
+}
 
 
 def _operations() -> dict:
@@ -1139,6 +1164,43 @@ def _operations() -> dict:
             )
         },
         oauth.server_metadata: {"GET": op("The OAuth server's metadata (RFC 8414)", ref("ServerMetadata"))},
+        # push notifications (Web Push)
+        push.subscription: {
+            "GET": op("The calling token's push subscription (404 when it has none)", ref("WebPushSubscription")),
+            "POST": op(
+                "Subscribe the calling token to Web Push, replacing its subscription: the endpoint must be https "
+                "on a public address",
+                ref("WebPushSubscription"),
+                request=body(
+                    {
+                        "subscription": {
+                            "type": "object",
+                            "properties": {
+                                "endpoint": URL,
+                                "keys": {
+                                    "type": "object",
+                                    "properties": {
+                                        "p256dh": {**STRING, "description": "The app's P-256 public key, base64."},
+                                        "auth": {**STRING, "description": "Its 16-byte auth secret, base64."},
+                                    },
+                                },
+                                "standard": {**BOOLEAN, "description": "Encrypt as RFC 8291 (aes128gcm)."},
+                            },
+                        },
+                        **PUSH_CHOICES,
+                    },
+                    required=("subscription",),
+                ),
+                errors=(422,),
+            ),
+            "PUT": op(
+                "Change which notifications are pushed, and from whom",
+                ref("WebPushSubscription"),
+                request=body(PUSH_CHOICES),
+                errors=(422,),
+            ),
+            "DELETE": op("End the calling token's push subscription", ref("Empty")),
+        },
     }
 
 

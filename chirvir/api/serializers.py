@@ -18,6 +18,7 @@ from chirvir.accounts.models import Account, FollowRequest
 from chirvir.core import text
 from chirvir.core.cache import json_cache
 from chirvir.core.links import profile_url, status_url, tag_url
+from chirvir.push import vapid
 from chirvir.statuses.models import Status, StatusEdit, Tag
 from chirvir.statuses.services import viewer_marks
 
@@ -455,3 +456,15 @@ def lists(items) -> list[dict]:
         }
         for lst in items
     ]
+
+
+def push_subscription(s) -> dict:
+    """Mastodon's WebPushSubscription, with the server's VAPID key that apps check pushes against."""
+    return {
+        "id": str(s.id),
+        "endpoint": s.endpoint,
+        "standard": s.standard,
+        "alerts": dict(s.alerts),
+        "policy": s.policy,
+        "server_key": vapid.public_key(),
+    }

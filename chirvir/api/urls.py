@@ -7,6 +7,7 @@ from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
 from chirvir.api.views import statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
+from chirvir.api.views import push
 
 ID = r"(?P<{}>[^/]+)"
 
@@ -111,4 +112,6 @@ urlpatterns = [
     route("api/v1/markers", notifications.markers),
     route("api/v1/bookmarks", bookmarks.bookmarks),
     route("api/v1/favourites", bookmarks.favourites),
+    # push notifications (Web Push)
+    route("api/v1/push/subscription", push.subscription),
 ]

@@ -13,6 +13,7 @@ from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, read_kept
 from chirvir.events import bus as events
 from chirvir.notifications.models import Marker, Notification
+from chirvir.push.tasks import notification_push_job
 from chirvir.statuses.models import Status
 
 
@@ -30,6 +31,7 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
     notification = Notification.objects.create(account=recipient, from_account=from_account, type=type_, status=status)
     # The recipient's live streams hear of it once it is committed (chirvir/events).
     events.publish([events.notifications(recipient.pk)], "notification", {"notification_id": notification.id})
+    transaction.on_commit(lambda: notification_push_job(notification.id))  # its apps' push services too
     return notification
 
 

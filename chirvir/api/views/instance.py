@@ -11,6 +11,7 @@ from chirvir.api.base import api, json_response
 from chirvir.accounts import services as accounts
 from chirvir.accounts.models import Account
 from chirvir.media import services as media
+from chirvir.push import vapid
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 
@@ -105,7 +106,7 @@ def instance_v2(request):
             "languages": _languages(),
             "configuration": {
                 "urls": {"streaming": _streaming_url(), "status": None},
-                "vapid": {"public_key": ""},
+                "vapid": {"public_key": vapid.public_key()},
                 "accounts": {
                     "max_display_name_length": accounts.MAX_DISPLAY_NAME,
                     "max_note_length": accounts.MAX_NOTE,
