@@ -585,7 +585,7 @@ MEDIA_FIELDS = {
     "description": {**STRING, "maxLength": media_rules.MAX_DESCRIPTION, "description": "Alt text."},
     "focus": {**STRING, "description": "The focal point, `x,y` from -1.0 to 1.0 each."},
 }
-MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file",))
+MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file", "thumbnail"))
 
 
 def answer(content_type: str, description: str) -> dict:
