@@ -1166,7 +1166,9 @@ def _operations() -> dict:
         oauth.server_metadata: {"GET": op("The OAuth server's metadata (RFC 8414)", ref("ServerMetadata"))},
         # push notifications (Web Push)
         push.subscription: {
-            "GET": op("The calling token's push subscription (404 when it has none)", ref("WebPushSubscription")),
+            "GET": op(
+                "The calling token's push subscription (404 when it has none)", ref("WebPushSubscription"), errors=(404,)
+            ),
             "POST": op(
                 "Subscribe the calling token to Web Push, replacing its subscription: the endpoint must be https "
                 "on a public address",
@@ -1194,10 +1196,10 @@ def _operations() -> dict:
                 errors=(422,),
             ),
             "PUT": op(
-                "Change which notifications are pushed, and from whom",
+                "Change which notifications are pushed, and from whom (404 without a subscription)",
                 ref("WebPushSubscription"),
                 request=body(PUSH_CHOICES),
-                errors=(422,),
+                errors=(404, 422),
             ),
             "DELETE": op("End the calling token's push subscription", ref("Empty")),
         },

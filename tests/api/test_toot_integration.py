@@ -31,7 +31,7 @@ def test_toots_own_integration_tests_pass_against_a_live_chirvir(tmp_path):
         *[arg for test in deselected for arg in ("--deselect", f"tests/integration/{test}")],
     ]
     # Sign-ups and posts come fast from one address: no rate limit, as toot's guide sets up its servers.
-    with serving(tmp_path / "data", CHIRVIR_RATE_LIMIT="0") as base:
+    with serving(tmp_path, CHIRVIR_RATE_LIMIT="0") as base:
         env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
         result = subprocess.run(
             command, cwd=source, env={**env, "TOOT_TEST_BASE_URL": base}, capture_output=True, text=True, timeout=1500
