@@ -1167,7 +1167,9 @@ def _operations() -> dict:
         # push notifications (Web Push)
         push.subscription: {
             "GET": op(
-                "The calling token's push subscription (404 when it has none)", ref("WebPushSubscription"), errors=(404,)
+                "The calling token's push subscription (404 when it has none)",
+                ref("WebPushSubscription"),
+                errors=(404,),
             ),
             "POST": op(
                 "Subscribe the calling token to Web Push, replacing its subscription: the endpoint must be https "

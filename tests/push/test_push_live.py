@@ -173,7 +173,10 @@ def test_revoking_the_token_ends_its_subscription(served, join, service):
     alice, bob = join("revoke_alice"), join("revoke_bob")
     _private, public = bob.push_subscription_generate_keys()
     bob.push_subscription_set(service.endpoint("bob"), public, mention_events=True)
-    count = "from chirvir.push.models import PushSubscription as P; print(P.objects.filter(account__username='revoke_bob').count())"
+    count = (
+        "from chirvir.push.models import PushSubscription as P; "
+        "print(P.objects.filter(account__username='revoke_bob').count())"
+    )
 
     def held() -> str:
         return manage(data, "shell", "-c", count).splitlines()[-1]  # after the shell's own chatter
