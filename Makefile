@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 # One stamp per lock: `make run` installs the runtime tree only; `make test` adds the test tools.
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# toot's own integration tests (tests/integration of its source distribution, at the version the
+# test lock pins), which tests/api/test_toot_integration.py runs against a live Chirvir: fetched
+# from PyPI once and kept in the virtualenv, never committed.
+TOOT_VERSION := $(shell sed -n 's/^toot==//p' requirements-test.lock)
+TOOT_SRC := $(VENV)/toot-src/toot-$(TOOT_VERSION)
 
 .PHONY: run test bench install install-test clean
 
@@ -14,7 +19,7 @@ run: $(STAMP)
 # The suite runs in parallel workers (pytest-xdist), a file to a worker: much of it waits on live
 # servers, browsers and streams. PYTEST_WORKERS=0 runs it in this process alone.
 PYTEST_WORKERS ?= 2
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(TOOT_SRC)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -22,7 +27,7 @@ bench: $(STAMP)
 
 install: $(STAMP)
 
-install-test: $(TEST_STAMP)
+install-test: $(TEST_STAMP) $(TOOT_SRC)
 
 # Reinstall when the pins change; requirements.lock is the whole resolved runtime tree.
 $(STAMP): pyproject.toml requirements.lock
@@ -36,6 +41,12 @@ $(STAMP): pyproject.toml requirements.lock
 $(TEST_STAMP): $(STAMP) requirements-test.lock
 	$(BIN)/python -m pip install --quiet -r requirements-test.lock
 	touch $(TEST_STAMP)
+
+$(TOOT_SRC): $(TEST_STAMP)
+	rm -rf $(VENV)/toot-src && mkdir -p $(VENV)/toot-src
+	$(BIN)/python -m pip download --quiet --no-binary :all: --no-deps toot==$(TOOT_VERSION) -d $(VENV)/toot-src
+	tar -xzf $(VENV)/toot-src/toot-$(TOOT_VERSION).tar.gz -C $(VENV)/toot-src
+	touch $(TOOT_SRC)
 
 clean:
 	rm -rf $(VENV) *.egg-info

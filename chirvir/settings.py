@@ -173,6 +173,7 @@ INSTALLED_APPS = [
     "chirvir.signins",
     "chirvir.moderation",
     "chirvir.tags",
+    "chirvir.push",
     "chirvir.api",
     "chirvir.web",
 ]
@@ -443,3 +444,16 @@ SPAM_WINDOW_MINUTES = 10
 SPAM_MENTIONS = 8  # distinct accounts mentioned in one post
 SPAM_NEW_ACCOUNT_HOURS = 48  # an account this young...
 SPAM_LINKS = 2  # ...posting this many links in one post
+# --- Web Push (chirvir/push/) ---
+# The server's VAPID private key (RFC 8292), base64url of the raw P-256 scalar, as Mastodon's
+# VAPID_PRIVATE_KEY. Unset: made once in the data directory at first use and kept; every process
+# of a scale-out install must share one, so set it there. Changing it breaks every subscription.
+VAPID_PRIVATE_KEY = os.environ.get("CHIRVIR_VAPID_PRIVATE_KEY", "").strip()
+# Push endpoints are URLs chosen by clients: those on private, loopback or link-local addresses,
+# and plain http, are refused unless this is on (tests and development on one machine).
+PUSH_ALLOW_LOCAL = _flag("CHIRVIR_PUSH_ALLOW_LOCAL", False)
+# A push service that answers 5xx or does not answer is tried again after this many seconds,
+# doubling each time, PUSH_TRIES times in all.
+PUSH_RETRY_DELAY = _setting("CHIRVIR_PUSH_RETRY_DELAY", 30.0, _number(float, 0), "a number of seconds, 0 or more")
+PUSH_TRIES = 5
+# --- end of Web Push ---

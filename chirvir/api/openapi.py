@@ -11,8 +11,9 @@ from chirvir.accounts import services as accounts_rules
 from chirvir.api import ratelimit
 from chirvir.api.base import api, json_response
 from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_requests, instance, notifications
-from chirvir.api.views import admin, directory, emails, endorsements, filters, lists, media, oauth, profile, registration
-from chirvir.api.views import polls, reports, scheduled_statuses, search, statuses, suggestions, tags, timelines, trends
+from chirvir.api.views import admin, directory, emails, endorsements, filters, lists, media, oauth, profile, push
+from chirvir.api.views import polls, registration, reports, scheduled_statuses, search, statuses, suggestions, tags
+from chirvir.api.views import timelines, trends
 from chirvir.filters import services as filters_rules
 from chirvir.filters.models import Action as FilterAction
 from chirvir.filters.models import Context as FilterContext
@@ -27,6 +28,8 @@ from chirvir.oauth import services as oauth_services
 from chirvir.oauth.provider import GRANT_TYPES
 from chirvir.oauth.scopes import SCOPES
 from chirvir.polls import services as polls_rules
+from chirvir.push.models import ALERTS as PUSH_ALERTS
+from chirvir.push.models import Policy as PushPolicy
 from chirvir.statuses import services as statuses_rules
 from chirvir.quotes.models import QuoteState
 from chirvir.statuses.models import QuotePolicy, Visibility
@@ -47,6 +50,8 @@ DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 HASHTAG = {"type": "string", "minLength": 1}
 PATH_TEXT = {"hashtag": HASHTAG, "group_key": {"type": "string", "minLength": 1}}
+# The server's VAPID public key: an uncompressed P-256 point in base64url.
+VAPID_KEY = {"type": "string", "pattern": "^[A-Za-z0-9_-]{87}$"}
 # A list Mastodon fills and Chirvir always sends empty (no custom emoji, polls, rules...).
 NOTHING = {"type": "array", "maxItems": 0}
 EMPTY = {"type": "object", "maxProperties": 0}
@@ -195,7 +200,7 @@ APPLICATION = closed(
         "scopes": array(enum(SCOPES)),
         "redirect_uris": array(STRING),
         "redirect_uri": {**STRING, "description": "The redirect URIs, one a line (deprecated)."},
-        "vapid_key": STRING,
+        "vapid_key": VAPID_KEY,
     }
 )
 TIMELINE_ACCESS = enum(["public", "authenticated", "disabled"])
@@ -550,7 +555,7 @@ SCHEMAS = {
             "configuration": closed(
                 {
                     "urls": closed({"streaming": URL, "status": NULL}),
-                    "vapid": closed({"public_key": STRING}),
+                    "vapid": closed({"public_key": VAPID_KEY}),
                     "accounts": closed(
                         {
                             name: COUNT
@@ -698,6 +703,17 @@ SCHEMAS = {
             "source": enum(["past_interactions", "global"]),
             "sources": array(enum(["friends_of_friends", "most_followed"])),
             "account": ref("Account"),
+        }
+    ),
+    # push notifications (Web Push)
+    "WebPushSubscription": closed(
+        {
+            "id": ID,
+            "endpoint": URL,
+            "standard": {**BOOLEAN, "description": "RFC 8291 aes128gcm; false: Mastodon's older aesgcm."},
+            "alerts": closed({name: BOOLEAN for name in PUSH_ALERTS}),
+            "policy": enum(PushPolicy.values),
+            "server_key": VAPID_KEY,
         }
     ),
 }
@@ -863,7 +879,7 @@ MEDIA_FIELDS = {
     "description": {**STRING, "maxLength": media_rules.MAX_DESCRIPTION, "description": "Alt text."},
     "focus": {**STRING, "description": "The focal point, `x,y` from -1.0 to 1.0 each."},
 }
-MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file",))
+MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file", "thumbnail"))
 NOTE = body({"text": {**STRING, "maxLength": moderation.MAX_NOTE, "description": "The moderator's note."}})
 
 
@@ -1023,6 +1039,15 @@ def _filter_operations() -> dict:
             "DELETE": op("Delete a v1 filter: its keyword, and its filter once empty", ref("Empty")),
         },
     }
+
+
+PUSH_CHOICES = {
+    "data": {
+        "type": "object",
+        "properties": {"alerts": {"type": "object", "properties": {name: BOOLEAN for name in PUSH_ALERTS}}},
+    },
+    "policy": {**enum(PushPolicy.values), "description": "From whom: all, followed, follower or none."},
+}
 
 
 def _operations() -> dict:
@@ -1801,6 +1826,47 @@ def _operations() -> dict:
             params=[query("limit", {**INTEGER, "minimum": 1, "maximum": suggestions.MAX_LIMIT})],
         ),
         suggestions.dismiss: op("Never suggest this account again", ref("Empty")),
+        # push notifications (Web Push)
+        push.subscription: {
+            "GET": op(
+                "The calling token's push subscription (404 when it has none)",
+                ref("WebPushSubscription"),
+                errors=(404,),
+            ),
+            "POST": op(
+                "Subscribe the calling token to Web Push, replacing its subscription: the endpoint must be https "
+                "on a public address",
+                ref("WebPushSubscription"),
+                request=body(
+                    {
+                        "subscription": {
+                            "type": "object",
+                            "properties": {
+                                "endpoint": URL,
+                                "keys": {
+                                    "type": "object",
+                                    "properties": {
+                                        "p256dh": {**STRING, "description": "The app's P-256 public key, base64."},
+                                        "auth": {**STRING, "description": "Its 16-byte auth secret, base64."},
+                                    },
+                                },
+                                "standard": {**BOOLEAN, "description": "Encrypt as RFC 8291 (aes128gcm)."},
+                            },
+                        },
+                        **PUSH_CHOICES,
+                    },
+                    required=("subscription",),
+                ),
+                errors=(422,),
+            ),
+            "PUT": op(
+                "Change which notifications are pushed, and from whom (404 without a subscription)",
+                ref("WebPushSubscription"),
+                request=body(PUSH_CHOICES),
+                errors=(404, 422),
+            ),
+            "DELETE": op("End the calling token's push subscription", ref("Empty")),
+        },
     }
 
 

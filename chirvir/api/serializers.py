@@ -24,6 +24,7 @@ from chirvir.filters import services as filters
 from chirvir.media.models import MediaAttachment
 from chirvir.notifications.services import POLICY_FIELDS
 from chirvir.polls import services as polls
+from chirvir.push import vapid
 from chirvir.quotes import services as quote_services
 from chirvir.statuses.models import QuotePolicy, Status, StatusEdit, Tag
 from chirvir.statuses.services import viewer_marks
@@ -838,3 +839,15 @@ def suggestions(found) -> list[dict]:
     """Mastodon's Suggestion (v2): why each account is suggested, and the account."""
     by_id = accounts([s.account for s in found])
     return [{"source": s.source, "sources": [s.reason], "account": by_id[s.account.id]} for s in found]
+
+
+def push_subscription(s) -> dict:
+    """Mastodon's WebPushSubscription, with the server's VAPID key that apps check pushes against."""
+    return {
+        "id": str(s.id),
+        "endpoint": s.endpoint,
+        "standard": s.standard,
+        "alerts": dict(s.alerts),
+        "policy": s.policy,
+        "server_key": vapid.public_key(),
+    }

@@ -7,7 +7,7 @@ from chirvir.api import openapi
 from chirvir.api.views import accounts, bookmarks, conversations, follow_requests, instance, media, notifications
 from chirvir.api.views import emails, filters, polls, scheduled_statuses, statuses
 from chirvir.api.views import apps, lists, oauth, registration, search, timelines, trends
-from chirvir.api.views import admin, directory, endorsements, profile, reports, suggestions, tags
+from chirvir.api.views import admin, directory, endorsements, profile, push, reports, suggestions, tags
 
 ID = r"(?P<{}>[^/]+)"
 
@@ -189,4 +189,6 @@ urlpatterns = [
         route(f"api/v1/admin/reports/{ID.format('report_id')}/{name}", getattr(admin, name))
         for name in ("assign_to_self", "unassign", "resolve", "reopen")
     ],
+    # push notifications (Web Push)
+    route("api/v1/push/subscription", push.subscription),
 ]

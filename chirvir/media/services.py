@@ -47,14 +47,18 @@ def limits() -> dict[str, int]:
     }
 
 
-def upload_media(owner: Account, upload, *, description: str = "", focus: str | None = None, wait: bool = True):
+def upload_media(
+    owner: Account, upload, *, description: str = "", focus: str | None = None, wait: bool = True, thumbnail=None
+):
     """Take an uploaded file as one of the owner's media, free for a post. What it is comes from
     its bytes alone: a JPEG, PNG, GIF or WebP picture is written again at once (images.py: EXIF
     and GPS dropped, turned upright, at most 1920 px, a 640 px preview and its blurhash); an MP4
     or WebM video, an animated GIF (as `gifv`, where ffmpeg is) or an MP3, Ogg, WAV or FLAC
     sound is checked by ffprobe at once and written again by ffmpeg (video.py) before this
     returns, or with `wait=False` by a job after commit, until which its file is empty. Invalid
-    for anything else, and past any limit."""
+    for anything else, and past any limit. A video or sound may bring its own `thumbnail`, a
+    picture taken by the same rules, shown instead of the video's first frame (as on Mastodon;
+    a picture is its own preview, and ignores one)."""
     description = _description(description)
     focus_x, focus_y = _focus(focus)
     if upload is None:
@@ -78,6 +82,7 @@ def upload_media(owner: Account, upload, *, description: str = "", focus: str | 
             focus_y=focus_y,
         )
     video.refuse_without_ffmpeg()
+    poster = images.encode_attachment(thumbnail) if thumbnail is not None else None
     if upload.size > video.MAX_BYTES:
         raise Invalid(
             _("A video or audio file must be smaller than %(limit)d MB.") % {"limit": video.MAX_BYTES // 2**20}
@@ -95,6 +100,9 @@ def upload_media(owner: Account, upload, *, description: str = "", focus: str | 
         account=owner,
         type=MediaType.GIFV if container == "gif" else MediaType.VIDEO if found.kind == "video" else MediaType.AUDIO,
         original=original,
+        thumbnail=images.store(poster.preview) if poster else "",
+        blurhash=poster.blurhash if poster else "",
+        meta={"small": _dimensions(*poster.preview.size)} if poster else {},
         description=description,
         focus_x=focus_x,
         focus_y=focus_y,
@@ -135,10 +143,13 @@ def process_media(media_id: int) -> None:
             return
         with open(written, "rb") as out:
             media.file = default_storage.save(f"media/{secrets.token_hex(16)}{written.suffix}", File(out))
-    if still is not None:
+    chosen = media.meta.get("small") if media.thumbnail else None  # the uploader's own thumbnail stays
+    if still is not None and not chosen:
         media.thumbnail = images.store(still.preview)
         media.blurhash = still.blurhash
     media.meta = _av_meta(served, still)
+    if chosen:
+        media.meta["small"] = chosen
     default_storage.delete(media.original)
     media.original = ""
     media.save(update_fields=["file", "thumbnail", "blurhash", "meta", "original"])

@@ -26,6 +26,7 @@ from chirvir.notifications.models import (
     NotificationType,
     PolicyChoice,
 )
+from chirvir.push.tasks import notification_push_job
 from chirvir.statuses.models import ConversationMute, Status
 
 
@@ -64,6 +65,7 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
         return notification
     # The recipient's live streams hear of it once it is committed (chirvir/events).
     events.publish([events.notifications(recipient.pk)], "notification", {"notification_id": notification.id})
+    transaction.on_commit(lambda: notification_push_job(notification.id))  # its apps' push services too
     return notification
 
 

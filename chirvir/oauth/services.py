@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
@@ -36,6 +37,9 @@ from chirvir.oauth.scopes import covers, describe, parse_scopes
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 INVALID = "The access token is invalid"
 REVOKED = "The access token was revoked"
+# Sent with `token_ids` when tokens are revoked, so that what other domains keep for a token (a
+# push subscription) ends with it, while OAuth knows nothing of them.
+tokens_revoked = Signal()
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,7 @@ def _revoke_access_tokens(ids: list[int]) -> None:
     now = timezone.now()
     AccessToken.objects.filter(pk__in=ids, expires__gt=now).update(expires=now)
     RefreshToken.objects.filter(access_token_id__in=ids, revoked__isnull=True).update(revoked=now)
+    tokens_revoked.send(sender=AccessToken, token_ids=ids)
     _announce_end({"tokens": ids})
 
 

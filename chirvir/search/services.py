@@ -12,7 +12,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
-from chirvir.accounts.models import Account
+from chirvir.accounts.models import Account, Block
 from chirvir.audience import Viewer, can_see, visible_q
 from chirvir.core.paging import Page, read_kept
 from chirvir.search import tokens
@@ -88,7 +88,9 @@ def _accounts(viewer: Viewer, q: str, *, limit: int = 40, offset: int = 0, follo
     """Accounts whose username or display name has words starting with those of `q`, in any
     script. The account that `q` names exactly comes first, as clients expect (toot picks its
     match by `acct`), then usernames that start with it, then the most followed. Suspended
-    accounts, and those blocking or blocked by the viewer, are never found."""
+    accounts, and those blocking or blocked by the viewer, are never found, but for an account
+    the viewer blocks that `q` names exactly: else no one could find whom they blocked to unblock
+    them (toot's `unblock` searches first), and Mastodon's exact match ignores blocks too."""
     q = q.strip()
     username = _local_username(q)
     if username is None:
@@ -98,7 +100,9 @@ def _accounts(viewer: Viewer, q: str, *, limit: int = 40, offset: int = 0, follo
         return []
     sql, params = index().matching("account", query)
     found = Account.objects.filter(Q(id__in=RawSQL(sql, params)) | Q(username__iexact=username))
-    found = found.filter(is_active=True).exclude(id__in=viewer.blocked)
+    own_block = Block.objects.filter(account_id=viewer.id, target_account__username__iexact=username)
+    named = set(own_block.values_list("target_account_id", flat=True)) if viewer.id else set()
+    found = found.filter(is_active=True).exclude(id__in=viewer.blocked - named)
     if following:
         found = found.filter(id__in=viewer.following)
     rank = Case(

@@ -17,6 +17,7 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Unauthorized
 from chirvir.oauth import services as auth
+from chirvir.push import vapid
 
 PASSWORD = "a long password 7"
 CALLBACK = "https://app.example/callback"
@@ -70,7 +71,7 @@ def test_an_app_registers_with_a_form_as_mastodon_py_does(client):
     assert body["name"] == "Mastodon.py app" and body["website"] == "https://app.example"
     assert body["scopes"] == ["read", "write", "follow", "push"]
     assert body["redirect_uris"] == [auth.OOB] and body["redirect_uri"] == auth.OOB
-    assert body["vapid_key"] == "" and body["client_secret_expires_at"] == 0
+    assert body["vapid_key"] == vapid.public_key() and body["client_secret_expires_at"] == 0
     application = Application.objects.get(client_id=body["client_id"])
     assert body["id"] == str(application.id)
     assert application.client_secret != body["client_secret"], "the secret is stored only as a hash"
@@ -125,7 +126,7 @@ def test_an_app_learns_what_it_is_from_any_token(client, app, dana):
             "scopes": ["read", "write", "follow", "push"],
             "redirect_uris": [auth.OOB, CALLBACK],
             "redirect_uri": f"{auth.OOB}\n{CALLBACK}",
-            "vapid_key": "",
+            "vapid_key": vapid.public_key(),
         }
     for headers in (bearer("not-a-token"), {}):
         refused = client.get("/api/v1/apps/verify_credentials/", **headers)

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
@@ -136,3 +137,18 @@ def test_an_animated_gif_becomes_a_silent_looping_video(as_alice):
     still = io.BytesIO()
     frames[0].save(still, "GIF")
     assert upload(as_alice, "still.gif", still.getvalue()).json()["type"] == "image"  # one frame: a picture
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_video_shows_the_thumbnail_its_uploader_chose(as_alice, tmp_path, version):
+    """toot's `post --media clip.webm --thumbnail still.png`, as Mastodon takes it: the chosen
+    picture, written again by the picture rules, is the preview, not the video's first frame."""
+    chosen = SimpleUploadedFile("still.png", png(size=(64, 48), colour="purple"))
+    response = upload(as_alice, "holiday.mp4", clip(tmp_path, "holiday.mp4"), version=version, thumbnail=chosen)
+    assert response.status_code in (200, 202)
+    media = MediaAttachment.objects.get(id=response.json()["id"])
+    assert media.thumbnail.name.endswith(".png") and media.meta["small"]["size"] == "64x48"
+    with media.thumbnail.open("rb") as stored:
+        assert Image.open(stored).getpixel((10, 10)) == (128, 0, 128)
+    assert as_alice.get(f"/api/v1/media/{media.id}").json()["preview_url"].endswith(".png")

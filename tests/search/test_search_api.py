@@ -158,7 +158,9 @@ def test_blocks_hide_posts_and_accounts_both_ways(alice, bob, carol, api_client)
         results = found(api_client(who), "harbour")
         assert results["statuses"] == []
         assert found(api_client(who), "alice", type="accounts")["accounts"] == []
-    assert found(api_client(alice), "bob", type="accounts")["accounts"] == []
+    assert found(api_client(alice), "bo", type="accounts")["accounts"] == []
+    # Whom one blocks is found by their exact name, to unblock them (as toot's `unblock` does).
+    assert [a["acct"] for a in found(api_client(alice), "bob", type="accounts")["accounts"]] == ["bob"]
     assert status_texts(api_client(carol), "harbour") == []  # muted, as on timelines
 
 

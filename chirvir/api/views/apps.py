@@ -3,6 +3,7 @@
 from chirvir.api.base import ApiError, api, json_response
 from chirvir.core.errors import Invalid
 from chirvir.oauth import services as oauth
+from chirvir.push import vapid
 
 
 def application_json(application) -> dict:
@@ -14,7 +15,7 @@ def application_json(application) -> dict:
         "scopes": oauth.application_scopes(application),
         "redirect_uris": uris,
         "redirect_uri": "\n".join(uris),
-        "vapid_key": "",
+        "vapid_key": vapid.public_key(),  # the server's, as Mastodon sends it
     }
 
 

@@ -19,6 +19,7 @@ from chirvir.accounts.models import Account
 from chirvir.instance import services as about
 from chirvir.media import services as media
 from chirvir.polls import services as polls
+from chirvir.push import vapid
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 from chirvir.tags.services import MAX_FEATURED_TAGS
@@ -112,7 +113,7 @@ def instance_v2(request):
             "languages": _languages(),
             "configuration": {
                 "urls": {"streaming": _streaming_url(), "status": None},
-                "vapid": {"public_key": ""},
+                "vapid": {"public_key": vapid.public_key()},
                 "accounts": {
                     "max_display_name_length": accounts.MAX_DISPLAY_NAME,
                     "max_note_length": accounts.MAX_NOTE,

@@ -14,6 +14,7 @@ def _upload(request, params, wait: bool):
         description=params.text("description", ""),
         focus=params.text("focus"),
         wait=wait,
+        thumbnail=params.files.get("thumbnail"),
     )
     return json_response(serializers.media_attachment(media), status=200 if media.processed else 202)
 
