@@ -80,7 +80,7 @@ def test_serve_answers_health_and_the_instance_documents(served):
         assert status == 200
         assert v1["configuration"]["statuses"]["max_characters"] == 140
         assert v1["uri"] == f"127.0.0.1:{port}"
-        assert v1["version"].startswith("4.2.0 (compatible; Chirvir ")
+        assert v1["version"].startswith("4.5.0 (compatible; Chirvir ")
         assert v1["urls"]["streaming_api"] == f"ws://127.0.0.1:{port}"
     v2 = json.loads(get(base + "/api/v2/instance")[1])
     assert v2["configuration"]["statuses"]["max_characters"] == 140

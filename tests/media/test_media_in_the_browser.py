@@ -22,7 +22,7 @@ def test_a_picture_with_alt_text_from_the_compose_box(visitor, tmp_path):
     posted = page.locator("#timeline article", has_text="The harbour this morning")
     picture = posted.get_by_role("img", name="Fishing boats tied up at dawn")
     expect(picture).to_be_visible()
-    assert picture.evaluate("img => img.complete && img.naturalWidth") == 30  # shown, upright
+    assert picture.evaluate("img => img.decode().then(() => img.naturalWidth)") == 30  # shown once loaded, upright
     expect(page.get_by_label("Describe it for people who cannot see it")).to_have_value("")
     posted.get_by_title("Full size").click()
     page.wait_for_url("**/media/*")

@@ -23,7 +23,6 @@ def app_for(live_server, settings):
             client_secret=client_secret,
             access_token=auth.issue_token(application, account, "read write follow push"),
             api_base_url=live_server.url,
-            version_check_mode="none",
         )
 
     return make

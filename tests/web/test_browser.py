@@ -217,6 +217,7 @@ def test_every_control_is_labelled_and_the_keyboard_reaches_the_composer(visitor
     page.keyboard.type("Typed without a mouse")
     page.keyboard.press("Tab")  # a picture or video
     page.keyboard.press("Tab")  # its alt text
+    page.keyboard.press("Tab")  # "Add a poll", which opens the poll's fields
     page.keyboard.press("Tab")  # who can see it
     page.keyboard.press("Tab")  # the Post button
     assert page.evaluate("document.activeElement.textContent") == "Post"

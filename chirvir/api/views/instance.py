@@ -24,7 +24,7 @@ from chirvir.statuses.models import Status
 from chirvir.statuses.services import MAX_PINS, text_config
 from chirvir.tags.services import MAX_FEATURED_TAGS
 
-MASTODON_VERSION = "4.2.0"
+MASTODON_VERSION = "4.5.0"
 # What the server takes of polls: exactly the limits chirvir.polls enforces.
 POLLS = polls.LIMITS
 
