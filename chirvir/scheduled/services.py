@@ -24,11 +24,13 @@ DAILY_LIMIT = 25
 
 
 def parse_time(value) -> datetime:
-    """A client's `scheduled_at` (ISO 8601; without an offset, UTC)."""
+    """A client's `scheduled_at` (ISO 8601; without an offset, UTC). One that is no date and time
+    is refused with Mastodon's own words for it, "Record invalid", untranslated as Rails words it:
+    clients (toot) show the server's message as it comes."""
     try:
         moment = datetime.fromisoformat(str(value).strip())
     except ValueError:
-        raise Invalid(_("Validation failed: Scheduled at is not a date and time")) from None
+        raise Invalid("Record invalid") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt_timezone.utc)
 
 

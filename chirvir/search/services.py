@@ -127,17 +127,36 @@ def _status_by_url(viewer: Viewer, q: str) -> list[Status]:
     return [found] if found is not None and can_see(viewer, found) else []
 
 
+def _hashtag_terms(q: str) -> tuple[list[str], str]:
+    """`q` parted as Mastodon's search parts it: each "#word" names a hashtag the post must
+    carry, exactly (so "#hashtag" does not find a post tagged #hashtag_x, whose words the index
+    would otherwise split at "_"); the other words are looked for in the text."""
+    tags, words = [], []
+    for word in q.split():
+        (tags if word.startswith("#") and len(word) > 1 else words).append(word)
+    return [Tag.key(tag[1:]) for tag in tags], " ".join(words)
+
+
 def _statuses(viewer: Viewer, q: str, *, page: Page = Page(), offset: int = 0, account_id: int | None = None):
     """Posts holding every word of `q` (a run of Chinese or Japanese matches where it appears
-    inside a longer one), newest first; reposts are not results, their originals are. The
-    gate decides what is seen, and the authors the viewer mutes are left out, as on timelines."""
+    inside a longer one) and every hashtag it names, newest first; reposts are not results, their
+    originals are. The gate decides what is seen, and the authors the viewer mutes are left out,
+    as on timelines."""
     if by_url := _status_by_url(viewer, q):
         return by_url
-    query = tokens.query(q)
-    if not query:
+    tags, words = _hashtag_terms(q)
+    query = tokens.query(words)
+    if not query and not tags:
         return []
     found = Status.objects.filter(visible_q(viewer)).exclude(account_id__in=viewer.muting).gated()
+    for tag in tags:
+        found = found.filter(Exists(StatusTag.objects.filter(status=OuterRef("pk"), tag__name=tag)))
     wanted = page.limit + offset
+    if not query:
+        # Hashtags alone: the posts carrying them, read newest first as a tag's timeline is.
+        found = found if account_id is None else found.filter(account_id=account_id)
+        cursor = Page(max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=wanted)
+        return read_kept(found, cursor, lambda s: can_see(viewer, s))[offset:]
     if account_id is not None:
         # One author's posts, walked through their own index, each checked against the matches.
         sql, params = index().matching("status", query)

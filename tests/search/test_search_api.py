@@ -100,6 +100,24 @@ def test_hashtags_are_found_by_the_start_of_their_name(alice, bob, as_carol):
     assert [t["name"] for t in found(as_carol, "chirvirdev")["hashtags"]] == ["chirvirdev"]
 
 
+def test_a_hashtag_in_a_search_finds_the_posts_carrying_exactly_that_tag(alice, carol, as_bob):
+    # As on Mastodon, whose search looks a "#word" up among a post's tags: toot's own test of
+    # `toot search "#hashtag"` expects the tags #hashtag_x, #hashtag_y and no posts.
+    tagged = [statuses.post_status(alice, f"#hashtag_{x}") for x in "xy"]
+    party = statuses.post_status(alice, "Come along, #Hashtag party tonight")
+    worded = statuses.post_status(alice, "hashtag is a word here, not a tag")
+    statuses.post_status(carol, "#hashtag for my friends", visibility="private")
+    result = found(as_bob, "#hashtag")
+    assert [s["id"] for s in result["statuses"]] == [str(party.id)]  # not carol's, which bob may not see
+    assert [t["name"] for t in result["hashtags"]] == ["hashtag", "hashtag_x", "hashtag_y"]
+    assert [s["id"] for s in found(as_bob, "#HASHTAG_X", type="statuses")["statuses"]] == [str(tagged[0].id)]
+    assert [s["id"] for s in found(as_bob, "#hashtag tonight", type="statuses")["statuses"]] == [str(party.id)]
+    assert found(as_bob, "#hashtag_x tonight", type="statuses")["statuses"] == []
+    # A word without "#" is still looked for in the text.
+    in_text = {s["id"] for s in found(as_bob, "hashtag", type="statuses")["statuses"]}
+    assert {str(party.id), str(worded.id)} <= in_text
+
+
 def test_an_edited_post_is_found_by_its_new_words_and_a_deleted_one_not_at_all(alice, as_bob):
     status = statuses.post_status(alice, "A walk in the rain")
     assert len(status_texts(as_bob, "rain")) == 1

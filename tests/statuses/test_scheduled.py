@@ -61,6 +61,15 @@ def test_less_than_five_minutes_ahead_is_refused_as_mastodon_refuses_it(as_alice
     assert not ScheduledStatus.objects.exists() and not Status.objects.exists()
 
 
+@pytest.mark.parametrize("moment", ["banana", "2026-13-45T10:00:00Z", "tomorrow at ten"])
+def test_a_scheduled_at_that_is_no_date_is_refused_in_mastodons_words(as_alice, moment):
+    # Mastodon answers 422 "Record invalid" (its ArgumentError turned RecordInvalid), untranslated;
+    # toot prints it as "Error: Record invalid" and its own tests expect that.
+    r = as_alice.post("/api/v1/statuses", {"status": "when?", "scheduled_at": moment}, HTTP_ACCEPT_LANGUAGE="de")
+    assert (r.status_code, r.json()) == (422, {"error": "Record invalid"})
+    assert not ScheduledStatus.objects.exists() and not Status.objects.exists()
+
+
 def test_a_scheduled_post_is_checked_by_the_rules_of_a_post_when_scheduled(as_alice):
     assert schedule(as_alice, status="x" * 141).status_code == 422
     assert schedule(as_alice, status="").status_code == 422
