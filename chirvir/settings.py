@@ -176,6 +176,7 @@ INSTALLED_APPS = [
     "chirvir.push",
     "chirvir.api",
     "chirvir.web",
+    "chirvir.widgets",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +325,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# The widget and embed pages are the only ones other sites may frame: by default any site, or only
+# the origins CHIRVIR_WIDGET_FRAME_ANCESTORS names (separated by spaces).
+WIDGET_FRAME_ANCESTORS = os.environ.get("CHIRVIR_WIDGET_FRAME_ANCESTORS", "").split() or ["*"]
 if _media_origin := os.environ.get("CHIRVIR_S3_PUBLIC_URL", "").strip().rstrip("/"):
     for _directive in ("img-src", "media-src"):
         CONTENT_SECURITY_POLICY["DIRECTIVES"].setdefault(_directive, ["'self'"]).append(_media_origin)
