@@ -163,3 +163,12 @@ def test_the_script_tag_and_the_snippet_builder(alice, posts):
     page = builder.content.decode()
     assert f"{settings.SITE_URL}/widget.js?user=alice&amp;theme=dark&amp;lang=ar" in page
     assert f"{settings.SITE_URL}/@alice/widget?theme=dark&amp;lang=ar" in page
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES if code != "en"])
+def test_the_widgets_words_are_translated(alice, language):
+    empty = Client().get(f"/@alice/widget?lang={language}").content.decode()
+    assert "There are no public posts to show." not in empty
+    builder = Client().get("/@alice/embed", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for english in ("Embed on another site", "Copy this code into your web page:", "The reader's choice", "Theme"):
+        assert english not in builder, english
