@@ -163,7 +163,8 @@ READ_PATHS = {
         f"{page}/embed" for page in _status_pages(w)
     ],
     "api/oembed": lambda w: [
-        f"/api/oembed?url={settings.SITE_URL}{page}" for page in [*_status_pages(w), *(f"/@{u}" for u in _each_username(w))]
+        f"/api/oembed?url={settings.SITE_URL}{page}"
+        for page in [*_status_pages(w), *(f"/@{u}" for u in _each_username(w))]
     ],
     # --- feeds (RSS and Atom) ---
     **{

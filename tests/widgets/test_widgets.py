@@ -4,6 +4,9 @@ a protected account's, in the language and theme asked; they alone may be framed
 oEmbed answers as Mastodon's does; the script tag and the snippet builder."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -139,7 +142,8 @@ def test_oembed_refuses_what_is_not_public_and_xml(alice, posts):
     for kind in ("unlisted", "private", "direct"):
         answer = Client().get("/api/oembed", {"url": f"{settings.SITE_URL}/@alice/{posts[kind].id}"})
         assert answer.status_code == 404, kind
-    for url in ("https://elsewhere.example/@alice", f"{settings.SITE_URL}/@nobody", f"{settings.SITE_URL}/settings", ""):
+    elsewhere = ("https://elsewhere.example/@alice", f"{settings.SITE_URL}/@nobody", f"{settings.SITE_URL}/settings", "")
+    for url in elsewhere:
         assert Client().get("/api/oembed", {"url": url}).status_code == 404, url
     url = f"{settings.SITE_URL}/@alice/{posts['public'].id}"
     assert Client().get("/api/oembed", {"url": url, "format": "xml"}).status_code == 501
@@ -172,3 +176,11 @@ def test_the_widgets_words_are_translated(alice, language):
     builder = Client().get("/@alice/embed", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     for english in ("Embed on another site", "Copy this code into your web page:", "The reader's choice", "Theme"):
         assert english not in builder, english
+
+
+def test_a_frame_ancestors_setting_that_could_end_the_directive_stops_start_up():
+    env = {**os.environ, "CHIRVIR_WIDGET_FRAME_ANCESTORS": "https://blog.example; script-src *"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    started = subprocess.run([sys.executable, "-m", "chirvir.cli", "check"], env=env, capture_output=True, text=True)
+    assert started.returncode != 0
+    assert "CHIRVIR_WIDGET_FRAME_ANCESTORS" in started.stderr
