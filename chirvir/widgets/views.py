@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from chirvir import audience
 from chirvir.accounts.models import Account
@@ -43,7 +43,7 @@ def framable(view):
         response._csp_replace = {"frame-ancestors": settings.WIDGET_FRAME_ANCESTORS}
         return response
 
-    return require_GET(xframe_options_exempt(framed))
+    return require_safe(xframe_options_exempt(framed))
 
 
 def _reader(request) -> Account | None:
@@ -88,7 +88,7 @@ def widget(request, username):
         return render(request, "widgets/widget.html", {**context, "account": account, "posts": _posts(reader, account)})
 
 
-@require_GET
+@require_safe
 def widget_posts(request, username):
     """The widget's posts newer than ?since_id=, which its script asks for when the stream says
     the account posted."""
@@ -147,7 +147,7 @@ def builder(request, username):
     return render(request, "widgets/builder.html", context)
 
 
-@require_GET
+@require_safe
 def script(request):
     """The script a site loads to get the widget: it puts the frame where the script tag is."""
     response = FileResponse(SCRIPT.open("rb"), content_type="text/javascript; charset=utf-8")
@@ -176,7 +176,7 @@ def _bounded(value: str, default: int) -> int:
     return max(1, min(asked, default))
 
 
-@require_GET
+@require_safe
 def oembed(request):
     """oEmbed (https://oembed.com), where Mastodon answers it: a post's or a profile's address
     becomes the frame that shows it, for the public only; JSON only (501 for XML, as the
