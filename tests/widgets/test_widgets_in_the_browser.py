@@ -1,7 +1,7 @@
 """The widget in a real browser, as another web site holds it: a page served from another origin
 (a small http.server on another port of 127.0.0.1) loads /widget.js from a live `chirvir serve`,
 the script inserts the frame, and a new post arrives in it live; the dark theme and the Arabic
-interface, right to left, in the same frames."""
+interface, right to left, in the same frames; and no other Chirvir page in another site's frame."""
 
 import re
 import threading
@@ -36,10 +36,14 @@ def blog(site):
 
     class Page(BaseHTTPRequestHandler):
         def do_GET(self):
-            query = self.path.partition("?")[2]
+            path, _mark, query = self.path.partition("?")
+            # /framed?PATH: a frame of any Chirvir page; else the widget's script tag with the query.
+            held = f"<iframe src='{site}{query}'></iframe>" if path == "/framed" else (
+                f"<script src='{site}/widget.js?{query}' async></script>"
+            )
             body = (
                 "<!doctype html><html><head><meta charset='utf-8'><title>A blog</title></head><body>"
-                f"<h1>My blog</h1><script src='{site}/widget.js?{query}' async></script></body></html>"
+                f"<h1>My blog</h1>{held}</body></html>"
             ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -89,14 +93,14 @@ class Author:
         assert answer.status_code in (200, 302), answer.text
 
 
-def _open(browser, blog, query: str, **options):
+def _open(browser, blog, query: str, path: str = "/", **options):
     context = browser.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     problems = []
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{blog}/?{query}")
+    page.goto(f"{blog}{path}?{query}")
     return context, page, problems
 
 
@@ -143,5 +147,19 @@ def test_the_widget_dark_and_in_arabic_right_to_left(browser, site, blog):
     body = page.frame_locator("iframe.chirvir-widget").locator("body")
     expect(body.locator("article.post").first).to_be_visible()
     assert body.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(255, 255, 255)"
+    assert not problems, problems
+    context.close()
+
+
+def test_another_site_cannot_frame_any_other_page(browser, site, blog):
+    Author(site, "omar").post("Only in the widget")
+    for address in ("/@omar", "/login", "/public"):
+        context, page, problems = _open(browser, blog, address, path="/framed")
+        page.wait_for_timeout(500)
+        assert any("frame-ancestors" in problem for problem in problems), (address, problems)
+        assert all("Only in the widget" not in frame.content() for frame in page.frames), address
+        context.close()
+    context, page, problems = _open(browser, blog, "/@omar/widget", path="/framed")
+    expect(page.frame_locator("iframe").locator("article.post").first).to_contain_text("Only in the widget")
     assert not problems, problems
     context.close()
