@@ -151,11 +151,9 @@ def goes_anywhere(status: Status) -> bool:
     readers, a widget or an embed on another site, oEmbed): only a public post, not a repost, of an
     active account that is neither protected nor silenced. Unlisted, followers-only and direct
     posts stay home."""
-    author = status.account
-    return (
-        status.visibility == Visibility.PUBLIC
-        and status.reblog_id is None
-        and author.is_active
-        and not author.locked
-        and author.silenced_at is None
-    )
+    return status.visibility == Visibility.PUBLIC and status.reblog_id is None and posts_go_anywhere(status.account)
+
+
+def posts_go_anywhere(author: Account) -> bool:
+    """Whether any of an account's posts may go where the reader is unknown (`goes_anywhere`)."""
+    return author.is_active and not author.locked and author.silenced_at is None

@@ -59,7 +59,7 @@ def _language(request) -> str:
 
 def _shown_account(username: str, reader: Account | None) -> Account | None:
     account = Account.objects.filter(username__iexact=username, is_active=True).first()
-    if account is None or account.locked or account.silenced_at is not None:
+    if account is None or not audience.posts_go_anywhere(account):
         return None  # a protected account's posts go to its followers only, never to a widget
     return account if audience.may_see_posts_of(audience.Viewer.of(reader), account) else None
 

@@ -184,3 +184,13 @@ def test_a_frame_ancestors_setting_that_could_end_the_directive_stops_start_up()
     started = subprocess.run([sys.executable, "-m", "chirvir.cli", "check"], env=env, capture_output=True, text=True)
     assert started.returncode != 0
     assert "CHIRVIR_WIDGET_FRAME_ANCESTORS" in started.stderr
+
+
+def test_a_silenced_account_has_no_widget_even_for_its_follower(alice, bob, posts):
+    from django.utils import timezone
+
+    alice.silenced_at = timezone.now()  # a moderator limited it: its posts reach its followers only
+    alice.save(update_fields=["silenced_at"])
+    for client in (Client(), _signed_in(bob)):
+        assert client.get("/@alice/widget").status_code == 404
+        assert client.get(f"/@alice/{posts['public'].id}/embed").status_code == 404
