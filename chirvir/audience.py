@@ -144,3 +144,16 @@ def on_public_timelines_q(prefix: str = "") -> Q:
     """What the public and hashtag timelines (and their live streams) may carry beyond the gate:
     nothing of a silenced account, whoever looks, its followers included."""
     return Q(**{f"{prefix}account__silenced_at__isnull": True})
+
+
+def goes_anywhere(status: Status) -> bool:
+    """Whether a post, already past the gate, may also go where its reader is unknown (feeds'
+    readers, a widget or an embed on another site, oEmbed): only a public post, not a repost, of an
+    active account that is neither protected nor silenced. Unlisted, followers-only and direct
+    posts stay home."""
+    return status.visibility == Visibility.PUBLIC and status.reblog_id is None and posts_go_anywhere(status.account)
+
+
+def posts_go_anywhere(author: Account) -> bool:
+    """Whether any of an account's posts may go where the reader is unknown (`goes_anywhere`)."""
+    return author.is_active and not author.locked and author.silenced_at is None

@@ -2,6 +2,7 @@
 whole community on a laptop (SQLite and Huey's SQLite queue under CHIRVIR_DATA_DIR)."""
 
 import os
+import re
 import secrets
 from importlib import metadata
 from pathlib import Path
@@ -176,6 +177,7 @@ INSTALLED_APPS = [
     "chirvir.push",
     "chirvir.api",
     "chirvir.web",
+    "chirvir.widgets",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +326,21 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# The widget and embed pages are the only ones other sites may frame: by default any site, or only
+# the origins CHIRVIR_WIDGET_FRAME_ANCESTORS names (separated by spaces).
+def _frame_ancestors(raw: str) -> list[str]:
+    # Each is a CSP source: *, a scheme (https:) or an origin; nothing that could end the directive.
+    sources = raw.split()
+    for source in sources:
+        if source not in ("*", "'self'") and not re.fullmatch(r"[a-z][a-z0-9+.-]*:(//[A-Za-z0-9*.\[\]:-]+)?", source):
+            raise ValueError
+    return sources
+
+
+WIDGET_FRAME_ANCESTORS = _setting(
+    "CHIRVIR_WIDGET_FRAME_ANCESTORS", ["*"], _frame_ancestors,
+    "origins (https://blog.example), 'self' or * separated by spaces",
+)
 if _media_origin := os.environ.get("CHIRVIR_S3_PUBLIC_URL", "").strip().rstrip("/"):
     for _directive in ("img-src", "media-src"):
         CONTENT_SECURITY_POLICY["DIRECTIVES"].setdefault(_directive, ["'self'"]).append(_media_origin)

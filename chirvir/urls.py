@@ -15,6 +15,8 @@ MISSING = settings.BASE_DIR / "core" / "static" / "chirvir" / "missing.png"
 
 urlpatterns = [
     path("health", instance.health),
+    # Widgets and oEmbed (chirvir/widgets): before the pages, whose @username routes would take theirs.
+    path("", include(("chirvir.widgets.urls", "widgets"))),
     path("", include("chirvir.api.urls")),
     re_path(r"^media/(?P<path>.+)$", media.serve),
     # The picture of an account that has none, at the address Mastodon apps expect.

@@ -26,6 +26,8 @@ PURE = {
     "test_moderation_in_the_browser.py",
 
     "test_tags_in_the_browser.py",
+
+    "test_widgets_in_the_browser.py",
 }
 
 

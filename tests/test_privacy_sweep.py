@@ -15,6 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -152,6 +153,19 @@ READ_PATHS = {
         f"{page}/media/1" for page in _status_pages(w)
     ],
     "leaving": lambda w: ["/leaving?url=x"],
+    # --- widgets, embeds and oEmbed: other sites' frames ---
+    "@(?P<username>[A-Za-z0-9_]{1,30})/widget": lambda w: [f"/@{u}/widget" for u in _each_username(w)],
+    "@(?P<username>[A-Za-z0-9_]{1,30})/widget/posts": lambda w: [
+        f"/@{u}/widget/posts?since_id={w.oldest}" for u in _each_username(w)
+    ],
+    "@(?P<username>[A-Za-z0-9_]{1,30})/embed": lambda w: [f"/@{u}/embed" for u in _each_username(w)],
+    "@(?P<username>[A-Za-z0-9_]{1,30})/(?P<status_id>[0-9]{1,20})/embed": lambda w: [
+        f"{page}/embed" for page in _status_pages(w)
+    ],
+    "api/oembed": lambda w: [
+        f"/api/oembed?url={settings.SITE_URL}{page}"
+        for page in [*_status_pages(w), *(f"/@{u}" for u in _each_username(w))]
+    ],
     # --- feeds (RSS and Atom) ---
     **{
         route.format(ext=ext): addresses
@@ -168,6 +182,7 @@ READ_PATHS = {
 # Routes that read no post: writes (POST only), forms, and documents about the server itself.
 NOT_READ = {
     "health": "says whether the server is up",
+    "widget.js": "the script other sites load to insert a widget's frame: the same file for everyone",
     "media/(?P<path>.+)": "media files under random names; a post's media is listed only through its post",
     "(avatars|headers)/original/missing\\.png": "the picture of an account without one",
     "admin/": "the operator's admin, behind a staff log-in (its own tests)",

@@ -23,7 +23,7 @@ from chirvir.core.errors import NotFound
 from chirvir.core.paging import Page
 from chirvir.lists import services as lists
 from chirvir.search.services import search
-from chirvir.statuses.models import Tag, Visibility
+from chirvir.statuses.models import Tag
 from chirvir.timelines import reads
 
 ITEMS = 20
@@ -45,7 +45,7 @@ def _reader(request) -> Account | None:
 
 def public_only(statuses) -> list:
     """Of what an anonymous reader may see, the public posts: a feed goes anywhere."""
-    return [s for s in statuses if s.visibility == Visibility.PUBLIC and s.reblog_id is None][:ITEMS]
+    return [s for s in statuses if audience.goes_anywhere(s)][:ITEMS]
 
 
 class Posts(Feed):

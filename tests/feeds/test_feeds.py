@@ -127,3 +127,12 @@ def test_a_content_warning_is_text_in_the_feed_never_markup(alice):
     response, feed = read(Client(), "/@alice.rss")
     assert "<script>" not in feed.entries[0].summary and "alert(1)" in feed.entries[0].summary
     assert b"&amp;lt;script&amp;gt;" in response.content  # escaped as text, then as XML
+
+
+def test_a_protected_accounts_posts_stay_out_of_a_followers_hashtag_feed(alice, bob, posts):
+    accounts.update_profile(alice, locked=True)  # bob already follows her: he may read her posts
+    client = Client()
+    client.force_login(bob)
+    for kind in ("rss", "atom"):
+        _response, feed = read(client, f"/tags/sea.{kind}")
+        assert not any("Sunrise" in entry.title for entry in feed.entries), kind

@@ -2,6 +2,9 @@
 poll), a post with its thread, like, repost, vote, delete. Each action answers htmx with the changed fragment and
 a plain form post with a redirect back, so every button works with JavaScript off."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -10,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chirvir import audience
 from chirvir.core.errors import DomainError, NotFound
 from chirvir.core.paging import Page
 from chirvir.media import services as media
@@ -150,8 +154,17 @@ def thread(request, username, status_id):
             "descendants": descendants,
             **shown_marks(viewer, shown),
             "form": _compose_form(request, viewer, status),
+            "oembed_url": _oembed_url(status),
         },
     )
+
+
+def _oembed_url(status) -> str | None:
+    """Where oEmbed consumers find this post's embed: named on public posts only, which alone have one."""
+    if not audience.goes_anywhere(status):
+        return None
+    address = f"{settings.SITE_URL}/@{status.account.username}/{status.id}"
+    return f"{settings.SITE_URL}/api/oembed?{urlencode({'url': address})}"
 
 
 def media_page(request, username, status_id, media_id):
