@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from chirvir.accounts import services as accounts
 from chirvir.lists import services as lists
+from chirvir.moderation import services as moderation
 from chirvir.oauth import services as oauth
 from chirvir.statuses import services as statuses
 
@@ -292,9 +293,13 @@ def world(make_account):
     from chirvir.notifications.models import Notification
 
     w.notification_ids = list(Notification.objects.values_list("id", flat=True))
-    # Ana blocks bea, a follower till now; a moderator suspends sam (today: the account deactivated).
+    # Ana blocks bea, a follower till now; a moderator suspends sam, as the admin API and Django's
+    # admin do (chirvir.moderation: feeds and search emptied of his posts, his tokens ended).
     accounts.block(ana, bea)
-    type(sam).objects.filter(pk=sam.pk).update(is_active=False)
+    moderator = make_account("mod")
+    type(moderator).objects.filter(pk=moderator.pk).update(is_staff=True)
+    moderator.refresh_from_db()
+    moderation.suspend(moderator, sam, "spam")
     return w
 
 
