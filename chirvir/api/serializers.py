@@ -851,3 +851,28 @@ def push_subscription(s) -> dict:
         "policy": s.policy,
         "server_key": vapid.public_key(),
     }
+
+
+# --- the moderators' blocks in the admin API (issue 11, item 6) ---
+
+
+def admin_email_domain_block(b) -> dict:
+    """Mastodon's Admin::EmailDomainBlock; Chirvir keeps no count of refused attempts, so no history."""
+    return {"id": str(b.id), "domain": b.domain, "created_at": iso(b.created_at), "history": []}
+
+
+def admin_ip_block(b) -> dict:
+    """Mastodon's Admin::IpBlock."""
+    return {
+        "id": str(b.id),
+        "ip": b.ip,
+        "severity": b.severity,
+        "comment": b.comment,
+        "created_at": iso(b.created_at),
+        "expires_at": iso(b.expires_at),
+    }
+
+
+def admin_canonical_email_block(b) -> dict:
+    """Mastodon's Admin::CanonicalEmailBlock."""
+    return {"id": str(b.id), "canonical_email_hash": b.canonical_email_hash}

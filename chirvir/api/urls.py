@@ -189,6 +189,16 @@ urlpatterns = [
         route(f"api/v1/admin/reports/{ID.format('report_id')}/{name}", getattr(admin, name))
         for name in ("assign_to_self", "unassign", "resolve", "reopen")
     ],
+    # the moderators' blocks in the admin API: e-mail domains, IP addresses, canonical e-mail addresses
+    route("api/v1/admin/email_domain_blocks", admin.email_domain_blocks),
+    route(f"api/v1/admin/email_domain_blocks/{ID.format('block_id')}", admin.email_domain_block),
+    route("api/v1/admin/ip_blocks", admin.ip_blocks),
+    route(f"api/v1/admin/ip_blocks/{ID.format('block_id')}", admin.ip_block),
+    route("api/v1/admin/canonical_email_blocks", admin.canonical_email_blocks),
+    route("api/v1/admin/canonical_email_blocks/test", admin.canonical_email_blocks_test),
+    route(f"api/v1/admin/canonical_email_blocks/{ID.format('block_id')}", admin.canonical_email_block),
+    route("api/v1/admin/domain_blocks", admin.domain_blocks),
+    route(f"api/v1/admin/domain_blocks/{ID.format('block_id')}", admin.domain_block),
     # push notifications (Web Push)
     route("api/v1/push/subscription", push.subscription),
 ]

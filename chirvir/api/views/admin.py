@@ -1,5 +1,6 @@
-"""Mastodon's admin API (accounts and reports): what moderators do from an app, under the
-admin:read and admin:write scopes, for staff accounts only. Each action is a moderation service."""
+"""Mastodon's admin API (accounts, reports, and the blocks: e-mail domains, IP addresses, canonical
+e-mail addresses): what moderators do from an app, under the admin:read and admin:write scopes,
+for staff accounts only. Each action is a moderation service."""
 
 from django.db.models import Q
 
@@ -7,7 +8,7 @@ from chirvir.accounts import services as accounts
 from chirvir.api import serializers
 from chirvir.api.base import ApiError, api, json_response, link_header
 from chirvir.core.paging import paginate
-from chirvir.moderation import services
+from chirvir.moderation import blocks, services
 
 READ_ACCOUNTS = {"GET": "admin:read:accounts"}
 WRITE_ACCOUNTS = {"POST": "admin:write:accounts"}
@@ -185,3 +186,112 @@ def resolve(request, params, made):
 @_report_action
 def reopen(request, params, made):
     return services.reopen(request.account, made, params.text("text") or "")
+
+
+# The moderators' blocks: e-mail domains, canonical e-mail addresses, IP addresses and networks
+# (chirvir.moderation.blocks), and Mastodon's federation domain blocks, which Chirvir has not.
+# Chirvir's scopes name no block kinds: admin:read and admin:write (which apps ask for) cover them.
+READ_WRITE = {"GET": "admin:read", "POST": "admin:write", "PUT": "admin:write", "DELETE": "admin:write"}
+
+
+def _listed(request, params, qs, serialize):
+    items = paginate(qs, params.page(100))
+    return json_response([serialize(b) for b in items], headers=link_header(request, items))
+
+
+@api(methods=("GET", "POST"), scopes=READ_WRITE)
+def email_domain_blocks(request, params):
+    _moderator(request)
+    if request.method == "POST":
+        made = blocks.block_email_domain(params.required("domain"))
+        return json_response(serializers.admin_email_domain_block(made))
+    return _listed(request, params, blocks.email_domain_blocks(), serializers.admin_email_domain_block)
+
+
+@api(methods=("GET", "DELETE"), scopes=READ_WRITE)
+def email_domain_block(request, params, block_id):
+    _moderator(request)
+    found = blocks.get_email_domain_block(block_id)
+    if request.method == "DELETE":
+        found.delete()
+        return json_response({})
+    return json_response(serializers.admin_email_domain_block(found))
+
+
+@api(methods=("GET", "POST"), scopes=READ_WRITE)
+def ip_blocks(request, params):
+    _moderator(request)
+    if request.method == "POST":
+        made = blocks.block_ip(
+            params.text("ip") or "",
+            params.text("severity") or "",
+            params.text("comment") or "",
+            params.integer("expires_in"),
+        )
+        return json_response(serializers.admin_ip_block(made))
+    return _listed(request, params, blocks.ip_blocks(), serializers.admin_ip_block)
+
+
+@api(methods=("GET", "PUT", "DELETE"), scopes=READ_WRITE)
+def ip_block(request, params, block_id):
+    _moderator(request)
+    found = blocks.get_ip_block(block_id)
+    if request.method == "DELETE":
+        blocks.unblock_ip(found)
+        return json_response({})
+    if request.method == "PUT":
+        found = blocks.change_ip_block(
+            found,
+            ip=params.text("ip") or None,
+            severity=params.text("severity") or None,
+            comment=params.text("comment"),
+            expires_in=params.integer("expires_in"),
+        )
+    return json_response(serializers.admin_ip_block(found))
+
+
+@api(methods=("GET", "POST"), scopes=READ_WRITE)
+def canonical_email_blocks(request, params):
+    _moderator(request)
+    if request.method == "POST":
+        made = blocks.block_canonical_email(
+            email=params.text("email") or "", canonical_email_hash=params.text("canonical_email_hash") or ""
+        )
+        return json_response(serializers.admin_canonical_email_block(made))
+    return _listed(request, params, blocks.canonical_email_blocks(), serializers.admin_canonical_email_block)
+
+
+@api(methods=("POST",), scopes=READ_WRITE)
+def canonical_email_blocks_test(request, params):
+    """Which blocks an address falls under (an empty list: none)."""
+    _moderator(request)
+    found = blocks.canonical_blocks_of(params.required("email"))
+    return json_response([serializers.admin_canonical_email_block(b) for b in found])
+
+
+@api(methods=("GET", "DELETE"), scopes=READ_WRITE)
+def canonical_email_block(request, params, block_id):
+    _moderator(request)
+    found = blocks.get_canonical_email_block(block_id)
+    if request.method == "DELETE":
+        found.delete()
+        return json_response({})
+    return json_response(serializers.admin_canonical_email_block(found))
+
+
+NO_FEDERATION = "Chirvir does not federate: there are no other servers to block"
+
+
+@api(methods=("GET", "POST"), scopes=READ_WRITE)
+def domain_blocks(request, params):
+    """Mastodon's blocks of other servers: none exist here, and none can be made."""
+    _moderator(request)
+    if request.method == "POST":
+        raise ApiError(422, NO_FEDERATION)
+    return json_response([])
+
+
+@api(methods=("GET", "PUT", "DELETE"), scopes=READ_WRITE)
+def domain_block(request, params, block_id):
+    _moderator(request)
+    raise ApiError(404, "Record not found")
