@@ -199,6 +199,15 @@ urlpatterns = [
     route(f"api/v1/admin/canonical_email_blocks/{ID.format('block_id')}", admin.canonical_email_block),
     route("api/v1/admin/domain_blocks", admin.domain_blocks),
     route(f"api/v1/admin/domain_blocks/{ID.format('block_id')}", admin.domain_block),
+    # the trends under the moderators' review
+    route("api/v1/admin/trends/tags", admin.trends_tags),
+    route("api/v1/admin/trends/links", admin.trends_links),
+    route("api/v1/admin/trends/statuses", admin.trends_statuses),
+    *[
+        route(f"api/v1/admin/trends/{kinds}/{ID.format('trend_id')}/{verb}", getattr(admin, f"{verb}_{kind}"))
+        for kind, kinds in (("tag", "tags"), ("link", "links"), ("status", "statuses"))
+        for verb in ("approve", "reject")
+    ],
     # push notifications (Web Push)
     route("api/v1/push/subscription", push.subscription),
 ]

@@ -9,6 +9,9 @@ from chirvir.api import serializers
 from chirvir.api.base import ApiError, api, json_response, link_header
 from chirvir.core.paging import paginate
 from chirvir.moderation import blocks, services
+from chirvir.statuses.models import Status, Tag
+from chirvir.trends import services as trends
+from chirvir.trends.models import Trend, TrendKind
 
 READ_ACCOUNTS = {"GET": "admin:read:accounts"}
 WRITE_ACCOUNTS = {"POST": "admin:write:accounts"}
@@ -295,3 +298,74 @@ def domain_blocks(request, params):
 def domain_block(request, params, block_id):
     _moderator(request)
     raise ApiError(404, "Record not found")
+
+
+# Trends under review (chirvir.trends): every computed place, hidden ones too; approve shows a
+# hidden one again, reject hides it. Nothing waits for review: Chirvir shows what it computes.
+READ_TRENDS = {"GET": "admin:read"}
+WRITE_TRENDS = {"POST": "admin:write"}
+
+
+def _trend_window(params, default):
+    limit = min(abs(params.integer("limit", default)) or default, 2 * default)
+    return max(params.integer("offset", 0), 0), limit
+
+
+def _trend_tag(trend, hidden):
+    tag = Tag.objects.filter(name=trend.key).first()
+    return serializers.admin_trend_tag(trend, hidden, tag.id if tag else 0)
+
+
+@api(methods=("GET",), scopes=READ_TRENDS)
+def trends_tags(request, params):
+    _moderator(request)
+    found = trends.review_list(TrendKind.TAG, *_trend_window(params, 10))
+    return json_response([_trend_tag(t, hidden) for t, hidden in found])
+
+
+@api(methods=("GET",), scopes=READ_TRENDS)
+def trends_links(request, params):
+    _moderator(request)
+    found = trends.review_list(TrendKind.LINK, *_trend_window(params, 10))
+    return json_response([serializers.admin_trend_link(t, hidden, trends.link_id(t.key)) for t, hidden in found])
+
+
+@api(methods=("GET",), scopes=READ_TRENDS)
+def trends_statuses(request, params):
+    """The trending posts as stored, whoever may see them (moderators review them all)."""
+    _moderator(request)
+    found = trends.review_list(TrendKind.STATUS, *_trend_window(params, 20))
+    by_id = Status.objects.gated().in_bulk([int(t.key) for t, _hidden in found])
+    return json_response(serializers.statuses([by_id[int(t.key)] for t, _h in found if int(t.key) in by_id], None))
+
+
+def _trend_answer(kind, key):
+    hidden = trends.is_hidden(kind, key)
+    if kind == TrendKind.TAG:
+        tag = Tag.objects.get(name=key)
+        place = Trend.objects.filter(kind=kind, language="", key=key).first() or Trend(key=key, history=[])
+        return serializers.admin_trend_tag(place, hidden, tag.id)
+    if kind == TrendKind.LINK:
+        place = Trend.objects.filter(kind=kind, language="", key=key).first() or Trend(key=key, history=[])
+        return serializers.admin_trend_link(place, hidden, trends.link_id(key))
+    return serializers.statuses([Status.objects.get(id=int(key))], None)[0]
+
+
+def _trend_review(kind, decide):
+    @api(methods=("POST",), scopes=WRITE_TRENDS)
+    def view(request, params, trend_id):
+        _moderator(request)
+        key = trends.review_key(kind, trend_id)
+        decide(kind, key)
+        return json_response(_trend_answer(kind, key))
+
+    view.__name__ = view.__qualname__ = f"{decide.__name__}_{kind}"
+    return view
+
+
+approve_tag = _trend_review(TrendKind.TAG, trends.show_trend)
+reject_tag = _trend_review(TrendKind.TAG, trends.hide_trend)
+approve_link = _trend_review(TrendKind.LINK, trends.show_trend)
+reject_link = _trend_review(TrendKind.LINK, trends.hide_trend)
+approve_status = _trend_review(TrendKind.STATUS, trends.show_trend)
+reject_status = _trend_review(TrendKind.STATUS, trends.hide_trend)
