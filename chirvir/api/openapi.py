@@ -701,6 +701,41 @@ SCHEMAS = {
     "AdminCanonicalEmailBlock": closed(
         {"id": ID, "canonical_email_hash": {**STRING, "pattern": "^[0-9a-f]{64}$"}}
     ),
+    # the trends under review: `trendable` is false for a hidden one; nothing waits for review
+    "AdminTrendTag": closed(
+        {
+            "id": ID,
+            "name": STRING,
+            "url": URL,
+            "history": array(ref("History")),
+            "trendable": BOOLEAN,
+            "usable": BOOLEAN,
+            "requires_review": BOOLEAN,
+            "listable": BOOLEAN,
+        }
+    ),
+    "AdminTrendLink": closed(
+        {
+            "id": {**ID, "description": "The first 60 bits of the URL's SHA-256: Chirvir keeps no preview cards."},
+            "url": URL,
+            "title": STRING,
+            "description": STRING,
+            "type": enum(["link"]),
+            "author_name": STRING,
+            "author_url": STRING,
+            "provider_name": STRING,
+            "provider_url": STRING,
+            "html": STRING,
+            "width": COUNT,
+            "height": COUNT,
+            "image": NULL,
+            "embed_url": STRING,
+            "blurhash": NULL,
+            "history": array(ref("History")),
+            "requires_review": BOOLEAN,
+            "trendable": BOOLEAN,
+        }
+    ),
     # followed and featured hashtags, suggestions (issue 10, items 4 and 5)
     "FollowedTag": closed(
         {
@@ -902,6 +937,7 @@ MEDIA_FIELDS = {
     "focus": {**STRING, "description": "The focal point, `x,y` from -1.0 to 1.0 each."},
 }
 MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file", "thumbnail"))
+REVIEW = trend_params(10)[:2]
 IP_BLOCK = {
     "ip": {**STRING, "description": "An address, or a network in CIDR notation."},
     "severity": enum(IpSeverity.values),
@@ -1751,6 +1787,16 @@ def _operations() -> dict:
                 method: op(f"{verb} a server block: there are none (404)", EMPTY)
                 for method, verb in (("GET", "Read"), ("PUT", "Change"), ("DELETE", "Lift"))
             }
+        },
+        # the trends under the moderators' review (every computed place, hidden ones too)
+        admin.trends_tags: op("Trending hashtags, hidden ones too", array(ref("AdminTrendTag")), params=REVIEW),
+        admin.trends_links: op("Trending links, hidden ones too", array(ref("AdminTrendLink")), params=REVIEW),
+        admin.trends_statuses: op("Trending posts, hidden ones too", array(ref("Status")), params=REVIEW),
+        **{
+            getattr(admin, f"{verb}_{kind}"): op(f"{summary} ({kind})", answer)
+            for kind, answer in (("tag", ref("AdminTrendTag")), ("link", ref("AdminTrendLink")),
+                                 ("status", ref("Status")))
+            for verb, summary in (("approve", "Let it trend again"), ("reject", "Keep it off every trends list"))
         },
         # apps, sign-up and OAuth
         apps.create: op(
