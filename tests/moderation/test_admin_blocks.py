@@ -215,3 +215,14 @@ def test_domain_blocks_answer_as_a_server_that_does_not_federate(as_moderator):
     assert refused.status_code == 422 and "does not federate" in refused.json()["error"]
     assert as_moderator.get("/api/v1/admin/domain_blocks/1").status_code == 404
     assert as_moderator.delete("/api/v1/admin/domain_blocks/1").status_code == 404
+
+
+def test_a_moderator_sees_and_lifts_ip_blocks_in_djangos_admin(signed_in, moderator, stranger):
+    block = IpBlock.objects.create(ip="192.0.2.0/24", severity="sign_up_block", comment="a wave")
+    admin = signed_in(moderator)
+    listed = admin.get("/admin/moderation/ipblock/")
+    assert listed.status_code == 200 and b"192.0.2.0/24" in listed.content
+    assert admin.get("/admin/moderation/canonicalemailblock/").status_code == 200
+    lifted = admin.post(f"/admin/moderation/ipblock/{block.id}/delete/", {"post": "yes"})
+    assert lifted.status_code == 302 and not IpBlock.objects.exists()
+    assert sign_up(stranger(ATTACKER)).status_code == 200
