@@ -208,6 +208,10 @@ urlpatterns = [
         for kind, kinds in (("tag", "tags"), ("link", "links"), ("status", "statuses"))
         for verb in ("approve", "reject")
     ],
+    # the dashboard's numbers for moderators
+    route("api/v1/admin/measures", admin.measures_view),
+    route("api/v1/admin/dimensions", admin.dimensions_view),
+    route("api/v1/admin/retention", admin.retention_view),
     # push notifications (Web Push)
     route("api/v1/push/subscription", push.subscription),
 ]

@@ -8,7 +8,7 @@ from chirvir.accounts import services as accounts
 from chirvir.api import serializers
 from chirvir.api.base import ApiError, api, json_response, link_header
 from chirvir.core.paging import paginate
-from chirvir.moderation import blocks, services
+from chirvir.moderation import blocks, measures, services
 from chirvir.statuses.models import Status, Tag
 from chirvir.trends import services as trends
 from chirvir.trends.models import Trend, TrendKind
@@ -369,3 +369,31 @@ approve_link = _trend_review(TrendKind.LINK, trends.show_trend)
 reject_link = _trend_review(TrendKind.LINK, trends.hide_trend)
 approve_status = _trend_review(TrendKind.STATUS, trends.show_trend)
 reject_status = _trend_review(TrendKind.STATUS, trends.hide_trend)
+
+
+# The dashboard's numbers (chirvir.moderation.measures): Mastodon's POSTs with keys[], start_at
+# and end_at; unknown keys are left out of the answer, as Mastodon leaves them out.
+READ_MEASURES = {"POST": "admin:read"}
+
+
+def _period(params):
+    return measures.period(params.required("start_at"), params.required("end_at"))
+
+
+@api(methods=("POST",), scopes=READ_MEASURES)
+def measures_view(request, params):
+    _moderator(request)
+    return json_response(measures.measures(params.array("keys"), *_period(params)))
+
+
+@api(methods=("POST",), scopes=READ_MEASURES)
+def dimensions_view(request, params):
+    _moderator(request)
+    keys = params.array("keys")
+    return json_response(measures.dimensions(keys, *_period(params), limit=params.integer("limit", 10)))
+
+
+@api(methods=("POST",), scopes=READ_MEASURES)
+def retention_view(request, params):
+    _moderator(request)
+    return json_response(measures.retention(*_period(params), frequency=params.text("frequency") or "day"))
