@@ -53,7 +53,9 @@ def block_email_domain(domain: str) -> EmailDomainBlock:
 
 
 def _label(label: str) -> bool:
-    return 0 < len(label) <= 63 and label.isascii() and label.replace("-", "").isalnum() and label[0] != "-" != label[-1]
+    if not 0 < len(label) <= 63 or "-" in (label[0], label[-1]):
+        return False
+    return label.isascii() and label.replace("-", "").isalnum()
 
 
 # Canonical e-mail addresses

@@ -89,7 +89,9 @@ def measures(keys, start: date, end: date) -> list[dict]:
                 "total": str(count(start, end)),
                 "human_value": None,
                 "previous_total": str(count(*before)),
-                "data": [{"date": _moment(day).isoformat(), "value": str(count(day, day))} for day in _days(start, end)],
+                "data": [
+                    {"date": _moment(day).isoformat(), "value": str(count(day, day))} for day in _days(start, end)
+                ],
             }
         )
     return answer
@@ -114,7 +116,8 @@ DIMENSIONS = {"languages": _languages}
 def dimensions(keys, start: date, end: date, limit: int = 10) -> list[dict]:
     """Mastodon's Admin::Dimension for each known key."""
     limit = min(max(limit, 1), 100)
-    return [{"key": key, "data": DIMENSIONS[key](start, end, limit)} for key in dict.fromkeys(keys) if key in DIMENSIONS]
+    known = [key for key in dict.fromkeys(keys) if key in DIMENSIONS]
+    return [{"key": key, "data": DIMENSIONS[key](start, end, limit)} for key in known]
 
 
 def _month(day: date) -> date:
@@ -146,8 +149,7 @@ def retention(start: date, end: date, frequency: str = "day") -> list[dict]:
         data = []
         for later in (p for p in periods if p >= opened):
             active = len(joined & _active(later, _next(later, frequency) - timedelta(days=1)))
-            data.append(
-                {"date": _moment(later).isoformat(), "rate": active / len(joined) if joined else 0.0, "value": str(active)}
-            )
+            rate = active / len(joined) if joined else 0.0
+            data.append({"date": _moment(later).isoformat(), "rate": rate, "value": str(active)})
         cohorts.append({"period": _moment(opened).isoformat(), "frequency": frequency, "data": data})
     return cohorts

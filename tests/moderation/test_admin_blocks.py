@@ -170,9 +170,8 @@ def test_an_ip_block_refuses_sign_ups_from_the_network_and_no_other(as_moderator
 
 def test_an_approval_block_puts_the_sign_up_on_the_waiting_list(as_moderator, stranger):
     block = as_moderator.post("/api/v1/admin/ip_blocks", {"ip": "192.0.2.7", "severity": "sign_up_block"}).json()
-    changed = as_moderator.put(
-        f"/api/v1/admin/ip_blocks/{block['id']}", {"severity": "sign_up_requires_approval"}, content_type="application/json"
-    )
+    approval = {"severity": "sign_up_requires_approval"}
+    changed = call(as_moderator, "put", f"/api/v1/admin/ip_blocks/{block['id']}", approval)
     assert changed.status_code == 200 and changed.json()["ip"] == "192.0.2.7/32"
     assert sign_up(stranger(ATTACKER)).status_code == 200
     waiting = Account.objects.get(username="erin")
