@@ -20,6 +20,7 @@ from chirvir.filters.models import Context as FilterContext
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
+from chirvir.moderation import measures
 from chirvir.moderation import services as moderation
 from chirvir.moderation.models import ActionType, Category, IpSeverity
 from chirvir.notifications import services as notification_rules
@@ -714,6 +715,30 @@ SCHEMAS = {
             "listable": BOOLEAN,
         }
     ),
+    # the dashboard's numbers; values are strings, as Mastodon sends them
+    "AdminMeasure": closed(
+        {
+            "key": enum(measures.MEASURES),
+            "unit": NULL,
+            "total": DIGITS,
+            "human_value": NULL,
+            "previous_total": {**DIGITS, "description": "The total of a period as long, just before."},
+            "data": array(closed({"date": DATETIME, "value": DIGITS})),
+        }
+    ),
+    "AdminDimension": closed(
+        {
+            "key": enum(measures.DIMENSIONS),
+            "data": array(closed({"key": STRING, "human_key": STRING, "value": DIGITS})),
+        }
+    ),
+    "AdminCohort": closed(
+        {
+            "period": DATETIME,
+            "frequency": enum(["day", "month"]),
+            "data": array(closed({"date": DATETIME, "rate": {"type": "number", "minimum": 0}, "value": DIGITS})),
+        }
+    ),
     "AdminTrendLink": closed(
         {
             "id": {**ID, "description": "The first 60 bits of the URL's SHA-256: Chirvir keeps no preview cards."},
@@ -938,6 +963,7 @@ MEDIA_FIELDS = {
 }
 MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file", "thumbnail"))
 REVIEW = trend_params(10)[:2]
+PERIOD = {"start_at": STRING, "end_at": STRING}
 IP_BLOCK = {
     "ip": {**STRING, "description": "An address, or a network in CIDR notation."},
     "severity": enum(IpSeverity.values),
@@ -1788,6 +1814,25 @@ def _operations() -> dict:
                 for method, verb in (("GET", "Read"), ("PUT", "Change"), ("DELETE", "Lift"))
             }
         },
+        # the dashboard's numbers (unknown keys are left out of the answer)
+        admin.measures_view: op(
+            "Measures per day over a period, with the period before",
+            array(ref("AdminMeasure")),
+            request=body({"keys": array(STRING), **PERIOD}, required=("start_at", "end_at")),
+            errors=(422,),
+        ),
+        admin.dimensions_view: op(
+            "Dimensions over a period (the languages posted in)",
+            array(ref("AdminDimension")),
+            request=body({"keys": array(STRING), "limit": INTEGER, **PERIOD}, required=("start_at", "end_at")),
+            errors=(422,),
+        ),
+        admin.retention_view: op(
+            "Sign-up cohorts and how many of each were active later",
+            array(ref("AdminCohort")),
+            request=body({"frequency": enum(["day", "month"]), **PERIOD}, required=("start_at", "end_at")),
+            errors=(422,),
+        ),
         # the trends under the moderators' review (every computed place, hidden ones too)
         admin.trends_tags: op("Trending hashtags, hidden ones too", array(ref("AdminTrendTag")), params=REVIEW),
         admin.trends_links: op("Trending links, hidden ones too", array(ref("AdminTrendLink")), params=REVIEW),
