@@ -217,6 +217,17 @@ NOT_READ = {
     "settings/(?P<section>profile|privacy|language|email|password)": "saves settings (POST)",
     **{f"@(?P<username>[A-Za-z0-9_]{{1,30}})/{name}": "a relationship change (POST)"
        for name in ("follow", "unfollow", "block", "unblock", "mute", "unmute")},
+    # the admin API's blocks, trends review and numbers: moderators only, 403 to everyone else
+    # (tests/moderation/test_admin_blocks.py, test_admin_trends.py, test_admin_measures.py)
+    **{route: "moderators only (403 to anyone else)" for route in (
+        *(f"api/v1/admin/{name}{tail}" for name in ("email_domain_blocks", "ip_blocks", "canonical_email_blocks",
+                                                     "domain_blocks") for tail in ("", "/(?P<block_id>[^/]+)")),
+        "api/v1/admin/canonical_email_blocks/test",
+        *(f"api/v1/admin/trends/{kind}" for kind in ("tags", "links", "statuses")),
+        *(f"api/v1/admin/trends/{kind}/(?P<trend_id>[^/]+)/{verb}"
+          for kind in ("tags", "links", "statuses") for verb in ("approve", "reject")),
+        "api/v1/admin/measures", "api/v1/admin/dimensions", "api/v1/admin/retention",
+    )},
 }
 # The API's routes that answer an empty list whatever is asked (instance.empty_list).
 EMPTY = ("custom_emojis", "filters", "announcements", "instance/rules", "instance/peers", "instance/activity",
