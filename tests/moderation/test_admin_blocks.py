@@ -225,3 +225,26 @@ def test_a_moderator_sees_and_lifts_ip_blocks_in_djangos_admin(signed_in, modera
     lifted = admin.post(f"/admin/moderation/ipblock/{block.id}/delete/", {"post": "yes"})
     assert lifted.status_code == 302 and not IpBlock.objects.exists()
     assert sign_up(stranger(ATTACKER)).status_code == 200
+
+
+def test_a_no_access_block_refuses_the_streams_too(as_moderator, alice):
+    """Through the ASGI application the server runs (the streaming side is not Django's, so its
+    middleware does not guard it): a blocked network's stolen token opens no stream."""
+    import asyncio
+
+    import httpx
+
+    from chirvir.asgi import application
+
+    application_, _id, _secret = auth.create_application("Alice's app", scopes="read")
+    token = auth.issue_token(application_, alice, "read")
+    as_moderator.post("/api/v1/admin/ip_blocks", {"ip": "192.0.2.0/24", "severity": "no_access"})
+
+    async def stream(address, token):
+        transport = httpx.ASGITransport(app=application, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://chirvir.test") as client:
+            answer = await client.get("/api/v1/streaming/user", headers={"Authorization": f"Bearer {token}"})
+            return answer.status_code
+
+    assert asyncio.run(stream(ATTACKER, token)) == 403
+    assert asyncio.run(stream(SOMEONE_ELSE, "not a token")) == 401  # past the block, to the token check
