@@ -182,6 +182,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "chirvir.core.access_log.middleware",  # first: it times, and sees the status of, every answer
+    "chirvir.moderation.middleware.middleware",  # the no_access IP blocks, before any other work
     "corsheaders.middleware.CorsMiddleware",
     "chirvir.api.ratelimit.middleware",
     "django.middleware.security.SecurityMiddleware",

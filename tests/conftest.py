@@ -45,6 +45,15 @@ def no_requests_counted():
 
 
 @pytest.fixture(autouse=True)
+def no_ip_blocks_remembered():
+    """The no_access IP blocks are cached in the process for a few seconds (chirvir.moderation.blocks):
+    a block of the test before, whose rows the emptying of the database took, must not outlive it."""
+    from chirvir.moderation import blocks
+
+    blocks.forget_cached_blocks()
+
+
+@pytest.fixture(autouse=True)
 def english_afterwards():
     """A page request in another language leaves that language active in the test's thread (the
     test client serves in it); every test starts in English, whatever ran before it."""

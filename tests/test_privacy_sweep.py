@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from chirvir.accounts import services as accounts
 from chirvir.lists import services as lists
+from chirvir.moderation import services as moderation
 from chirvir.oauth import services as oauth
 from chirvir.statuses import services as statuses
 
@@ -231,6 +232,17 @@ NOT_READ = {
     "settings/(?P<section>profile|privacy|language|email|password)": "saves settings (POST)",
     **{f"@(?P<username>[A-Za-z0-9_]{{1,30}})/{name}": "a relationship change (POST)"
        for name in ("follow", "unfollow", "block", "unblock", "mute", "unmute")},
+    # the admin API's blocks, trends review and numbers: moderators only, 403 to everyone else
+    # (tests/moderation/test_admin_blocks.py, test_admin_trends.py, test_admin_measures.py)
+    **{route: "moderators only (403 to anyone else)" for route in (
+        *(f"api/v1/admin/{name}{tail}" for name in ("email_domain_blocks", "ip_blocks", "canonical_email_blocks",
+                                                     "domain_blocks") for tail in ("", "/(?P<block_id>[^/]+)")),
+        "api/v1/admin/canonical_email_blocks/test",
+        *(f"api/v1/admin/trends/{kind}" for kind in ("tags", "links", "statuses")),
+        *(f"api/v1/admin/trends/{kind}/(?P<trend_id>[^/]+)/{verb}"
+          for kind in ("tags", "links", "statuses") for verb in ("approve", "reject")),
+        "api/v1/admin/measures", "api/v1/admin/dimensions", "api/v1/admin/retention",
+    )},
 }
 # The API's routes that answer an empty list whatever is asked (instance.empty_list).
 EMPTY = ("custom_emojis", "filters", "announcements", "instance/rules", "instance/peers", "instance/activity",
@@ -307,9 +319,13 @@ def world(make_account):
     from chirvir.notifications.models import Notification
 
     w.notification_ids = list(Notification.objects.values_list("id", flat=True))
-    # Ana blocks bea, a follower till now; a moderator suspends sam (today: the account deactivated).
+    # Ana blocks bea, a follower till now; a moderator suspends sam, as the admin API and Django's
+    # admin do (chirvir.moderation: feeds and search emptied of his posts, his tokens ended).
     accounts.block(ana, bea)
-    type(sam).objects.filter(pk=sam.pk).update(is_active=False)
+    moderator = make_account("mod")
+    type(moderator).objects.filter(pk=moderator.pk).update(is_staff=True)
+    moderator.refresh_from_db()
+    moderation.suspend(moderator, sam, "spam")
     return w
 
 

@@ -27,7 +27,7 @@ from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
 from chirvir.lists import services as lists
 from chirvir.media import images
-from chirvir.moderation.models import EmailDomainBlock
+from chirvir.moderation import blocks as moderation_blocks
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.statuses.services import LANGUAGE_CODE
@@ -113,13 +113,16 @@ def register(
     language: str = "",
     time_zone: str = "",
     active: bool = True,
+    address: str = "",
 ) -> Account:
     """A new account. The username is unique without regard to case; the password must pass
     Django's validators (length, common passwords, likeness to the username). An inactive
     account (registrations needing approval) cannot log in until an operator activates it.
     A time zone the sign-up guessed (the browser's) that is no known zone is left out, not refused.
     Where posting needs a confirmed e-mail address (CHIRVIR_REQUIRE_CONFIRMED_EMAIL), the link
-    that confirms it is mailed at once."""
+    that confirms it is mailed at once. The moderators' blocks (chirvir.moderation.blocks) apply:
+    to the e-mail address, and to `address`, the client's IP address: an approval block leaves the
+    account inactive, waiting for a moderator."""
     validate_username(username)
     display_name = _clean_line(display_name, _("Display name"), MAX_DISPLAY_NAME)
     if email:
@@ -129,8 +132,8 @@ def register(
             raise Invalid(_("Enter a valid e-mail address.")) from e
         if Account.objects.filter(email__iexact=email).exists():
             raise Invalid(_("That e-mail address is already in use."))
-        if EmailDomainBlock.covers(email):  # an operator's block (chirvir/moderation)
-            raise Invalid(_("Sign-ups with an e-mail address at this domain are not allowed."))
+    if moderation_blocks.check_sign_up(email, address):
+        active = False
     time_zone = time_zone if time_zone in time_zones() else ""
     account = Account(
         username=username,

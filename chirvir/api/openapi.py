@@ -20,8 +20,9 @@ from chirvir.filters.models import Context as FilterContext
 from chirvir.lists import services as lists_rules
 from chirvir.lists.models import RepliesPolicy
 from chirvir.media import services as media_rules
+from chirvir.moderation import measures
 from chirvir.moderation import services as moderation
-from chirvir.moderation.models import ActionType, Category
+from chirvir.moderation.models import ActionType, Category, IpSeverity
 from chirvir.notifications import services as notification_rules
 from chirvir.notifications.models import Marker, NotificationType, PolicyChoice
 from chirvir.oauth import services as oauth_services
@@ -679,6 +680,87 @@ SCHEMAS = {
             "rules": NOTHING,
         }
     ),
+    # the moderators' blocks in the admin API (issue 11, item 6)
+    "AdminEmailDomainBlock": closed(
+        {
+            "id": ID,
+            "domain": STRING,
+            "created_at": DATETIME,
+            "history": {**NOTHING, "description": "Chirvir keeps no count of refused sign-ups."},
+        }
+    ),
+    "AdminIpBlock": closed(
+        {
+            "id": ID,
+            "ip": {**STRING, "description": "A network in CIDR notation (an address is its /32 or /128)."},
+            "severity": enum(IpSeverity.values),
+            "comment": STRING,
+            "created_at": DATETIME,
+            "expires_at": nullable(DATETIME),
+        }
+    ),
+    "AdminCanonicalEmailBlock": closed(
+        {"id": ID, "canonical_email_hash": {**STRING, "pattern": "^[0-9a-f]{64}$"}}
+    ),
+    # the trends under review: `trendable` is false for a hidden one; nothing waits for review
+    "AdminTrendTag": closed(
+        {
+            "id": ID,
+            "name": STRING,
+            "url": URL,
+            "history": array(ref("History")),
+            "trendable": BOOLEAN,
+            "usable": BOOLEAN,
+            "requires_review": BOOLEAN,
+            "listable": BOOLEAN,
+        }
+    ),
+    # the dashboard's numbers; values are strings, as Mastodon sends them
+    "AdminMeasure": closed(
+        {
+            "key": enum(measures.MEASURES),
+            "unit": NULL,
+            "total": DIGITS,
+            "human_value": NULL,
+            "previous_total": {**DIGITS, "description": "The total of a period as long, just before."},
+            "data": array(closed({"date": DATETIME, "value": DIGITS})),
+        }
+    ),
+    "AdminDimension": closed(
+        {
+            "key": enum(measures.DIMENSIONS),
+            "data": array(closed({"key": STRING, "human_key": STRING, "value": DIGITS})),
+        }
+    ),
+    "AdminCohort": closed(
+        {
+            "period": DATETIME,
+            "frequency": enum(["day", "month"]),
+            "data": array(closed({"date": DATETIME, "rate": {"type": "number", "minimum": 0}, "value": DIGITS})),
+        }
+    ),
+    "AdminTrendLink": closed(
+        {
+            "id": {**ID, "description": "The first 60 bits of the URL's SHA-256: Chirvir keeps no preview cards."},
+            "url": URL,
+            "title": STRING,
+            "description": STRING,
+            "type": enum(["link"]),
+            "author_name": STRING,
+            "author_url": STRING,
+            "provider_name": STRING,
+            "provider_url": STRING,
+            "html": STRING,
+            "width": COUNT,
+            "height": COUNT,
+            "image": NULL,
+            "embed_url": STRING,
+            "blurhash": NULL,
+            "history": array(ref("History")),
+            "requires_review": BOOLEAN,
+            "trendable": BOOLEAN,
+        }
+    ),
     # followed and featured hashtags, suggestions (issue 10, items 4 and 5)
     "FollowedTag": closed(
         {
@@ -880,6 +962,14 @@ MEDIA_FIELDS = {
     "focus": {**STRING, "description": "The focal point, `x,y` from -1.0 to 1.0 each."},
 }
 MEDIA_UPLOAD = body(MEDIA_FIELDS, files=("file", "thumbnail"))
+REVIEW = trend_params(10)[:2]
+PERIOD = {"start_at": STRING, "end_at": STRING}
+IP_BLOCK = {
+    "ip": {**STRING, "description": "An address, or a network in CIDR notation."},
+    "severity": enum(IpSeverity.values),
+    "comment": STRING,
+    "expires_in": {**INTEGER, "description": "Seconds until the block ends; none: it never does."},
+}
 NOTE = body({"text": {**STRING, "maxLength": moderation.MAX_NOTE, "description": "The moderator's note."}})
 
 
@@ -1651,6 +1741,107 @@ def _operations() -> dict:
                 ("resolve", "Close the report without acting on its account"),
                 ("reopen", "Open the report again"),
             ]
+        },
+        # the moderators' blocks: e-mail domains, IP addresses, canonical e-mail addresses, and
+        # Mastodon's blocks of other servers (none: Chirvir does not federate)
+        admin.email_domain_blocks: {
+            "GET": op(
+                "Blocked e-mail domains, newest first",
+                array(ref("AdminEmailDomainBlock")),
+                params=paging(100),
+                paged=True,
+            ),
+            "POST": op(
+                "Refuse sign-ups with an e-mail address at a domain or under it",
+                ref("AdminEmailDomainBlock"),
+                request=body({"domain": STRING}, required=("domain",)),
+                errors=(422,),
+            ),
+        },
+        admin.email_domain_block: {
+            "GET": op("A blocked e-mail domain", ref("AdminEmailDomainBlock")),
+            "DELETE": op("Lift an e-mail domain block", EMPTY),
+        },
+        admin.ip_blocks: {
+            "GET": op("IP blocks, newest first", array(ref("AdminIpBlock")), params=paging(100), paged=True),
+            "POST": op(
+                "Block an address or network: sign-ups wait for approval, are refused, or every request is",
+                ref("AdminIpBlock"),
+                request=body(IP_BLOCK, required=("ip", "severity")),
+                errors=(422,),
+            ),
+        },
+        admin.ip_block: {
+            "GET": op("An IP block", ref("AdminIpBlock")),
+            "PUT": op("Change an IP block", ref("AdminIpBlock"), request=body(IP_BLOCK), errors=(422,)),
+            "DELETE": op("Lift an IP block", EMPTY),
+        },
+        admin.canonical_email_blocks: {
+            "GET": op(
+                "Blocked e-mail addresses (by their canonical form's hash), newest first",
+                array(ref("AdminCanonicalEmailBlock")),
+                params=paging(100),
+                paged=True,
+            ),
+            "POST": op(
+                "Refuse sign-ups with every spelling of an address (dots and +tags of its local part aside)",
+                ref("AdminCanonicalEmailBlock"),
+                request=body({"email": STRING, "canonical_email_hash": STRING}),
+                errors=(422,),
+            ),
+        },
+        admin.canonical_email_blocks_test: op(
+            "The canonical e-mail blocks an address falls under",
+            array(ref("AdminCanonicalEmailBlock")),
+            request=body({"email": STRING}, required=("email",)),
+        ),
+        admin.canonical_email_block: {
+            "GET": op("A canonical e-mail block", ref("AdminCanonicalEmailBlock")),
+            "DELETE": op("Lift a canonical e-mail block", EMPTY),
+        },
+        admin.domain_blocks: {
+            "GET": op("Blocked servers: none, as Chirvir does not federate", NOTHING),
+            "POST": op(
+                "Block a server: refused (422), as Chirvir does not federate",
+                EMPTY,
+                request=body({"domain": STRING, "severity": STRING}),
+                errors=(422,),
+            ),
+        },
+        **{
+            admin.domain_block: {
+                method: op(f"{verb} a server block: there are none (404)", EMPTY)
+                for method, verb in (("GET", "Read"), ("PUT", "Change"), ("DELETE", "Lift"))
+            }
+        },
+        # the dashboard's numbers (unknown keys are left out of the answer)
+        admin.measures_view: op(
+            "Measures per day over a period, with the period before",
+            array(ref("AdminMeasure")),
+            request=body({"keys": array(STRING), **PERIOD}, required=("start_at", "end_at")),
+            errors=(422,),
+        ),
+        admin.dimensions_view: op(
+            "Dimensions over a period (the languages posted in)",
+            array(ref("AdminDimension")),
+            request=body({"keys": array(STRING), "limit": INTEGER, **PERIOD}, required=("start_at", "end_at")),
+            errors=(422,),
+        ),
+        admin.retention_view: op(
+            "Sign-up cohorts and how many of each were active later",
+            array(ref("AdminCohort")),
+            request=body({"frequency": enum(["day", "month"]), **PERIOD}, required=("start_at", "end_at")),
+            errors=(422,),
+        ),
+        # the trends under the moderators' review (every computed place, hidden ones too)
+        admin.trends_tags: op("Trending hashtags, hidden ones too", array(ref("AdminTrendTag")), params=REVIEW),
+        admin.trends_links: op("Trending links, hidden ones too", array(ref("AdminTrendLink")), params=REVIEW),
+        admin.trends_statuses: op("Trending posts, hidden ones too", array(ref("Status")), params=REVIEW),
+        **{
+            getattr(admin, f"{verb}_{kind}"): op(f"{summary} ({kind})", answer)
+            for kind, answer in (("tag", ref("AdminTrendTag")), ("link", ref("AdminTrendLink")),
+                                 ("status", ref("Status")))
+            for verb, summary in (("approve", "Let it trend again"), ("reject", "Keep it off every trends list"))
         },
         # apps, sign-up and OAuth
         apps.create: op(

@@ -851,3 +851,45 @@ def push_subscription(s) -> dict:
         "policy": s.policy,
         "server_key": vapid.public_key(),
     }
+
+
+# --- the moderators' blocks in the admin API (issue 11, item 6) ---
+
+
+def admin_email_domain_block(b) -> dict:
+    """Mastodon's Admin::EmailDomainBlock; Chirvir keeps no count of refused attempts, so no history."""
+    return {"id": str(b.id), "domain": b.domain, "created_at": iso(b.created_at), "history": []}
+
+
+def admin_ip_block(b) -> dict:
+    """Mastodon's Admin::IpBlock."""
+    return {
+        "id": str(b.id),
+        "ip": b.ip,
+        "severity": b.severity,
+        "comment": b.comment,
+        "created_at": iso(b.created_at),
+        "expires_at": iso(b.expires_at),
+    }
+
+
+def admin_canonical_email_block(b) -> dict:
+    """Mastodon's Admin::CanonicalEmailBlock."""
+    return {"id": str(b.id), "canonical_email_hash": b.canonical_email_hash}
+
+
+def admin_trend_tag(t, hidden: bool, tag_id) -> dict:
+    """Mastodon's Admin::Tag in the trends review: `trendable` is whether it is not hidden."""
+    return {
+        **trend_tag(t),
+        "id": str(tag_id),
+        "trendable": not hidden,
+        "usable": True,
+        "requires_review": False,
+        "listable": True,
+    }
+
+
+def admin_trend_link(t, hidden: bool, link_id: int) -> dict:
+    """Mastodon's admin trending link: the card with its ID and review state."""
+    return {**trend_link(t), "id": str(link_id), "requires_review": False, "trendable": not hidden}

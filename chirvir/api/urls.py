@@ -189,6 +189,29 @@ urlpatterns = [
         route(f"api/v1/admin/reports/{ID.format('report_id')}/{name}", getattr(admin, name))
         for name in ("assign_to_self", "unassign", "resolve", "reopen")
     ],
+    # the moderators' blocks in the admin API: e-mail domains, IP addresses, canonical e-mail addresses
+    route("api/v1/admin/email_domain_blocks", admin.email_domain_blocks),
+    route(f"api/v1/admin/email_domain_blocks/{ID.format('block_id')}", admin.email_domain_block),
+    route("api/v1/admin/ip_blocks", admin.ip_blocks),
+    route(f"api/v1/admin/ip_blocks/{ID.format('block_id')}", admin.ip_block),
+    route("api/v1/admin/canonical_email_blocks", admin.canonical_email_blocks),
+    route("api/v1/admin/canonical_email_blocks/test", admin.canonical_email_blocks_test),
+    route(f"api/v1/admin/canonical_email_blocks/{ID.format('block_id')}", admin.canonical_email_block),
+    route("api/v1/admin/domain_blocks", admin.domain_blocks),
+    route(f"api/v1/admin/domain_blocks/{ID.format('block_id')}", admin.domain_block),
+    # the trends under the moderators' review
+    route("api/v1/admin/trends/tags", admin.trends_tags),
+    route("api/v1/admin/trends/links", admin.trends_links),
+    route("api/v1/admin/trends/statuses", admin.trends_statuses),
+    *[
+        route(f"api/v1/admin/trends/{kinds}/{ID.format('trend_id')}/{verb}", getattr(admin, f"{verb}_{kind}"))
+        for kind, kinds in (("tag", "tags"), ("link", "links"), ("status", "statuses"))
+        for verb in ("approve", "reject")
+    ],
+    # the dashboard's numbers for moderators
+    route("api/v1/admin/measures", admin.measures_view),
+    route("api/v1/admin/dimensions", admin.dimensions_view),
+    route("api/v1/admin/retention", admin.retention_view),
     # push notifications (Web Push)
     route("api/v1/push/subscription", push.subscription),
 ]

@@ -1,7 +1,7 @@
-"""Moderation in Django's admin: reports, the audit log and the e-mail domain blocks, and `noted`, the
-admin action that asks for a note on a page of its own and then runs a moderation service on
-each selected row, so the audit log, the notification and the e-mail happen as from the API.
-Moderators (staff accounts) see Chirvir's models through `ModeratorAdmin`."""
+"""Moderation in Django's admin: reports, the audit log, the e-mail domain, IP and canonical e-mail
+blocks, and `noted`, the admin action that asks for a note on a page of its own and then runs a
+moderation service on each selected row, so the audit log, the notification and the e-mail happen
+as from the API. Moderators (staff accounts) see Chirvir's models through `ModeratorAdmin`."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.text import slugify
 
 from chirvir.core.errors import DomainError
-from chirvir.moderation import services
-from chirvir.moderation.models import EmailDomainBlock, ModerationAction, Report
+from chirvir.moderation import blocks, services
+from chirvir.moderation.models import CanonicalEmailBlock, EmailDomainBlock, IpBlock, ModerationAction, Report
 
 
 class ModeratorAdmin(admin.ModelAdmin):
@@ -152,3 +152,34 @@ class EmailDomainBlockAdmin(ModeratorAdmin):
     def has_delete_permission(self, request, obj=None):
         return services.is_moderator(request.user)
 
+
+
+@admin.register(IpBlock)
+class IpBlockAdmin(ModeratorAdmin):
+    """IP blocks are seen and lifted here; they are made through the admin API (blocks.block_ip
+    checks the network and the severity)."""
+
+    list_display = ("ip", "severity", "comment", "created_at", "expires_at")
+    list_filter = ("severity",)
+    search_fields = ("ip", "comment")
+
+    def has_delete_permission(self, request, obj=None):
+        return services.is_moderator(request.user)
+
+    def delete_model(self, request, obj):
+        blocks.unblock_ip(obj)
+
+    def delete_queryset(self, request, queryset):
+        for block in queryset:
+            blocks.unblock_ip(block)
+
+
+@admin.register(CanonicalEmailBlock)
+class CanonicalEmailBlockAdmin(ModeratorAdmin):
+    """Blocked addresses, by the hash of their canonical form; made through the admin API."""
+
+    list_display = ("canonical_email_hash", "created_at")
+    search_fields = ("canonical_email_hash",)
+
+    def has_delete_permission(self, request, obj=None):
+        return services.is_moderator(request.user)

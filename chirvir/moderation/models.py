@@ -98,3 +98,35 @@ class EmailDomainBlock(models.Model):
         """Whether an address is at a blocked domain or under one (a@mail.spam.example under spam.example)."""
         labels = email.rpartition("@")[2].strip().lower().rstrip(".").split(".")
         return cls.objects.filter(domain__in=[".".join(labels[i:]) for i in range(len(labels))]).exists()
+
+
+class IpSeverity(models.TextChoices):
+    APPROVAL = "sign_up_requires_approval"  # a sign-up from there waits for a moderator
+    SIGN_UP_BLOCK = "sign_up_block"  # no sign-up from there
+    NO_ACCESS = "no_access"  # no request at all from there
+
+
+class IpBlock(models.Model):
+    """An address or a network (CIDR) a moderator restricts, until `expires_at` if set. Rules in
+    blocks.py; the no_access middleware reads them through its short in-process cache."""
+
+    ip = models.CharField(max_length=64, help_text="An address or a network, e.g. 192.0.2.0/24.")
+    severity = models.CharField(max_length=32, choices=IpSeverity.choices)
+    comment = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.ip} ({self.severity})"
+
+
+class CanonicalEmailBlock(models.Model):
+    """Sign-ups whose address has this canonical form (blocks.canonical_email) are refused. Only
+    the SHA-256 of the form is kept, as Mastodon keeps it, so a block can be shared without the address."""
+
+    canonical_email_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.canonical_email_hash

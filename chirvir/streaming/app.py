@@ -23,6 +23,8 @@ from starlette.routing import Route, WebSocketRoute  # noqa: E402
 from starlette.websockets import WebSocket  # noqa: E402
 
 from chirvir.api.base import TRUE  # noqa: E402
+from chirvir.core.addresses import client_address  # noqa: E402
+from chirvir.moderation import blocks  # noqa: E402
 from chirvir.oauth.services import token_of  # noqa: E402
 from chirvir.streaming import streams  # noqa: E402
 from chirvir.streaming.hub import END, Connection, Subscription, hub  # noqa: E402
@@ -54,6 +56,17 @@ def _error(refused: Refused) -> JSONResponse:
     return JSONResponse({"error": refused.message}, status_code=refused.status)
 
 
+async def _refuse_blocked(connection) -> None:
+    """A no_access IP block (chirvir.moderation) refuses a stream as Django's middleware refuses
+    every other request: the address by the one rule, core.addresses.client_address."""
+    meta = {"REMOTE_ADDR": connection.client.host if connection.client else ""}
+    if "x-forwarded-for" in connection.headers:
+        meta["HTTP_X_FORWARDED_FOR"] = connection.headers["x-forwarded-for"]
+    request = type("Peer", (), {"META": meta})
+    if await streams.in_thread(blocks.refused_everything, client_address(request)):
+        raise Refused(403, "Access from this address is blocked.")
+
+
 async def sse(request):
     name = SSE_STREAMS.get(request.path_params["path"].strip("/"))
     if name is None:
@@ -61,6 +74,7 @@ async def sse(request):
     if name.startswith("public") and request.query_params.get("only_media", "").lower() in TRUE:
         name += ":media"
     try:
+        await _refuse_blocked(request)
         token = token_of(request.headers, request.query_params)
         if token is None and request.cookies:
             credentials = await streams.in_thread(streams.session_credentials, request.cookies, request.headers)
@@ -213,6 +227,7 @@ class Socket:
 async def websocket(websocket: WebSocket):
     token = token_of(websocket.headers, websocket.query_params, websocket=True)
     try:
+        await _refuse_blocked(websocket)
         credentials = await streams.in_thread(streams.authenticate, token)
     except Refused as refused:
         # Mastodon answers the handshake with the HTTP error; a server that cannot says 403.

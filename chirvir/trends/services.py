@@ -5,6 +5,7 @@ Only what an anonymous visitor may read counts: public posts (not unlisted, foll
 direct) of active, unprotected accounts, through the audience gate. Uses are counted by distinct
 accounts, so one account posting a hashtag a hundred times counts once."""
 
+import hashlib
 import math
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone as dt_timezone
@@ -15,9 +16,10 @@ from django.utils import timezone
 
 from chirvir.accounts.models import Account
 from chirvir.audience import ANONYMOUS, Viewer, visible, visible_q
-from chirvir.core.ids import id_at
+from chirvir.core.errors import NotFound
+from chirvir.core.ids import id_at, parse_id
 from chirvir.core.text import extract_urls
-from chirvir.statuses.models import Favourite, Status, StatusTag, Visibility
+from chirvir.statuses.models import Favourite, Status, StatusTag, Tag, Visibility
 from chirvir.trends.models import HiddenTrend, Trend, TrendKind
 
 WINDOW = timedelta(hours=3)  # "now": the recent window a trend is measured in
@@ -208,3 +210,52 @@ def trending_statuses(viewer: Account | None, language: str = "", offset: int = 
 def hide_trend(kind: str, key: str) -> HiddenTrend:
     """Keep a hashtag, link or post off every trends list (what the admin's "hide" does)."""
     return HiddenTrend.objects.get_or_create(kind=kind, key=HiddenTrend.spelled(kind, key))[0]
+
+
+# Moderators' review (the admin API's trends): every computed place, hidden or not, and the
+# moderator's word on it. Chirvir shows a trend unless it is hidden, so nothing waits for review:
+# approving a hidden one shows it again, rejecting one hides it.
+
+
+def link_id(url: str) -> int:
+    """A link's ID in the admin API: Chirvir keeps no preview cards, so a number made from its URL
+    (the first 60 bits of its SHA-256), the same on every refresh."""
+    return int(hashlib.sha256(url.encode()).hexdigest()[:15], 16)
+
+
+def review_list(kind: str, offset: int = 0, limit: int = 10) -> list[tuple[Trend, bool]]:
+    """Every place of the list over all languages, best first, each with whether it is hidden."""
+    hidden = set(HiddenTrend.objects.filter(kind=kind).values_list("key", flat=True))
+    start = min(max(offset, 0), KEPT)
+    found = Trend.objects.filter(kind=kind, language="").order_by("rank")[start : start + max(limit, 0)]
+    return [(t, t.key in hidden) for t in found]
+
+
+def review_key(kind: str, trend_id) -> str:
+    """The key (hashtag, URL, post ID) of what an admin API ID names: a hashtag's or a post's
+    own ID, or a link's `link_id`, among the computed and the hidden trends. NotFound otherwise."""
+    number = parse_id(trend_id)
+    if number is not None:
+        if kind == TrendKind.TAG:
+            tag = Tag.objects.filter(id=number).first()
+            if tag is not None:
+                return tag.name
+        elif kind == TrendKind.STATUS:
+            if Status.objects.filter(id=number).exists():
+                return str(number)
+        else:
+            keys = set(Trend.objects.filter(kind=kind).values_list("key", flat=True))
+            keys |= set(HiddenTrend.objects.filter(kind=kind).values_list("key", flat=True))
+            for key in keys:
+                if link_id(key) == number:
+                    return key
+    raise NotFound("Record not found")
+
+
+def show_trend(kind: str, key: str) -> None:
+    """Let a hidden hashtag, link or post trend again (the admin API's "approve")."""
+    HiddenTrend.objects.filter(kind=kind, key=HiddenTrend.spelled(kind, key)).delete()
+
+
+def is_hidden(kind: str, key: str) -> bool:
+    return HiddenTrend.objects.filter(kind=kind, key=HiddenTrend.spelled(kind, key)).exists()

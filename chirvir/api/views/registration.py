@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from chirvir.accounts import services as accounts
 from chirvir.api.base import ApiError, api, json_response
+from chirvir.core.addresses import client_address
 from chirvir.core.errors import Invalid
+from chirvir.moderation import blocks
 from chirvir.oauth import services as oauth
 from chirvir.oauth.scopes import SCOPES
 
@@ -41,6 +43,7 @@ def register(request, params):
             email=email,
             language=_language(params.text("locale")),
             active=settings.REGISTRATIONS != "approval",
+            address=client_address(request),
         )
     except Invalid as e:
         with translation.override(_language(params.text("locale")) or translation.get_language()):
@@ -60,6 +63,7 @@ DESCRIPTIONS = {
     "ERR_ACCEPTED": "must be accepted",
     "ERR_INVALID": "is invalid",
     "ERR_TAKEN": "has already been taken",
+    "ERR_BLOCKED": "is not allowed",
 }
 
 
@@ -100,5 +104,7 @@ def _blame(username: str, email: str, password: str) -> tuple[str, str, str]:
         # Too common, a banned word, all digits, too like the username: Mastodon's code, and the
         # validator's own words in the person's language, so that the app can show why.
         return "password", "ERR_INVALID", e.messages[0]
+    if blocks.email_blocked(email):  # a moderator's block of its domain or of the address
+        return "email", "ERR_BLOCKED", DESCRIPTIONS["ERR_BLOCKED"]
     # Everything else passes, so the e-mail address is someone else's already.
     return "email", "ERR_TAKEN", DESCRIPTIONS["ERR_TAKEN"]

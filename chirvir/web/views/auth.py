@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from chirvir.accounts import confirmation
 from chirvir.accounts import services as accounts
+from chirvir.core.addresses import client_address
 from chirvir.core.errors import DomainError
 from chirvir.oauth import services as oauth
 from chirvir.signins import services as signins
@@ -38,6 +39,7 @@ def signup(request):
                 time_zone=data["time_zone"],
                 language=translation.get_language() if translation.get_language() in dict(settings.LANGUAGES) else "",
                 active=settings.REGISTRATIONS == "open",
+                address=client_address(request),
             )
         except DomainError as e:
             form.add_error(None, str(e))
