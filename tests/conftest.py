@@ -1,13 +1,18 @@
 """Shared fixtures. Tests that touch the database run in real transactions (the database is
 emptied between tests), because delivery jobs start only when a post's transaction commits."""
 
+import email
+import email.policy
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.test import override_settings
 from django.utils import translation
 
 from chirvir.accounts import services as accounts
 from chirvir.api.counters import counters
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # The test data the suite carries (tests/data/README.md says where each file comes from).
@@ -91,3 +96,28 @@ def fresh(account):
     """The account as stored now (counts change in the database, not on the object)."""
     account.refresh_from_db()
     return account
+
+
+class Inbox:
+    """A real SMTP server's mailbox (aiosmtpd on loopback): what it was sent, as messages."""
+
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def inbox():
+    """Mail goes out over SMTP to a server on 127.0.0.1 for the test's length; yields its Inbox."""
+    port = free_port()
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port
+    ):
+        yield box
+    controller.stop()

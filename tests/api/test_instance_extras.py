@@ -5,20 +5,16 @@ not federate or translate answers (peers, domain blocks, translation languages: 
 404); preferences that follow the account's defaults; `allowed_mentions`; and confirming an
 e-mail address over a real SMTP server on loopback, with posting held until it is confirmed."""
 
-import email
-import email.policy
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.test import Client, override_settings
+from django.test import Client
 from mastodon import Mastodon, MastodonAPIError
 
 from chirvir.instance.models import Rule
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
 from tests.conftest import fresh
-from tests.servers import free_port
 
 
 def test_the_operators_rules_are_listed_and_in_both_instance_documents(client):
@@ -102,26 +98,6 @@ def test_allowed_mentions_refuses_a_post_that_would_reach_others(as_alice, alice
     assert as_alice.post("/api/v1/statuses", {"status": text}).status_code == 200
 
 
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def inbox():
-    port = free_port()
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port
-    ):
-        yield box
-    controller.stop()
 
 
 def link_in(message) -> str:
