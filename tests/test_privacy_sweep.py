@@ -82,6 +82,14 @@ def _status_pages(w):
     return [f"/@{username}/{status_id}" for username, status_id in w.status_owners]
 
 
+@dataclass
+class Post:
+    """An address asked by POST: a write whose answer shows what it wrote on (a poll voted on)."""
+
+    path: str
+    data: dict = field(default_factory=dict)
+
+
 # Route (as chirvir/urls.py and api/urls.py spell it, without ^ and /?$) -> the addresses to ask.
 READ_PATHS = {
     # --- the Mastodon API ---
@@ -184,6 +192,9 @@ READ_PATHS = {
     },
     # --- polls and scheduled posts ---
     "api/v1/polls/(?P<poll_id>[^/]+)": lambda w: [f"/api/v1/polls/{i}" for i in w.poll_ids],
+    "api/v1/polls/(?P<poll_id>[^/]+)/votes": lambda w: [Post(f"/api/v1/polls/{i}/votes", {"choices[]": ["1"]})
+                                                        for i in w.poll_ids],
+    "polls/<int:poll_id>/vote": lambda w: [Post(f"/polls/{i}/vote", {"choices": ["1"]}) for i in w.poll_ids],
     "api/v1/scheduled_statuses": lambda w: ["/api/v1/scheduled_statuses"],
     "api/v1/scheduled_statuses/(?P<scheduled_id>[^/]+)": lambda w: [f"/api/v1/scheduled_statuses/{i}"
                                                                      for i in w.scheduled_ids],
@@ -229,7 +240,7 @@ READ_PATHS = {
     "api/v1/instance/activity": lambda w: ["/api/v1/instance/activity"],
     "api/v1/instance/peers": lambda w: ["/api/v1/instance/peers"],
     "api/v1/instance/domain_blocks": lambda w: ["/api/v1/instance/domain_blocks"],
-    "api/v1/statuses/(?P<status_id>[^/]+)/translate": lambda w: [f"/api/v1/statuses/{i}/translate"
+    "api/v1/statuses/(?P<status_id>[^/]+)/translate": lambda w: [Post(f"/api/v1/statuses/{i}/translate")
                                                                   for i in _each_status(w)],
     # --- moderation: the admin API, asked by viewers none of whom is a moderator (they get 403) ---
     "api/v1/admin/accounts": lambda w: ["/api/v1/admin/accounts"],
@@ -299,7 +310,6 @@ NOT_READ = {
     **{f"@(?P<username>[A-Za-z0-9_]{{1,30}})/{name}": "a relationship change (POST)"
        for name in ("follow", "unfollow", "block", "unblock", "mute", "unmute")},
     # --- issue 10's writes and documents about the server ---
-    "api/v1/polls/(?P<poll_id>[^/]+)/votes": "votes (POST)",
     "api/v1/statuses/(?P<status_id>[^/]+)/quotes/(?P<quoting_id>[^/]+)/revoke": "revokes a quote (POST)",
     "api/v1/statuses/(?P<status_id>[^/]+)/interaction_policy": "sets who may quote (PUT)",
     "api/v1/statuses/(?P<status_id>[^/]+)/mute": "mutes a thread (POST)",
@@ -333,7 +343,6 @@ NOT_READ = {
        for name in ("assign_to_self", "unassign", "resolve", "reopen")},
     "auth/confirm/<str:token>": "confirms one's e-mail address",
     "login/code": "a form (the second factor)",
-    "polls/<int:poll_id>/vote": "votes (POST)",
     "notifications/requests/<int:request_id>/accept": "accepts a request (POST)",
     "notifications/requests/<int:request_id>/dismiss": "dismisses a request (POST)",
     "tags/<str:name>/follow": "follows a tag (POST)",
@@ -439,6 +448,8 @@ def world(make_account):
     for author, marker, options in ((ana, FOLLOWERS_ONLY, {"visibility": "private"}), (lena, PROTECTED, {}),
                                     (sam, SUSPENDED, {})):
         statuses.post_status(author, f"{marker} quoting", quoted_status_id=first.id, **options)
+    # ... and a public post of finn's quoting the soon suspended author's: its quote must go with her.
+    statuses.post_status(finn, "finn quotes sam", quoted_status_id=posted[SUSPENDED].id)
     # A followed tag carried by the secret posts (all of them bear #zqtag), featured by their authors.
     tags.follow_tag(finn, "zqtag")
     tags.follow_tag(stan, "zqtag")
@@ -494,10 +505,14 @@ def _sweep(world, name):
     api, web = _clients(world, name)
     for route, addresses in READ_PATHS.items():
         for address in addresses(world):
-            client = api if address.startswith("/api/") else web
-            answers = [client.get(address)]
-            if client is web:  # the htmx fragment of the same page
-                answers.append(client.get(address, HTTP_HX_REQUEST="true"))
+            if isinstance(address, Post):  # a write that answers with what it wrote on
+                client = api if address.path.startswith("/api/") else web
+                address, answers = address.path, [client.post(address.path, address.data)]
+            else:
+                client = api if address.startswith("/api/") else web
+                answers = [client.get(address)]
+                if client is web:  # the htmx fragment of the same page
+                    answers.append(client.get(address, HTTP_HX_REQUEST="true"))
             for answer in answers:
                 assert answer.status_code < 500, (address, answer.status_code)
                 if address.startswith(("/api/v1/admin/", "/api/v2/admin/")):  # no viewer is a moderator
