@@ -200,7 +200,7 @@ READ_PATHS = {
                                                                      for i in w.scheduled_ids],
     # --- quotes ---
     "api/v1/statuses/(?P<status_id>[^/]+)/quotes": lambda w: [f"/api/v1/statuses/{i}/quotes"
-                                                               for i in [*_each_status(w), w.quoted]],
+                                                               for i in [*_each_status(w), *w.quoted]],
     # --- tags: followed and featured ---
     "api/v1/tags/(?P<hashtag>[^/]+)": lambda w: ["/api/v1/tags/zqtag"],
     "api/v1/followed_tags": lambda w: ["/api/v1/followed_tags"],
@@ -443,11 +443,13 @@ def world(make_account):
                                       **options)
         w.poll_ids.append(polled.poll.id)
     polls.vote(finn, w.poll_ids[0], [0])
-    # Quotes of a public post by secret posts: its quotes must list none of them to the wrong viewer.
-    w.quoted = first.id
+    # Public posts of finn's and dora's quoted by secret posts: the quotes of one's own post (asked
+    # by its author alone) must list none its author may not see.
+    w.quoted = [statuses.post_status(quoted, f"{quoted.username} says something").id for quoted in (finn, dora)]
     for author, marker, options in ((ana, FOLLOWERS_ONLY, {"visibility": "private"}), (lena, PROTECTED, {}),
                                     (sam, SUSPENDED, {})):
-        statuses.post_status(author, f"{marker} quoting", quoted_status_id=first.id, **options)
+        for quoted_id in w.quoted:
+            statuses.post_status(author, f"{marker} quoting", quoted_status_id=quoted_id, **options)
     # ... and a public post of finn's quoting the soon suspended author's: its quote must go with her.
     statuses.post_status(finn, "finn quotes sam", quoted_status_id=posted[SUSPENDED].id)
     # A followed tag carried by the secret posts (all of them bear #zqtag), featured by their authors.
