@@ -231,7 +231,8 @@ READ_PATHS = {
     # --- notifications: requests, and grouped (v2) ---
     "api/v1/notifications/requests/(?P<request_id>[^/]+)": lambda w: [f"/api/v1/notifications/requests/{i}"
                                                                       for i in w.request_ids],
-    "api/v2/notifications": lambda w: ["/api/v2/notifications", "/api/v2/notifications?expand_accounts=partial_avatars"],
+    "api/v2/notifications": lambda w: ["/api/v2/notifications",
+                                       "/api/v2/notifications?expand_accounts=partial_avatars"],
     "api/v2/notifications/unread_count": lambda w: ["/api/v2/notifications/unread_count"],
     r"api/v2/notifications/(?P<group_key>[^/]+)": lambda w: [f"/api/v2/notifications/{k}" for k in w.group_keys],
     r"api/v2/notifications/(?P<group_key>[^/]+)/accounts": lambda w: [f"/api/v2/notifications/{k}/accounts"
@@ -429,19 +430,19 @@ def world(make_account):
     lists.add_members(finn, lst.id, [ana.id, lena.id, sam.id])
     w.list_id = lst.id
     w.statuses = {m: s.id for m, s in posted.items()}
-    w.status_owners = [(s.account.username, s.id) for s in posted.values()]
     w.conversation_id = posted[DIRECT].conversation_id
-    from chirvir.notifications.models import Notification
-
+    w.status_owners = [(s.account.username, s.id) for s in posted.values()]
     # --- polls, quotes, tags, endorsements, scheduled posts, requests, reports (issue 10) ---
     # Polls whose options name the secret: on a followers-only post, a direct message, a protected
     # post and the soon suspended author's post; finn votes where he may.
     for author, marker, options in ((ana, FOLLOWERS_ONLY, {"visibility": "private"}),
-                                    (ana, DIRECT, {"visibility": "direct"}), (lena, PROTECTED, {}), (sam, SUSPENDED, {})):
+                                    (ana, DIRECT, {"visibility": "direct"}), (lena, PROTECTED, {}),
+                                    (sam, SUSPENDED, {})):
         mention = "@dora " if marker == DIRECT else ""
-        polled = statuses.post_status(author, f"{mention}{marker} a poll", poll=polls.draft([f"{marker} yes", "no"], 3600),
-                                      **options)
+        poll = polls.draft([f"{marker} yes", "no"], 3600)
+        polled = statuses.post_status(author, f"{mention}{marker} a poll", poll=poll, **options)
         w.poll_ids.append(polled.poll.id)
+        w.status_owners.append((author.username, polled.id))  # its page shows the poll's options
     polls.vote(finn, w.poll_ids[0], [0])
     # Public posts of finn's and dora's quoted by secret posts: the quotes of one's own post (asked
     # by its author alone) must list none its author may not see.
