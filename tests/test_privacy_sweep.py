@@ -63,6 +63,8 @@ class World:
     request_ids: list = field(default_factory=list)
     group_keys: list = field(default_factory=list)
     filter_ids: list = field(default_factory=list)
+    filter_keyword_ids: list = field(default_factory=list)
+    filter_status_ids: list = field(default_factory=list)
     report_ids: list = field(default_factory=list)
 
 
@@ -220,14 +222,14 @@ READ_PATHS = {
     # --- filters (the viewer's own) ---
     "api/v1/filters": lambda w: ["/api/v1/filters"],
     "api/v2/filters": lambda w: ["/api/v2/filters"],
-    "api/v1/filters/(?P<keyword_id>[^/]+)": lambda w: [f"/api/v1/filters/{i}" for i in w.filter_ids],
+    "api/v1/filters/(?P<keyword_id>[^/]+)": lambda w: [f"/api/v1/filters/{i}" for i in w.filter_keyword_ids],
     "api/v2/filters/(?P<filter_id>[^/]+)": lambda w: [f"/api/v2/filters/{i}" for i in w.filter_ids],
     "api/v2/filters/(?P<filter_id>[^/]+)/keywords": lambda w: [f"/api/v2/filters/{i}/keywords" for i in w.filter_ids],
     "api/v2/filters/(?P<filter_id>[^/]+)/statuses": lambda w: [f"/api/v2/filters/{i}/statuses" for i in w.filter_ids],
     "api/v2/filters/keywords/(?P<keyword_id>[^/]+)": lambda w: [f"/api/v2/filters/keywords/{i}"
-                                                                for i in w.filter_ids],
+                                                                for i in w.filter_keyword_ids],
     "api/v2/filters/statuses/(?P<filter_status_id>[^/]+)": lambda w: [f"/api/v2/filters/statuses/{i}"
-                                                                      for i in w.filter_ids],
+                                                                      for i in w.filter_status_ids],
     # --- notifications: requests, and grouped (v2) ---
     "api/v1/notifications/requests/(?P<request_id>[^/]+)": lambda w: [f"/api/v1/notifications/requests/{i}"
                                                                       for i in w.request_ids],
@@ -465,7 +467,10 @@ def world(make_account):
     # A scheduled post of ana's, not yet published, and a filter of hers: hers alone.
     later = timezone.now() + timedelta(days=2)
     w.scheduled_ids = [scheduled.schedule_status(ana, f"{UNPUBLISHED} later", later).id]
-    w.filter_ids = [filters.create_filter(ana, UNPUBLISHED, ["home"], keywords=[(UNPUBLISHED, True)]).id]
+    own_filter = filters.create_filter(ana, UNPUBLISHED, ["home"], keywords=[(UNPUBLISHED, True)])
+    w.filter_ids = [own_filter.id]
+    w.filter_keyword_ids = [filters.add_keyword(ana, own_filter.id, f"{UNPUBLISHED}x").id]
+    w.filter_status_ids = [filters.add_status(ana, own_filter.id, posted[DIRECT].id).id]
     # Dora filters strangers' notifications: ana's direct message to her becomes a request.
     notifications.update_policy(dora, for_not_following="filter")
     statuses.post_status(ana, f"@dora {DIRECT} a filtered one", visibility="direct")
