@@ -42,7 +42,8 @@ SECRETS = (FOLLOWERS_ONLY, DIRECT, PROTECTED, BLOCKER_PUBLIC, SUSPENDED)
 # Search is asked for a second word of each secret post (its marker backwards): the search page
 # shows the words it was asked for, which must not count as a leak.
 SEARCHED = [m[::-1] for m in SECRETS]
-# Words no viewer of the sweep may ever see: a post still waiting for its time, a report's comment.
+# Words no viewer of the sweep may ever see: a post still waiting for its time (and ana's filter of
+# that word), a report's comment.
 UNPUBLISHED = "zqscheduledpost"
 REPORTED = "zqreportcomment"
 NOBODY = (UNPUBLISHED, REPORTED)
