@@ -162,19 +162,31 @@ def list_notifications(
     qs = _base(account, types, exclude_types, from_account_id, include_filtered)
     if group_key is not None:
         qs = qs.filter(group_key=group_key)
-    qs = (
+    return read_kept(_shown(viewer, qs), page, lambda n: _may_see(viewer, n))
+
+
+def _shown(viewer: audience.Viewer, qs):
+    """The notifications of `qs` whose sender the account may still hear from: not one it blocked,
+    not a suspended one. The one home of the rule, for the lists and for one asked by its ID."""
+    return (
         qs
         .exclude(from_account_id__in=viewer.blocked)
         .exclude(from_account__is_active=False)
         .select_related("from_account", "status__account", "status__reblog__account")
         .prefetch_related("status__mentions", "status__reblog__mentions")
     )
-    return read_kept(qs, page, lambda n: n.status is None or audience.can_see(viewer, n.status))
+
+
+def _may_see(viewer: audience.Viewer, notification: Notification) -> bool:
+    return notification.status is None or audience.can_see(viewer, notification.status)
 
 
 def get_notification(account: Account, notification_id: int) -> Notification:
-    notification = Notification.objects.filter(account=account, id=parse_id(notification_id)).first()
-    if notification is None:
+    """One notification by its ID, by the lists' rules: one they leave out (its sender blocked or
+    suspended, its post no longer visible) does not exist."""
+    viewer = audience.Viewer.of(account)
+    notification = _shown(viewer, Notification.objects.filter(account=account, id=parse_id(notification_id))).first()
+    if notification is None or not _may_see(viewer, notification):
         raise NotFound(_("That notification does not exist."))
     return notification
 
