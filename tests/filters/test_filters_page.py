@@ -57,3 +57,27 @@ def test_nobody_edits_anothers_filter(client, alice, bob):
     })
     assert answer.status_code == 422
     assert Filter.objects.get(id=theirs.id).title == "Alice's"
+
+
+def test_the_thread_and_notifications_pages_obey_their_filters(client, alice, bob):
+    """A "thread" filter hides the replies it matches on a post's page and collapses those it warns
+    of; a "notifications" filter hides the mention it matches from the notifications page."""
+    root = statuses.post_status(alice, "Which soup tonight?")
+    statuses.post_status(bob, "@alice broccoli soup, of course", in_reply_to_id=root.id)
+    statuses.post_status(bob, "@alice a leek soup, with a spoiler of the recipe", in_reply_to_id=root.id)
+    statuses.post_status(bob, "@alice tomato soup")
+    hide = Filter.objects.create(account=alice, title="Greens", context=["thread", "notifications"],
+                                 filter_action="hide")
+    hide.keywords.create(keyword="broccoli", whole_word=True)
+    warn = Filter.objects.create(account=alice, title="Recipes", context=["thread"], filter_action="warn")
+    warn.keywords.create(keyword="spoiler", whole_word=True)
+    client.force_login(alice)
+
+    thread = client.get(f"/@alice/{root.id}").content.decode()
+    assert "Which soup tonight?" in thread and "broccoli" not in thread
+    warned = thread.index("Filtered: <bdi>Recipes</bdi>")
+    assert warned < thread.index("a leek soup", warned) < thread.index("</details>", warned)
+
+    notifications = client.get("/notifications").content.decode()
+    assert "tomato soup" in notifications and "a leek soup" in notifications  # a thread filter, not this one's
+    assert "broccoli" not in notifications

@@ -44,13 +44,17 @@ def timeline_context(request, statuses, filter_context: str | None = None) -> di
     # Each post's media (a repost's are its original's), in one query for the page.
     prefetch_related_objects([s.reblog if s.reblog_id else s for s in statuses], "media_attachments")
     older = statuses[-1].id if len(statuses) >= PAGE_SIZE else None  # paging goes on past hidden ones
-    shown, results = filters.read(request.user, statuses, filter_context) if filter_context else (statuses, {})
-    return {
-        "statuses": shown,
-        **shown_marks(request.user, shown),
-        "older": older,
-        "warned": {i: found[0].filter.title for i, found in results.items() if found},
-    }
+    shown, warned = filtered(request.user, statuses, filter_context)
+    return {"statuses": shown, **shown_marks(request.user, shown), "older": older, "warned": warned}
+
+
+def filtered(viewer, statuses, filter_context: str | None) -> tuple[list, dict]:
+    """The statuses the reader's filters for `filter_context` leave on a page (none: every one),
+    and `warned`, the title of the filter each warned one is collapsed behind, by status ID."""
+    if not filter_context:
+        return statuses, {}
+    shown, results = filters.read(viewer, statuses, filter_context)
+    return shown, {i: found[0].filter.title for i, found in results.items() if found}
 
 
 def shown_marks(viewer, statuses) -> dict:

@@ -9,7 +9,7 @@ from chirvir.notifications import services as notifications
 from chirvir.notifications.models import Marker
 from chirvir.statuses import services as statuses
 from chirvir.web.forms import MessageForm
-from chirvir.web.views.common import action, back, page_of, shown_marks
+from chirvir.web.views.common import action, back, filtered, page_of, shown_marks
 
 
 @login_required
@@ -19,12 +19,18 @@ def notification_list(request):
     items = [n for g in groups for n in g.notifications]
     if items and page.max_id is None:
         notifications.set_marker(request.user, Marker.Timeline.NOTIFICATIONS, max(n.id for n in items))
-    shown = [g.latest.status for g in groups if g.latest.status is not None]
+    # The reader's "notifications" filters: a group whose post one hides is not shown, one warned
+    # of is collapsed.
+    posts = [g.latest.status for g in groups if g.latest.status is not None]
+    shown, warned = filtered(request.user, posts, "notifications")
+    kept = {s.id for s in shown}
+    groups = [g for g in groups if g.latest.status is None or g.latest.status.id in kept]
     return render(
         request,
         "web/notifications.html",
         {
             "groups": groups,
+            "warned": warned,
             "requests": notifications.list_requests(request.user) if page.max_id is None else [],
             **shown_marks(request.user, shown),
             "older": min(n.id for n in items) if len(items) >= page.limit else None,

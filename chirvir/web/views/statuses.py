@@ -21,7 +21,7 @@ from chirvir.polls import services as polls
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Visibility
 from chirvir.web.forms import ComposeForm, MessageForm
-from chirvir.web.views.common import PAGE_SIZE, action, back, is_htmx, not_found, shown_marks
+from chirvir.web.views.common import PAGE_SIZE, action, back, filtered, is_htmx, not_found, shown_marks
 from chirvir.web.views.notifications import conversations_context
 
 DRAFT_LIMIT = 5000
@@ -144,6 +144,11 @@ def thread(request, username, status_id):
     if status.account.username.lower() != username.lower():
         return redirect("web:status", status.account.username, status.id)
     ancestors, descendants = statuses.context(viewer, status.id)
+    # The reader's "thread" filters hide replies and parents they match, and collapse those they
+    # warn of; the post asked for stays, collapsed if warned of, as Mastodon's context does.
+    ancestors, warned_above = filtered(viewer, ancestors, "thread")
+    descendants, warned_below = filtered(viewer, descendants, "thread")
+    _asked, warned_here = filtered(viewer, [status], "thread")
     shown = [*ancestors, status, *descendants]
     return render(
         request,
@@ -152,6 +157,7 @@ def thread(request, username, status_id):
             "status": status,
             "ancestors": ancestors,
             "descendants": descendants,
+            "warned": {**warned_above, **warned_below, **warned_here},
             **shown_marks(viewer, shown),
             "form": _compose_form(request, viewer, status),
             "oembed_url": _oembed_url(status),
