@@ -65,6 +65,9 @@ def _phrase(type_: str) -> str:
         "reblog": _("reposted your post"),
         "favourite": _("liked your post"),
         "update": _("edited a post you reposted"),
+        "quote": _("quoted your post"),
+        "quoted_update": _("edited a post you quoted"),
+        "poll": "· " + _("The poll has ended."),
     }.get(type_, "")
 
 
