@@ -277,6 +277,25 @@ SCHEDULED_STATUS = closed(
     }
 )
 
+# A trending link as Mastodon's PreviewCard shows it; the admin API's trending link adds to it.
+PREVIEW_CARD = {
+    "url": URL,
+    "title": STRING,
+    "description": STRING,
+    "type": enum(["link"]),
+    "author_name": STRING,
+    "author_url": STRING,
+    "provider_name": STRING,
+    "provider_url": STRING,
+    "html": STRING,
+    "width": COUNT,
+    "height": COUNT,
+    "image": NULL,
+    "embed_url": STRING,
+    "blurhash": NULL,
+    "history": array(ref("History")),
+}
+
 SCHEMAS = {
     "Account": ACCOUNT,
     "CredentialAccount": extended(
@@ -363,25 +382,7 @@ SCHEMAS = {
         {name: {**STRING, "pattern": "^[0-9]+$"} for name in ("day", "uses", "accounts")}
     ),
     # Chirvir fetches no linked pages: a card knows only its URL, which is its title too.
-    "PreviewCard": closed(
-        {
-            "url": URL,
-            "title": STRING,
-            "description": STRING,
-            "type": enum(["link"]),
-            "author_name": STRING,
-            "author_url": STRING,
-            "provider_name": STRING,
-            "provider_url": STRING,
-            "html": STRING,
-            "width": COUNT,
-            "height": COUNT,
-            "image": NULL,
-            "embed_url": STRING,
-            "blurhash": NULL,
-            "history": array(ref("History")),
-        }
-    ),
+    "PreviewCard": closed(PREVIEW_CARD),
     "Search": closed(
         {"accounts": array(ref("Account")), "statuses": array(ref("Status")), "hashtags": array(ref("Tag"))}
     ),
@@ -742,21 +743,7 @@ SCHEMAS = {
     "AdminTrendLink": closed(
         {
             "id": {**ID, "description": "The first 60 bits of the URL's SHA-256: Chirvir keeps no preview cards."},
-            "url": URL,
-            "title": STRING,
-            "description": STRING,
-            "type": enum(["link"]),
-            "author_name": STRING,
-            "author_url": STRING,
-            "provider_name": STRING,
-            "provider_url": STRING,
-            "html": STRING,
-            "width": COUNT,
-            "height": COUNT,
-            "image": NULL,
-            "embed_url": STRING,
-            "blurhash": NULL,
-            "history": array(ref("History")),
+            **PREVIEW_CARD,
             "requires_review": BOOLEAN,
             "trendable": BOOLEAN,
         }
