@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "chirvir.api",
     "chirvir.web",
     "chirvir.widgets",
+    "chirvir.gateways",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ from chirvir.lists.models import List, ListMember, RepliesPolicy
 from chirvir.statuses.models import Status, Visibility
 from chirvir.tags.models import TagFollow
 from chirvir.timelines.feeds import Entry, feed_store
+from chirvir.timelines.signals import status_delivered
 
 MERGED_ON_FOLLOW = 40
 DELIVERY_BATCH = 64
@@ -230,6 +231,14 @@ def deliver_status(status_id: int) -> int:
         news = [(keys, "conversation", posted_id) for posted_id, keys in conversations]
         news += [(keys, "update", posted_id) for posted_id, keys in updates]
         events.publish_all((keys, name, {"status_id": posted_id}) for keys, name, posted_id in news if posted_id in mine)
+        # The gateways hear of each post once: the worker that delivered it tells them, after commit.
+        for status, (_, homes, _, _) in zip(batch, pushes):
+            if status.id in mine:
+                transaction.on_commit(
+                    lambda status_id=status.id, homes=homes: status_delivered.send(
+                        sender=None, status_id=status_id, recipient_ids=homes
+                    )
+                )
     return len(mine)
 
 
