@@ -179,6 +179,7 @@ INSTALLED_APPS = [
     "chirvir.web",
     "chirvir.widgets",
     "chirvir.gateways",
+    "chirvir.gateways.xmpp",
 ]
 
 MIDDLEWARE = [
@@ -476,3 +477,19 @@ PUSH_ALLOW_LOCAL = _flag("CHIRVIR_PUSH_ALLOW_LOCAL", False)
 PUSH_RETRY_DELAY = _setting("CHIRVIR_PUSH_RETRY_DELAY", 30.0, _number(float, 0), "a number of seconds, 0 or more")
 PUSH_TRIES = 5
 # --- end of Web Push ---
+# --- XMPP gateway (chirvir/gateways/xmpp/) ---
+# The bot's account on an XMPP server (a bare JID and its password): the gateway is off unless
+# both are set. `chirvir xmpp` runs the bot; deliveries log in as the same account.
+XMPP_JID = os.environ.get("CHIRVIR_XMPP_JID", "").strip()
+XMPP_PASSWORD = os.environ.get("CHIRVIR_XMPP_PASSWORD", "")
+# Where the server takes client connections: by default the JID's own domain, on 5222.
+XMPP_HOST = os.environ.get("CHIRVIR_XMPP_HOST", "").strip() or XMPP_JID.rpartition("@")[2]
+XMPP_PORT = _setting("CHIRVIR_XMPP_PORT", 5222, _number(int, 1), "a port number from 1 to 65535")
+# STARTTLS, required with a verified certificate; off only for a server on loopback (tests).
+XMPP_TLS = _flag("CHIRVIR_XMPP_TLS", True)
+# A delivery the server does not take is tried again after this many seconds, doubling each
+# time, XMPP_TRIES times in all; every connection attempt and answer waits XMPP_TIMEOUT at most.
+XMPP_RETRY_DELAY = _setting("CHIRVIR_XMPP_RETRY_DELAY", 5.0, _number(float, 0), "a number of seconds, 0 or more")
+XMPP_TRIES = 8
+XMPP_TIMEOUT = 10.0
+# --- end of XMPP gateway ---

@@ -23,6 +23,8 @@ urlpatterns = [
     re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),
     path("admin/", admin.site.urls),
     path("", include(("chirvir.feeds.urls", "feeds"))),
+    # The XMPP gateway's settings page (chirvir/gateways/xmpp).
+    path("", include(("chirvir.gateways.xmpp.urls", "xmpp"))),
     path("", include("chirvir.web.urls")),
 ]
 

@@ -131,7 +131,9 @@ class Person:
         self.inbox: asyncio.Queue = asyncio.Queue()
         self.presences: asyncio.Queue = asyncio.Queue()
         self.client.add_event_handler("message", lambda msg: self.inbox.put_nowait(msg))
-        self.client.add_event_handler("presence_available", lambda p: self.presences.put_nowait(p))
+        self.client.add_event_handler(
+            "presence_available", lambda p: p["from"].bare == BOT and self.presences.put_nowait(p)
+        )
 
     async def connect(self) -> None:
         started = asyncio.get_running_loop().create_future()
@@ -174,3 +176,48 @@ async def online(prosody: Prosody, jid: str, password: str):
         yield person
     finally:
         await person.disconnect()
+
+
+@pytest.fixture
+def bot(prosody):
+    """Chirvir's bot, as `chirvir xmpp` runs it, on a thread (and an event loop) of its own."""
+    import threading
+
+    from chirvir.gateways.xmpp.bot import Bot
+
+    started, held = threading.Event(), {}
+
+    def serve():
+        async def main():
+            held.update(loop=asyncio.get_running_loop(), stop=asyncio.Event(), bot=Bot())
+            runner = asyncio.create_task(held["bot"].run(held["stop"]))
+            started.set()
+            await runner
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(WAIT)
+    wait_until(held["bot"].ready.is_set)
+    yield held["bot"]
+    held["loop"].call_soon_threadsafe(held["stop"].set)
+    thread.join(WAIT)
+
+
+def wait_until(condition, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+async def in_thread(fn, *args):
+    """Database work from a test's event loop (Django's ORM will not run inside one)."""
+    from chirvir.gateways.xmpp.bot import _in_thread
+
+    return await asyncio.to_thread(_in_thread, fn, *args)
+
+
+def run(story) -> None:
+    asyncio.run(asyncio.wait_for(story(), 60))
