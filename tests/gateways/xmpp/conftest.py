@@ -212,11 +212,11 @@ def wait_until(condition, timeout: float = WAIT) -> None:
         time.sleep(0.05)
 
 
-async def in_thread(fn, *args):
+async def in_thread(fn, *args, **kwargs):
     """Database work from a test's event loop (Django's ORM will not run inside one)."""
     from chirvir.gateways.xmpp.bot import _in_thread
 
-    return await asyncio.to_thread(_in_thread, fn, *args)
+    return await asyncio.to_thread(_in_thread, lambda: fn(*args, **kwargs))
 
 
 def run(story) -> None:
