@@ -19,6 +19,12 @@ from chirvir.core.management.commands.web import refuse_if_taken
 logger = logging.getLogger("chirvir.serve")
 
 CHILDREN = ("web", "worker")
+
+
+def wanted_children() -> tuple[str, ...]:
+    """The processes to run: the XMPP bot too, once its account is configured."""
+    return CHILDREN + (("xmpp",) if settings.XMPP_JID and settings.XMPP_PASSWORD else ())
+
 # Pauses before a restart: 1 s, doubling while the child keeps dying, at most 30 s; a child that
 # ran a minute is taken to be well again, and its next restart waits 1 s.
 FIRST_PAUSE, LONGEST_PAUSE, HEALTHY_AFTER = 1.0, 30.0, 60.0
@@ -78,7 +84,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)  # even where a shell started us with SIGINT ignored
         children = []
         try:
-            children.extend(Child(name) for name in CHILDREN)
+            children.extend(Child(name) for name in wanted_children())
             self.stdout.write(self.style.SUCCESS(f"Chirvir is serving {settings.SITE_URL}/ (Ctrl-C stops it)"))
             self.stdout.flush()
             while True:
