@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from tests.gateways.xmpp.conftest import BOT, BOT_PASSWORD, online, run
 from tests import servers
+from tests.gateways.xmpp.conftest import BOT, BOT_PASSWORD, online, run
 from tests.servers import ROOT, served_process
 
 
@@ -36,6 +36,7 @@ def test_chirvir_serve_runs_the_bot_which_answers_on_prosody(prosody, tmp_path):
         env.update(CHIRVIR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
         if tmp_path in servers._databases:
             env["DATABASE_URL"] = servers._databases[tmp_path]
-        off = subprocess.run([sys.executable, "-m", "chirvir.cli", "xmpp"], env=env, capture_output=True, text=True, cwd=ROOT)
+        command = [sys.executable, "-m", "chirvir.cli", "xmpp"]
+        off = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT, check=False)
     assert off.returncode != 0
     assert "set CHIRVIR_XMPP_JID and CHIRVIR_XMPP_PASSWORD" in off.stderr and len(off.stderr.strip().splitlines()) == 1

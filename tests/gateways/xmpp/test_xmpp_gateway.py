@@ -5,7 +5,6 @@ chat messages; hostile or broken input posts nothing."""
 import asyncio
 import re
 
-import pytest
 from django.test import Client
 
 from chirvir.accounts import services as accounts
@@ -26,7 +25,7 @@ async def link(person, account):
     """Link the person's JID to the account as people do: the JID on the settings page, then the
     code that came by chat sent back to the bot."""
     web = await in_thread(page, account)
-    answer = await in_thread(lambda: web.post("/settings/xmpp", {"action": "send_code", "jid": person.client.boundjid.bare}))
+    answer = await in_thread(web.post, "/settings/xmpp", {"action": "send_code", "jid": person.client.boundjid.bare})
     assert answer.status_code == 302
     message = await person.next_message()
     assert message["from"].bare == BOT
@@ -102,7 +101,10 @@ def test_broken_and_hostile_messages_get_a_clear_answer_and_post_nothing(prosody
     mallory_jid = prosody.register("mallory", "mallory pw 7")
 
     async def story():
-        async with online(prosody, jid, "alice pw 7") as person, online(prosody, mallory_jid, "mallory pw 7") as mallory:
+        async with (
+            online(prosody, jid, "alice pw 7") as person,
+            online(prosody, mallory_jid, "mallory pw 7") as mallory,
+        ):
             # An unlinked JID: told where to link, and it may not add the bot as a contact.
             mallory.say("let me post")
             assert "/settings/xmpp" in (await mallory.next_message())["body"]
