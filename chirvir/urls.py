@@ -23,6 +23,8 @@ urlpatterns = [
     re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),
     path("admin/", admin.site.urls),
     path("", include(("chirvir.feeds.urls", "feeds"))),
+    # SMS through Kannel (chirvir/gateways/sms): Kannel's inbound calls and the phone settings page.
+    path("", include(("chirvir.gateways.sms.urls", "sms"))),
     path("", include("chirvir.web.urls")),
 ]
 
