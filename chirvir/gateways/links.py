@@ -83,3 +83,17 @@ def waiting_for_code(channel: str, address: str) -> bool:
 
 def unlink(account: Account, channel: str) -> None:
     Link.objects.filter(account=account, channel=channel).delete()
+
+
+MAX_DAILY_CAP = 500
+
+
+def set_limits(link: Link, quiet_from, quiet_until, daily_cap: int) -> Link:
+    """A link's quiet hours (both times, or neither) and its daily cap of followees' posts."""
+    if (quiet_from is None) != (quiet_until is None):
+        raise Invalid(_("Give both ends of the quiet hours, or neither."))
+    if not 0 <= daily_cap <= MAX_DAILY_CAP:
+        raise Invalid(_("The daily limit is between 0 and %(most)d messages.") % {"most": MAX_DAILY_CAP})
+    Link.objects.filter(id=link.id).update(quiet_from=quiet_from, quiet_until=quiet_until, daily_cap=daily_cap)
+    link.refresh_from_db()
+    return link

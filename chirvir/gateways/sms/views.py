@@ -2,6 +2,7 @@
 the shared secret, else 403; the answer's body is Kannel's reply to the phone), and the settings
 page where a person gives their number and is sent the code that links it."""
 
+import datetime
 import hmac
 
 import regex
@@ -60,9 +61,33 @@ def inbound(request):
                    % {"site": settings.SITE_URL}])
 
 
+def _time(value: str):
+    try:
+        return datetime.time.fromisoformat(value.strip()[:8]) if value.strip() else None
+    except ValueError:
+        raise DomainError(_("Give times as hours and minutes, such as 22:00.")) from None
+
+
+def _limits(request, link):
+    if link is None or link.confirmed_at is None:
+        return redirect("sms:phone")
+    try:
+        cap = request.POST.get("daily_cap", "").strip()
+        if not cap.isdigit():
+            raise DomainError(_("The daily limit is between 0 and %(most)d messages.") % {"most": links.MAX_DAILY_CAP})
+        links.set_limits(link, _time(request.POST.get("quiet_from", "")), _time(request.POST.get("quiet_until", "")),
+                         int(cap[:4]))
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("sms:phone")
+
+
 @login_required
 def phone_settings(request):
-    """Give a phone number (a code goes to it, to send back), or unlink the one linked."""
+    """Give a phone number (a code goes to it, to send back), set the linked one's quiet hours and
+    daily limit, or unlink it."""
     if not kannel.configured():
         raise Http404
     account = request.user
@@ -71,6 +96,8 @@ def phone_settings(request):
             links.unlink(account, Channel.SMS)
             messages.success(request, _("Your phone is no longer linked."))
             return redirect("sms:phone")
+        if request.POST.get("limits"):
+            return _limits(request, links.link_of(account, Channel.SMS))
         phone = regex.sub(r"[\s().-]", "", request.POST.get("phone", ""))[:20]
         if not PHONE.fullmatch(phone):
             messages.error(request, _("Give the number in international form, such as +919876543210."))
