@@ -104,6 +104,14 @@ def test_a_140_character_devanagari_post_arrives_whole_in_numbered_parts(client,
     parts = phone.parts(first)
     assert len(parts) == encoding.encode(f"bob: {post}").parts == 3
     assert b"".join(p.data for p in parts).decode("utf-16-be") == f"bob: {post}"
+    # GSM-7 beyond 160 septets: the extension table's characters take two each.
+    brackets = ("[€] " * 35).strip()  # 139 characters, 244 septets
+    statuses.post_status(bob, brackets)
+    first = phone.read()
+    assert first.kind == "udh", first
+    parts = phone.parts(first)
+    assert len(parts) == encoding.encode(f"bob: {brackets}").parts == 2
+    assert b"".join(p.data for p in parts).decode("utf-8") == f"bob: {brackets}"
 
 
 def test_nothing_private_reaches_a_phone_the_gate_refuses(client, phone, make_account):
