@@ -67,9 +67,12 @@ omit-empty = true
 
 
 def ports() -> dict[str, int]:
-    """Ports of this pytest-xdist worker's own: gw0 13300-13303, gw1 13310-13313, and so on."""
+    """Ports of this pytest-xdist worker's own: gw0 13300-13303, gw1 13310-13313, and so on (a
+    run alone, 13390); CI's PostgreSQL pass runs beside the SQLite one, 50 higher."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw9")
-    base = 13300 + 10 * int(worker.removeprefix("gw") or 9)
+    base = 13300 + 10 * (int(worker.removeprefix("gw") or 9) % 5)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        base += 50
     return {"admin": base, "box": base + 1, "smsc": base + 2, "sendsms": base + 3}
 
 
