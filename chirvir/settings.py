@@ -225,6 +225,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chirvir.web.context.site",
+                "chirvir.gateways.sms.context.sms",  # whether pages offer the phone settings
             ],
         },
     },

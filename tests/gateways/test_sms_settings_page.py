@@ -58,3 +58,10 @@ def test_the_page_speaks_the_accounts_language(client, make_account):
     client.force_login(ana)
     page = client.get("/settings/phone").content.decode()
     assert "رقم الهاتف بالصيغة الدولية" in page and "Phone number" not in page
+
+
+def test_the_settings_page_links_to_the_phone_page_only_while_sms_is_on(client, alice, settings):
+    client.force_login(alice)
+    assert 'href="/settings/phone"' in client.get("/settings").content.decode()
+    settings.SMS_SECRET = ""
+    assert 'href="/settings/phone"' not in client.get("/settings").content.decode()
