@@ -180,6 +180,7 @@ INSTALLED_APPS = [
     "chirvir.widgets",
     "chirvir.gateways",
     "chirvir.gateways.xmpp",
+    "chirvir.gateways.sms",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chirvir.web.context.site",
+                "chirvir.gateways.sms.context.sms",  # whether pages offer the phone settings
             ],
         },
     },
@@ -493,3 +495,15 @@ XMPP_RETRY_DELAY = _setting("CHIRVIR_XMPP_RETRY_DELAY", 5.0, _number(float, 0), 
 XMPP_TRIES = 8
 XMPP_TIMEOUT = 10.0
 # --- end of XMPP gateway ---
+# --- SMS through Kannel (chirvir/gateways/sms/) ---
+# Off unless both the sendsms URL and the inbound secret are set. Kannel's sms-service calls
+# /gateways/sms/kannel?secret=...; replies and followees' posts go out through sendsms.
+SMS_SENDSMS_URL = os.environ.get("CHIRVIR_SMS_SENDSMS_URL", "").strip()  # http://127.0.0.1:13013/cgi-bin/sendsms
+SMS_USERNAME = os.environ.get("CHIRVIR_SMS_USERNAME", "")  # Kannel's sendsms-user
+SMS_PASSWORD = os.environ.get("CHIRVIR_SMS_PASSWORD", "")
+SMS_FROM = os.environ.get("CHIRVIR_SMS_FROM", "")  # the short code messages come from
+SMS_SECRET = os.environ.get("CHIRVIR_SMS_SECRET", "")  # what Kannel's get-url carries as `secret`
+# A sendsms that fails is tried again after this many seconds, doubling each time, SMS_TRIES in all.
+SMS_RETRY_DELAY = _setting("CHIRVIR_SMS_RETRY_DELAY", 30.0, _number(float, 0), "a number of seconds, 0 or more")
+SMS_TRIES = 6
+# --- end of SMS ---

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include(("chirvir.feeds.urls", "feeds"))),
     # The XMPP gateway's settings page (chirvir/gateways/xmpp).
     path("", include(("chirvir.gateways.xmpp.urls", "xmpp"))),
+    # SMS through Kannel (chirvir/gateways/sms): Kannel's inbound calls and the phone settings page.
+    path("", include(("chirvir.gateways.sms.urls", "sms"))),
     path("", include("chirvir.web.urls")),
 ]
 

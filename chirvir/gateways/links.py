@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chirvir.accounts.models import Account
-from chirvir.core.errors import Invalid
+from chirvir.core.errors import Invalid, TooMany
 from chirvir.gateways.models import Link
 
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=15)
 CODE_TRIES = 5  # wrong answers before the code is void
+CODE_INTERVAL = timedelta(minutes=1)  # between two codes an account asks for: no texting a stranger in bulk
 
 
 def linked(channel: str, address: str) -> Link | None:
@@ -36,9 +37,12 @@ def link_of(account: Account, channel: str) -> Link | None:
 @transaction.atomic
 def start_linking(account: Account, channel: str, address: str) -> str:
     """Ask to link an address: any earlier link of the account on the channel is replaced by a
-    waiting one. Returns the new code, for the channel to send to the address (and only there)."""
+    waiting one, at most one code a minute. Returns the new code, for the channel to send to the address (and only there)."""
     if Link.objects.filter(channel=channel, address=address, confirmed_at__isnull=False).exclude(account=account).exists():
         raise Invalid(_("That address is already linked to another account."))
+    recent = timezone.now() - CODE_INTERVAL
+    if Link.objects.filter(account=account, channel=channel, code_sent_at__gt=recent).exists():
+        raise TooMany(_("A code was sent a moment ago. Wait a minute before asking for another."))
     code = "".join(secrets.choice("0123456789") for _i in range(CODE_DIGITS))
     Link.objects.filter(account=account, channel=channel).delete()
     Link.objects.create(
@@ -79,3 +83,17 @@ def waiting_for_code(channel: str, address: str) -> bool:
 
 def unlink(account: Account, channel: str) -> None:
     Link.objects.filter(account=account, channel=channel).delete()
+
+
+MAX_DAILY_CAP = 500
+
+
+def set_limits(link: Link, quiet_from, quiet_until, daily_cap: int) -> Link:
+    """A link's quiet hours (both times, or neither) and its daily cap of followees' posts."""
+    if (quiet_from is None) != (quiet_until is None):
+        raise Invalid(_("Give both ends of the quiet hours, or neither."))
+    if not 0 <= daily_cap <= MAX_DAILY_CAP:
+        raise Invalid(_("The daily limit is between 0 and %(most)d messages.") % {"most": MAX_DAILY_CAP})
+    Link.objects.filter(id=link.id).update(quiet_from=quiet_from, quiet_until=quiet_until, daily_cap=daily_cap)
+    link.refresh_from_db()
+    return link

@@ -27,12 +27,6 @@ def register_sender(channel: str, send: Callable[[Link, list[str]], None]) -> No
     _senders[channel] = send
 
 
-def send_texts(link: Link, texts: list[str]) -> None:
-    """Send texts to a link through its channel, unless the link is stopped (STOP holds at once)."""
-    if texts and not Link.objects.filter(id=link.id, stopped=True).exists():
-        _senders[link.channel](link, texts)
-
-
 def links_for(channel: str, status_id: int, recipient_ids: list[int]) -> list[int]:
     """The links on a channel that a delivered status may go to, as far as the queue can tell:
     those of its home recipients that turned its author ON. `deliver` checks the rest."""

@@ -18,3 +18,12 @@ def alice_link(alice):
 @pytest.fixture
 def bob_link(bob):
     return link_for(bob, "+15550002")
+
+
+@pytest.fixture(autouse=True)
+def no_retries_left_over():
+    """A retry a test left waiting in the immediate job queue's schedule is not the next test's."""
+    from chirvir.jobs import huey
+
+    yield
+    huey.storage.flush_all()

@@ -89,3 +89,12 @@ def test_replies_come_in_the_accounts_language(alice_link, alice):
     accounts.update_profile(alice, language="de")
     alice_link.account.refresh_from_db()
     assert run(alice_link, "x" * 141) == ["Dein Beitrag ist 141 Zeichen lang; erlaubt sind 140."]
+
+
+def test_replies_in_every_script_the_catalogues_hold(alice_link, alice):
+    accounts.update_profile(alice, language="hi")
+    alice_link.account.refresh_from_db()
+    assert run(alice_link, "follow nobody") == ["यहाँ nobody नाम का कोई नहीं है।"]
+    accounts.update_profile(alice, language="kk")
+    alice_link.account.refresh_from_db()
+    assert run(alice_link, "FOLLOW") == ["Біреуге жазылу үшін: FOLLOW пайдаланушы_аты"]
