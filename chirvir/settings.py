@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "chirvir.api",
     "chirvir.web",
     "chirvir.widgets",
+    "chirvir.gateways.email",
 ]
 
 MIDDLEWARE = [
@@ -475,3 +476,15 @@ PUSH_ALLOW_LOCAL = _flag("CHIRVIR_PUSH_ALLOW_LOCAL", False)
 PUSH_RETRY_DELAY = _setting("CHIRVIR_PUSH_RETRY_DELAY", 30.0, _number(float, 0), "a number of seconds, 0 or more")
 PUSH_TRIES = 5
 # --- end of Web Push ---
+# --- E-mail gateway (chirvir/gateways/email/) ---
+# Off unless CHIRVIR_MAIL_DOMAIN names the domain whose mail `chirvir smtpd` receives (its MX
+# record points at it): posting addresses are post-SECRET@ that domain, reply and unsubscribe
+# addresses too. Notification e-mails go out through the mail settings above (CHIRVIR_SMTP_URL).
+MAIL_DOMAIN = os.environ.get("CHIRVIR_MAIL_DOMAIN", "").strip().lower()
+MAIL_BIND = _setting("CHIRVIR_MAIL_BIND", "127.0.0.1:2525", _bind, "host:port, with a port from 1 to 65535")
+# A mail over this size is refused (552) while it arrives, before anything parses it.
+MAIL_MAX_BYTES = int(_setting("CHIRVIR_MAIL_MAX_MB", 25.0, _number(float, 0.001), "a number of megabytes") * 1024 * 1024)
+# Notifications within this many seconds of the first go out as one e-mail.
+MAIL_BATCH_SECONDS = _setting("CHIRVIR_MAIL_BATCH_SECONDS", 60.0, _number(float, 0), "a number of seconds, 0 or more")
+LOGGING["loggers"]["mail.log"] = {"handlers": ["console"], "level": "WARNING", "propagate": False}  # aiosmtpd's
+# --- end of e-mail gateway ---

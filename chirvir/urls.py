@@ -23,6 +23,8 @@ urlpatterns = [
     re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),
     path("admin/", admin.site.urls),
     path("", include(("chirvir.feeds.urls", "feeds"))),
+    # The e-mail gateway's settings and unsubscribe pages (chirvir/gateways/email).
+    path("", include(("chirvir.gateways.email.urls", "mailgateway"))),
     path("", include("chirvir.web.urls")),
 ]
 
