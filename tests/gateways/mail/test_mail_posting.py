@@ -3,58 +3,18 @@ real SMTP server on loopback. The plain-text part is posted, without its signatu
 HTML-only mail as text; a declared charset is honoured and an undecodable body refused; pictures
 become media; a reply address posts a reply; every refusal is an SMTP code, and leaves nothing."""
 
-import email.policy
 import io
 import smtplib
-from email.message import EmailMessage
 
 import pytest
-from django.test import override_settings
 from PIL import Image
 
 from chirvir.accounts import services as accounts
-from chirvir.gateways.email import addresses, smtpd
+from chirvir.gateways.email import addresses
 from chirvir.media.models import MediaAttachment
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
-from tests.servers import free_port
-
-DOMAIN = "mail.chirvir.test"
-
-
-@pytest.fixture
-def mail_server(settings):
-    """`chirvir smtpd`'s server, in this process so that it shares the test's database."""
-    settings.MAIL_DOMAIN = DOMAIN
-    settings.MAIL_MAX_BYTES = 200_000
-    port = free_port()
-    server = smtpd.controller("127.0.0.1", port)
-    server.start()
-    yield port
-    server.stop()
-
-
-def send(port, to, message: EmailMessage | bytes, sender="alice@example.org"):
-    """Send one mail; returns the server's (code, words) for it, or raises what smtplib raises."""
-    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
-        client.ehlo("client.example.org")
-        client.mail(sender)
-        code, words = client.rcpt(to)
-        if code != 250:
-            return code, words.decode()
-        raw = message if isinstance(message, bytes) else message.as_bytes(policy=email.policy.SMTP)
-        code, words = client.data(raw)
-        return code, words.decode()
-
-
-def mail(text="", subject="A post", **headers) -> EmailMessage:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = "Alice <alice@example.org>", "x@" + DOMAIN, subject
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    if text:
-        message.set_content(text)
-    return message
+from tests.gateways.mail.mailing import DOMAIN, mail, send
 
 
 def png() -> bytes:
