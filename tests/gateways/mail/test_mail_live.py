@@ -1,0 +1,104 @@
+"""The e-mail gateway end to end, as it runs: `chirvir serve` (its job consumer sends the mail) and
+`chirvir smtpd` in processes of their own on one database; a mail program posts through an SMTP
+conversation, and the notifications it causes reach a real SMTP sink on loopback, batched into one."""
+
+import os
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests import servers
+from tests.conftest import Inbox
+from tests.gateways.mail.mailing import DOMAIN, mail, send
+from tests.servers import free_port, manage, serving
+
+SETUP = """
+from chirvir.accounts import services as accounts
+from chirvir.gateways.email import addresses
+alice = accounts.register("alice", "a long password 7", email="alice@example.org")
+bob = accounts.register("bob", "a long password 7", email="bob@example.org")
+accounts.update_profile(bob, language="fr")
+addresses.choose_notifications(bob, mention=True)
+print(addresses.settings_of(alice).secret)
+"""
+
+
+@contextmanager
+def smtpd_process(data, port, site_url):
+    """`chirvir smtpd` on the database of the server serving `data`, until the block ends."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(CHIRVIR_DATA_DIR=str(data), PYTHONPATH=str(servers.ROOT), CHIRVIR_MAIL_DOMAIN=DOMAIN,
+               CHIRVIR_MAIL_BIND=f"127.0.0.1:{port}", CHIRVIR_URL=site_url)
+    if data in servers._databases:
+        env["DATABASE_URL"] = servers._databases[data]
+    with open(data / "smtpd.log", "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "chirvir.cli", "smtpd"], cwd=servers.ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert process.poll() is None, (data / "smtpd.log").read_text()
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "chirvir smtpd did not come up"
+                    time.sleep(0.2)
+            yield
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            assert process.returncode == 0, (data / "smtpd.log").read_text()
+
+
+@pytest.mark.slow
+def test_posts_by_mail_and_the_mention_they_make_arrives_batched(tmp_path):
+    box = Inbox()
+    sink_port, smtpd_port = free_port(), free_port()
+    sink = Controller(box, hostname="127.0.0.1", port=sink_port)
+    sink.start()
+    try:
+        settings = dict(CHIRVIR_RATE_LIMIT="0", CHIRVIR_MAIL_DOMAIN=DOMAIN, CHIRVIR_MAIL_BATCH_SECONDS="3",
+                        CHIRVIR_SMTP_URL=f"smtp://127.0.0.1:{sink_port}")
+        with serving(tmp_path, **settings) as base, smtpd_process(tmp_path, smtpd_port, base):
+            secret = manage(tmp_path, "shell", "-c", SETUP).strip().splitlines()[-1]
+            posting = f"post-{secret}@{DOMAIN}"
+            for text in ("@bob the first of two, by mail", "@bob and the second\n-- \nAlice"):
+                code, words = send(smtpd_port, posting, mail(text))
+                assert code == 250, words
+            with smtplib.SMTP("127.0.0.1", smtpd_port, timeout=30) as client:
+                client.ehlo("client.example.org")
+                client.mail("someone@example.org")
+                assert client.rcpt(f"post-{'x' * 24}@{DOMAIN}")[0] == 550
+
+            account = httpx.get(f"{base}/api/v1/accounts/lookup", params={"acct": "alice"}).json()
+            posted = httpx.get(f"{base}/api/v1/accounts/{account['id']}/statuses").json()
+            assert [s["content"].rsplit("</a></span> ", 1)[1] for s in posted] == [
+                "and the second</p>", "the first of two, by mail</p>"]  # newest first; no signature
+            assert f'href="{base}/@bob"' in posted[0]["content"]
+
+            deadline = time.monotonic() + 60
+            while not box.messages:
+                assert time.monotonic() < deadline, "no notification mail arrived"
+                time.sleep(0.2)
+            time.sleep(4)  # past another window: nothing more comes
+            [message] = box.messages
+            assert message["To"] == "bob@example.org"
+            assert "Nouvelles notifications" in message["Subject"]
+            body = message.get_content()
+            assert "the first of two, by mail" in body and "and the second" in body
+            assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    finally:
+        sink.stop()
