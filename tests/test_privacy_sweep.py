@@ -383,6 +383,10 @@ NOT_READ = {
     "settings/sessions/end_others": "ends sessions (POST)",
     "settings/two_factor/enable": "a form (POST)",
     "settings/two_factor/disable": "a form (POST)",
+    # --- the e-mail gateway's pages (its privacy test: tests/gateways/mail/test_mail_notifications.py) ---
+    "settings/mail": "one's own posting address and e-mail switches",
+    "settings/mail/renew": "renews one's posting address (POST)",
+    "mail/unsubscribe/<str:token>": "the unsubscribe form of a notification e-mail",
 }
 def _routes(resolver=None, prefix=""):
     """Every route of chirvir/urls.py, included ones spelt out, as READ_PATHS and NOT_READ name them."""
