@@ -5,6 +5,7 @@ refusal is a `Refused` with its SMTP reply, and leaves nothing behind."""
 
 import email
 import email.policy
+import logging
 import re
 from html.parser import HTMLParser
 
@@ -19,6 +20,7 @@ from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
 
 MEDIA_TYPES = ("image", "video", "audio")
+log = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -41,6 +43,10 @@ def receive(rcpt: str, mail_from: str, content: bytes) -> str:
             return _receive(rcpt, mail_from, content)
         except Refused as e:
             return e.reply
+        except Exception:
+            # Our fault, not the mail's (a database that is away): the sender's server tries again later.
+            log.exception("a mail to %s could not be taken", rcpt)
+            return "451 4.3.0 Not taken for now; please try again later."
 
 
 def _receive(rcpt: str, mail_from: str, content: bytes) -> str:
@@ -52,7 +58,8 @@ def _receive(rcpt: str, mail_from: str, content: bytes) -> str:
         addresses.unsubscribe(to.account, to.kind)
         return "250 2.0.0 Unsubscribed: no more of these e-mails."
     automatic = str(message.get("Auto-Submitted", "no")).strip().lower()
-    if mail_from in ("", "<>") or automatic != "no" or message.get("Precedence", "").strip().lower() in ("bulk", "junk"):
+    bulk = str(message.get("Precedence", "")).strip().lower() in ("bulk", "junk", "list")
+    if mail_from in ("", "<>") or automatic != "no" or bulk:
         # A bounce, a vacation reply or a mailing list would post itself, and could loop with us.
         raise Refused(550, "5.7.1", "Automatic mail (bounces, out-of-office replies) is not posted.")
     text = post_text(message)

@@ -58,7 +58,8 @@ def send_batch(account_id: int) -> int:
         choice = MailSettings.objects.select_for_update().select_related("account").filter(pk=account_id).first()
         if choice is None:
             return 0
-        queued = list(QueuedNotification.objects.filter(account_id=account_id).order_by("notification_id")[:BATCH_LIMIT])
+        waiting = QueuedNotification.objects.filter(account_id=account_id).order_by("notification_id")
+        queued = list(waiting[:BATCH_LIMIT])
         QueuedNotification.objects.filter(pk__in=[q.pk for q in queued]).delete()
         account = choice.account
         if not account.is_active or not account.email or not addresses.enabled():
@@ -97,8 +98,8 @@ def _message(account, shown) -> EmailMessage:
             status = notification.status
             if status is not None:
                 reply_to = [addresses.reply_address(account, status.id)]
-                part += ["", status.text, status_url(status.account.username, status.id), "", _("To reply, write to: %(address)s") % {
-                    "address": reply_to[0]}]
+                write_to = _("To reply, write to: %(address)s") % {"address": reply_to[0]}
+                part += ["", status.text, status_url(status.account.username, status.id), "", write_to]
             parts.append("\n".join(part))
         parts.append(
             "-- \n" + _("Choose which notifications you get by e-mail: %(url)s") % {
@@ -106,9 +107,10 @@ def _message(account, shown) -> EmailMessage:
             + "\n" + _("Stop all of these e-mails: %(url)s") % {"url": addresses.unsubscribe_url(account)}
         )
         subject = _("New notifications from %(site)s") % {"site": settings.INSTANCE_TITLE}
+    mailto, link = addresses.unsubscribe_address(account), addresses.unsubscribe_url(account)
     headers = {
         # RFC 2369 and RFC 8058: mail programs show an unsubscribe button that POSTs to the link.
-        "List-Unsubscribe": f"<mailto:{addresses.unsubscribe_address(account)}>, <{addresses.unsubscribe_url(account)}>",
+        "List-Unsubscribe": f"<mailto:{mailto}>, <{link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation replies to it
     }

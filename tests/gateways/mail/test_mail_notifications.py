@@ -53,7 +53,8 @@ def test_a_burst_of_notifications_is_one_mail_after_the_window(inbox, delayed_jo
     # The reply address of the latest mention, for the mail program's Reply button.
     assert message["Reply-To"] == addresses.reply_address(bob, posts[-1].id)
     unsubscribe = message["List-Unsubscribe"].strip()
-    assert re.fullmatch(r"<mailto:unsubscribe-[^>]+@mail\.chirvir\.test>, <http[^>]+/mail/unsubscribe/[^>]+>", unsubscribe)
+    assert re.fullmatch(r"<mailto:unsubscribe-[^>]+@mail\.chirvir\.test>, <http[^>]+/mail/unsubscribe/[^>]+>",
+                        unsubscribe)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert delayed_jobs() == 0 and not QueuedNotification.objects.exists()
 

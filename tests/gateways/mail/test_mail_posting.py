@@ -6,7 +6,6 @@ become media; a reply address posts a reply; every refusal is an SMTP code, and 
 import io
 import smtplib
 
-import pytest
 from PIL import Image
 
 from chirvir.accounts import services as accounts
@@ -24,7 +23,8 @@ def png() -> bytes:
 
 
 def test_the_plain_text_is_posted_without_signature_and_quoted_reply(mail_server, alice):
-    body = "Walking to the market 🥕\nback soon\n\nOn Tue, Bob wrote:\n> what are you doing?\n> ?\n-- \nAlice, sent from her phone\n"
+    body = ("Walking to the market 🥕\nback soon\n\nOn Tue, Bob wrote:\n> what are you doing?\n> ?\n"
+            "-- \nAlice, sent from her phone\n")
     code, words = send(mail_server, addresses.posting_address(alice), mail(body))
     assert code == 250, words
     [status] = Status.objects.filter(account=alice)
@@ -61,6 +61,14 @@ def test_a_body_in_its_declared_charset_is_decoded_and_an_undecodable_one_refuse
     code, words = send(mail_server, addresses.posting_address(alice), unknown)
     assert code == 554 and "x-no-such-charset" in words
     assert Status.objects.filter(account=alice).count() == 2
+
+
+def test_flowed_text_is_joined_again(mail_server, alice):
+    flowed = (b"From: alice@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+              b"Content-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n"
+              b"A line my mail program \r\nwrapped for me.\r\nA new line.\r\n")
+    assert send(mail_server, addresses.posting_address(alice), flowed)[0] == 250
+    assert Status.objects.get(account=alice).text == "A line my mail program wrapped for me.\nA new line."
 
 
 def test_pictures_attached_become_the_posts_media(mail_server, alice):
@@ -138,7 +146,8 @@ def test_one_recipient_per_mail(mail_server, alice, bob):
 def test_a_mail_to_a_reply_address_is_a_reply_that_keeps_the_audience(mail_server, alice, bob):
     accounts.follow(alice, bob)
     post = statuses.post_status(bob, "followers only: lunch?", visibility="private")
-    code, words = send(mail_server, addresses.reply_address(alice, post.id), mail("Yes!\n\nOn Tue, Bob wrote:\n> lunch?"))
+    answer = mail("Yes!\n\nOn Tue, Bob wrote:\n> lunch?")
+    code, words = send(mail_server, addresses.reply_address(alice, post.id), answer)
     assert code == 250, words
     reply = Status.objects.get(account=alice)
     assert reply.in_reply_to_id == post.id and reply.visibility == "private" and reply.text == "@bob Yes!"
