@@ -102,3 +102,13 @@ def test_posts_by_mail_and_the_mention_they_make_arrives_batched(tmp_path):
             assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     finally:
         sink.stop()
+
+
+def test_smtpd_says_in_one_line_what_it_needs(tmp_path):
+    from tests.test_commands import one_line, run_chirvir
+
+    manage(tmp_path, "migrate", "--verbosity", "0")
+    off = run_chirvir("smtpd", CHIRVIR_DATA_DIR=str(tmp_path))
+    assert "CHIRVIR_MAIL_DOMAIN" in one_line(off)
+    bad = run_chirvir("smtpd", CHIRVIR_DATA_DIR=str(tmp_path), CHIRVIR_MAIL_DOMAIN=DOMAIN, CHIRVIR_MAIL_BIND="25")
+    assert one_line(bad).startswith("chirvir: CHIRVIR_MAIL_BIND is '25'; it must be host:port")
