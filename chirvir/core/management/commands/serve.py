@@ -1,5 +1,6 @@
 """`chirvir serve` (what `make run` runs): migrate, then the web server (pages, API and
-streaming on one port) and the job consumer, in the foreground until interrupted. A child that
+streaming on one port) and the job consumer (and, with CHIRVIR_MAIL_DOMAIN, `chirvir smtpd`),
+in the foreground until interrupted. A child that
 dies is started again (after a pause that grows while it keeps dying); the others serve on."""
 
 import logging
@@ -78,7 +79,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)  # even where a shell started us with SIGINT ignored
         children = []
         try:
-            children.extend(Child(name) for name in CHILDREN)
+            mail = ("smtpd",) if settings.MAIL_DOMAIN else ()  # the e-mail gateway, when switched on
+            children.extend(Child(name) for name in (*CHILDREN, *mail))
             self.stdout.write(self.style.SUCCESS(f"Chirvir is serving {settings.SITE_URL}/ (Ctrl-C stops it)"))
             self.stdout.flush()
             while True:
