@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "chirvir.gateways",
     "chirvir.gateways.xmpp",
     "chirvir.gateways.sms",
+    "chirvir.gateways.email",
 ]
 
 MIDDLEWARE = [
@@ -507,3 +508,15 @@ SMS_SECRET = os.environ.get("CHIRVIR_SMS_SECRET", "")  # what Kannel's get-url c
 SMS_RETRY_DELAY = _setting("CHIRVIR_SMS_RETRY_DELAY", 30.0, _number(float, 0), "a number of seconds, 0 or more")
 SMS_TRIES = 6
 # --- end of SMS ---
+# --- E-mail gateway (chirvir/gateways/email/) ---
+# Off unless CHIRVIR_MAIL_DOMAIN names the domain whose mail `chirvir smtpd` receives (its MX
+# record points at it): posting addresses are post-SECRET@ that domain, reply and unsubscribe
+# addresses too. Notification e-mails go out through the mail settings above (CHIRVIR_SMTP_URL).
+MAIL_DOMAIN = os.environ.get("CHIRVIR_MAIL_DOMAIN", "").strip().lower()
+MAIL_BIND = _setting("CHIRVIR_MAIL_BIND", "127.0.0.1:2525", _bind, "host:port, with a port from 1 to 65535")
+# A mail over this size is refused (552) while it arrives, before anything parses it.
+MAIL_MAX_BYTES = int(_setting("CHIRVIR_MAIL_MAX_MB", 25.0, _number(float, 0.001), "a number of megabytes") * 1024 * 1024)
+# Notifications within this many seconds of the first go out as one e-mail.
+MAIL_BATCH_SECONDS = _setting("CHIRVIR_MAIL_BATCH_SECONDS", 60.0, _number(float, 0), "a number of seconds, 0 or more")
+LOGGING["loggers"]["mail.log"] = {"handlers": ["console"], "level": "WARNING", "propagate": False}  # aiosmtpd's
+# --- end of e-mail gateway ---

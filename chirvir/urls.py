@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include(("chirvir.gateways.xmpp.urls", "xmpp"))),
     # SMS through Kannel (chirvir/gateways/sms): Kannel's inbound calls and the phone settings page.
     path("", include(("chirvir.gateways.sms.urls", "sms"))),
+    # The e-mail gateway's settings and unsubscribe pages (chirvir/gateways/email).
+    path("", include(("chirvir.gateways.email.urls", "mailgateway"))),
     path("", include("chirvir.web.urls")),
 ]
 

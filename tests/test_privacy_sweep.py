@@ -386,6 +386,10 @@ NOT_READ = {
     # SMS (chirvir/gateways/sms): both 404 unless SMS is configured; tests/gateways test them.
     "gateways/sms/kannel": "Kannel's calls, 403 without its secret; GET and @ replies go through the gate",
     "settings/phone": "one's own phone link, its quiet hours and daily limit",
+    # --- the e-mail gateway's pages (its privacy test: tests/gateways/mail/test_mail_notifications.py) ---
+    "settings/mail": "one's own posting address and e-mail switches",
+    "settings/mail/renew": "renews one's posting address (POST)",
+    "mail/unsubscribe/<str:token>": "the unsubscribe form of a notification e-mail",
 }
 def _routes(resolver=None, prefix=""):
     """Every route of chirvir/urls.py, included ones spelt out, as READ_PATHS and NOT_READ name them."""

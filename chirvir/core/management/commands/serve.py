@@ -1,5 +1,6 @@
 """`chirvir serve` (what `make run` runs): migrate, then the web server (pages, API and
-streaming on one port) and the job consumer, in the foreground until interrupted. A child that
+streaming on one port) and the job consumer (and, with CHIRVIR_MAIL_DOMAIN, `chirvir smtpd`),
+in the foreground until interrupted. A child that
 dies is started again (after a pause that grows while it keeps dying); the others serve on."""
 
 import logging
@@ -22,8 +23,12 @@ CHILDREN = ("web", "worker")
 
 
 def wanted_children() -> tuple[str, ...]:
-    """The processes to run: the XMPP bot too, once its account is configured."""
-    return CHILDREN + (("xmpp",) if settings.XMPP_JID and settings.XMPP_PASSWORD else ())
+    """The processes to run: the XMPP bot too, once its account is configured, and the e-mail
+    gateway's SMTP server once its domain is."""
+    xmpp = ("xmpp",) if settings.XMPP_JID and settings.XMPP_PASSWORD else ()
+    mail = ("smtpd",) if settings.MAIL_DOMAIN else ()
+    return CHILDREN + xmpp + mail
+
 
 # Pauses before a restart: 1 s, doubling while the child keeps dying, at most 30 s; a child that
 # ran a minute is taken to be well again, and its next restart waits 1 s.
