@@ -34,7 +34,7 @@ _NAME_AND_TEXT = regex.compile(rf"{_USERNAME}\s+(\S.*)", regex.DOTALL)
 _REPLY = regex.compile(rf"@([A-Za-z0-9_]{{1,30}})\s+(\S.*)", regex.DOTALL)
 NAMED = {"follow", "leave", "get", "whois"}  # a username must follow
 TOGGLES = {"on", "off"}  # alone, or with a username
-ALONE = {"stop", "start", "help"}
+ALONE = {"stop", "start"}
 
 
 def run(link: Link, text: str) -> list[str]:
@@ -111,8 +111,6 @@ def _account_named(username: str) -> Account:
 
 
 def _alone(link: Link, word: str) -> list[str]:
-    if word == "help":
-        return [_help()]
     # STOP is obeyed at once and answered with silence: nothing more goes to the address.
     Link.objects.filter(id=link.id).update(stopped=word == "stop")
     link.stopped = word == "stop"
