@@ -53,3 +53,10 @@ def test_without_a_configured_bot_there_is_no_page(alice):
     with override_settings(XMPP_JID="", XMPP_PASSWORD=""):
         assert signed_in(alice).get("/settings/xmpp").status_code == 404
     assert Client().get("/settings/xmpp").status_code == 302  # to the log-in page
+
+
+def test_the_settings_page_links_to_it_only_while_the_bot_is_configured(alice):
+    web = signed_in(alice)
+    assert "/settings/xmpp" not in web.get("/settings").content.decode()
+    with override_settings(XMPP_JID="chirvir@localhost", XMPP_PASSWORD="pw"):
+        assert 'href="/settings/xmpp"' in web.get("/settings").content.decode()
