@@ -225,6 +225,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chirvir.web.context.site",
+                "chirvir.gateways.xmpp.context.xmpp",  # whether pages offer the instant messaging settings
             ],
         },
     },

@@ -1,7 +1,6 @@
 """Settings, one form per part: the profile (with picture and header), privacy (a protected
 account), the interface language and time zone, e-mail and password."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -39,17 +38,10 @@ def _sections(user, bound=None, form=None) -> list[dict]:
     return [{"key": key, "title": titles[key][0], "submit": titles[key][1], "form": f} for key, f in forms.items()]
 
 
-def _gateways() -> dict:
-    """Links to the gateways' own settings pages, for those this server has switched on."""
-    return {"xmpp_on": bool(settings.XMPP_JID and settings.XMPP_PASSWORD)}
-
-
 @login_required
 def settings_page(request):
     followed = [f.tag for f in tags.followed_tags(request.user)]
-    return render(
-        request, "web/settings.html", {"sections": _sections(request.user), "followed_tags": followed, **_gateways()}
-    )
+    return render(request, "web/settings.html", {"sections": _sections(request.user), "followed_tags": followed})
 
 
 SECTIONS = {
@@ -88,4 +80,4 @@ def save(request, section):
                     translation.activate(user.language or translation.get_language())
                 messages.success(request, _("Your settings are saved."))
                 return redirect("web:settings")
-    return render(request, "web/settings.html", {"sections": _sections(user, section, form), **_gateways()}, status=422)
+    return render(request, "web/settings.html", {"sections": _sections(user, section, form)}, status=422)
