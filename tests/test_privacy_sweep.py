@@ -383,6 +383,8 @@ NOT_READ = {
     "settings/sessions/end_others": "ends sessions (POST)",
     "settings/two_factor/enable": "a form (POST)",
     "settings/two_factor/disable": "a form (POST)",
+    # XMPP (chirvir/gateways/xmpp): 404 unless the bot is configured; tests/gateways/xmpp test it.
+    "settings/xmpp": "one's own Jabber address link and its code",
 }
 def _routes(resolver=None, prefix=""):
     """Every route of chirvir/urls.py, included ones spelt out, as READ_PATHS and NOT_READ name them."""
