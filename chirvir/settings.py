@@ -228,6 +228,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chirvir.web.context.site",
                 "chirvir.gateways.sms.context.sms",  # whether pages offer the phone settings
+                "chirvir.gateways.xmpp.context.xmpp",  # whether pages offer the instant messaging settings
             ],
         },
     },

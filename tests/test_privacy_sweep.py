@@ -390,6 +390,8 @@ NOT_READ = {
     "settings/mail": "one's own posting address and e-mail switches",
     "settings/mail/renew": "renews one's posting address (POST)",
     "mail/unsubscribe/<str:token>": "the unsubscribe form of a notification e-mail",
+    # XMPP (chirvir/gateways/xmpp): 404 unless the bot is configured; tests/gateways/xmpp test it.
+    "settings/xmpp": "one's own Jabber address link and its code",
 }
 def _routes(resolver=None, prefix=""):
     """Every route of chirvir/urls.py, included ones spelt out, as READ_PATHS and NOT_READ name them."""

@@ -20,7 +20,7 @@ from django.test import override_settings
 DOMAIN = "localhost"
 BOT = f"chirvir@{DOMAIN}"
 BOT_PASSWORD = "bot password 7"
-WAIT = 10  # seconds: a misconfigured XMPP session shows as a hang, never as an error
+WAIT = 30  # seconds: a misconfigured XMPP session shows as a hang, never as an error (and CI is loaded)
 
 CONFIG = """-- Throwaway loopback-only Prosody for Chirvir's tests (no TLS).
 pidfile = "{run}/prosody.pid"
@@ -47,9 +47,10 @@ VirtualHost "{domain}"
 
 def _port() -> int:
     """15222 for a run without workers, 15232, 15242... for pytest-xdist's gw0, gw1...: two
-    workers each have their own Prosody."""
+    workers each have their own Prosody; CI's PostgreSQL pass runs beside the SQLite one, 100 higher."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    return 15222 + (10 * (int(worker[2:]) + 1) if worker.startswith("gw") else 0)
+    port = 15222 + (10 * (int(worker[2:]) % 8 + 1) if worker.startswith("gw") else 0)
+    return port + (100 if os.environ.get("DATABASE_URL", "").startswith("postgres") else 0)
 
 
 class Prosody:
@@ -62,13 +63,18 @@ class Prosody:
         (run / "certs").mkdir()  # else prosodyctl reports a harmless certmanager error
         self.config.write_text(CONFIG.format(run=run, port=port, domain=DOMAIN))
         self.process = None
+        self.users = 0
 
     def register(self, user: str, password: str) -> str:
+        """A new user on the server; returns its JID. Each is new (alice1, alice2...), so that no
+        test gets messages the server kept offline for an earlier test's user."""
+        self.users += 1
+        name = user if user == "chirvir" else f"{user}{self.users}"
         subprocess.run(
-            ["prosodyctl", "--config", str(self.config), "register", user, DOMAIN, password],
+            ["prosodyctl", "--config", str(self.config), "register", name, DOMAIN, password],
             check=True, capture_output=True, cwd=self.run,
         )
-        return f"{user}@{DOMAIN}"
+        return f"{name}@{DOMAIN}"
 
     def start(self) -> None:
         log = open(self.run / "prosody.out", "ab")
@@ -220,4 +226,4 @@ async def in_thread(fn, *args, **kwargs):
 
 
 def run(story) -> None:
-    asyncio.run(asyncio.wait_for(story(), 60))
+    asyncio.run(asyncio.wait_for(story(), 180))

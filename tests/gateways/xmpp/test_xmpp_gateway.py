@@ -12,7 +12,7 @@ from chirvir.gateways.models import Link, Sent
 from chirvir.gateways.xmpp import tasks
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
-from tests.gateways.xmpp.conftest import BOT, in_thread, online, run
+from tests.gateways.xmpp.conftest import BOT, WAIT, in_thread, online, run
 
 
 def page(account):
@@ -43,7 +43,7 @@ def test_a_linked_jid_posts_through_the_bot_and_gets_a_followees_post(prosody, b
             await link(person, alice)
             # Adding the bot as a contact shows it online.
             person.client.send_presence(pto=BOT, ptype="subscribe")
-            presence = await asyncio.wait_for(person.presences.get(), 10)
+            presence = await asyncio.wait_for(person.presences.get(), WAIT)
             assert presence["from"].bare == BOT
             person.say("hello from jabber, नमस्ते")
             assert (await person.next_message())["body"] == "Posted."
@@ -132,7 +132,7 @@ def test_broken_and_hostile_messages_get_a_clear_answer_and_post_nothing(prosody
 
     run(story)
     assert not Status.objects.exists()
-    assert not Link.objects.filter(address="mallory@localhost").exists()
+    assert not Link.objects.filter(address=mallory_jid).exists()
 
 
 def test_a_delivery_while_prosody_is_down_arrives_once_it_is_back(prosody, bot, alice, bob):

@@ -19,11 +19,12 @@ def signed_in(account) -> Client:
 
 def test_the_code_sent_by_chat_entered_on_the_page_links_the_jid(prosody, alice):
     jid = prosody.register("alice", "alice pw 7")
+    shouted = jid.replace("alice", "Alice").replace("localhost", "LocalHost") + "/phone"  # folded to the bare JID
     web = signed_in(alice)
 
     async def story():
         async with online(prosody, jid, "alice pw 7") as person:
-            sent = await in_thread(web.post, "/settings/xmpp", {"action": "send_code", "jid": "Alice@LocalHost/phone"})
+            sent = await in_thread(web.post, "/settings/xmpp", {"action": "send_code", "jid": shouted})
             assert sent.status_code == 302
             message = await person.next_message()
             assert message["from"].bare == BOT and "@alice" in message["body"]
@@ -53,3 +54,26 @@ def test_without_a_configured_bot_there_is_no_page(alice):
     with override_settings(XMPP_JID="", XMPP_PASSWORD=""):
         assert signed_in(alice).get("/settings/xmpp").status_code == 404
     assert Client().get("/settings/xmpp").status_code == 302  # to the log-in page
+
+
+def test_the_settings_page_links_to_it_only_while_the_bot_is_configured(alice):
+    web = signed_in(alice)
+    assert "/settings/xmpp" not in web.get("/settings").content.decode()
+    with override_settings(XMPP_JID="chirvir@localhost", XMPP_PASSWORD="pw"):
+        assert 'href="/settings/xmpp"' in web.get("/settings").content.decode()
+
+
+def test_the_code_and_the_welcome_come_in_the_accounts_language(prosody, bot, make_account):
+    amir = make_account("amir", language="hi")
+    jid = prosody.register("amir", "amir pw 7")
+    web = signed_in(amir)
+
+    async def story():
+        async with online(prosody, jid, "amir pw 7") as person:
+            await in_thread(web.post, "/settings/xmpp", {"action": "send_code", "jid": jid})
+            message = (await person.next_message())["body"]
+            assert message.startswith("आपका Chirvir कोड")
+            person.say(re.search(r"\b(\d{6})\b", message).group(1))
+            assert (await person.next_message())["body"].startswith("यह पता अब @amir से जुड़ गया है।")
+
+    run(story)
