@@ -5,7 +5,6 @@ long each time; one sends texts that are not posts (a linking code)."""
 from django.conf import settings
 
 from chirvir.gateways import outlets
-from chirvir.gateways.models import Link
 from chirvir.gateways.sms import kannel
 from chirvir.jobs import task
 
