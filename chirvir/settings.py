@@ -182,6 +182,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "chirvir.core.access_log.middleware",  # first: it times, and sees the status of, every answer
+    "chirvir.core.metrics.middleware",  # as early, for the same reason
     "chirvir.moderation.middleware.middleware",  # the no_access IP blocks, before any other work
     "corsheaders.middleware.CorsMiddleware",
     "chirvir.api.ratelimit.middleware",
@@ -475,3 +476,20 @@ PUSH_ALLOW_LOCAL = _flag("CHIRVIR_PUSH_ALLOW_LOCAL", False)
 PUSH_RETRY_DELAY = _setting("CHIRVIR_PUSH_RETRY_DELAY", 30.0, _number(float, 0), "a number of seconds, 0 or more")
 PUSH_TRIES = 5
 # --- end of Web Push ---
+# --- Metrics (chirvir/core/metrics.py) ---
+# Who may read /metrics: addresses or networks, comma-separated (by the client address rule of
+# CHIRVIR_TRUSTED_PROXIES); loopback only by default.
+METRICS_ALLOW = _setting(
+    "CHIRVIR_METRICS_ALLOW", (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")),
+    lambda raw: tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip()),
+    "a comma-separated list of IP addresses or networks (10.0.0.0/8)",
+)
+# The processes of one machine (web workers, job workers) add up their samples through files in one
+# directory (prometheus-client's multiprocess mode, which reads it from the environment when it is
+# imported): CHIRVIR_METRICS_DIR, else beside the data; set from those, never inherited, so a
+# process with another data directory keeps apart. `chirvir serve` empties it as it starts; an
+# operator who starts processes one by one empties it before the first.
+METRICS_DIR = Path(os.environ.get("CHIRVIR_METRICS_DIR") or DATA_DIR / "metrics").expanduser().resolve()
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+# --- end of metrics ---

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from chirvir import audience
 from chirvir.accounts.models import Account
-from chirvir.core import outbound, text
+from chirvir.core import metrics, outbound, text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound, UnexpectedMentions
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
@@ -358,6 +358,7 @@ def post_status(
             search.index_status(status)
             spam.review(status, mentioned=len(mentioned))
             transaction.on_commit(lambda: delivery_job(status.id))
+            transaction.on_commit(metrics.count_post)
     except IntegrityError:
         # Another request with the same key won the race; its post is the answer.
         earlier = idempotency_key and _post_for_key(author, idempotency_key)

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow, Mute
+from chirvir.core import metrics
 from chirvir.core.paging import Page
 from chirvir.events import bus as events
 from chirvir.lists.models import List, ListMember, RepliesPolicy
@@ -225,6 +226,7 @@ def deliver_status(status_id: int) -> int:
             if status.id in mine:
                 store.push(entry, [*homes, *lists])
         waiting.filter(id__in=mine).update(delivered_at=timezone.now())
+        transaction.on_commit(lambda: metrics.delivered(mine))
         # A direct message's conversation first, as its participants' apps list it before the
         # message reaches the author's home.
         news = [(keys, "conversation", posted_id) for posted_id, keys in conversations]
