@@ -136,6 +136,15 @@ end
 return 0
 """
 
+# Trims every feed a SCAN step found to its newest entries above BUILT; returns how many it dropped.
+TRIM = """
+local dropped = 0
+for _, key in ipairs(KEYS) do
+  dropped = dropped + redis.call('ZREMRANGEBYRANK', key, 1, tonumber(ARGV[1]))
+end
+return dropped
+"""
+
 
 class RedisFeedStore:
     """Feeds as Redis sorted sets, one per owner, scored by status ID, each member
@@ -147,6 +156,7 @@ class RedisFeedStore:
         self.client = client or redis.client()
         self.prefix = prefix if prefix is not None else redis.key("feed")
         self._remove_statuses = self.client.register_script(REMOVE_STATUSES)
+        self._trim = self.client.register_script(TRIM)
 
     def _key(self, owner_id: int) -> str:
         return f"{self.prefix}:{owner_id}"
@@ -195,13 +205,8 @@ class RedisFeedStore:
         args = [part for i in status_ids for part in (str(i), f"{i:0{ID_WIDTH}d}:")]
         if not args:
             return
-        cursor = 0
-        while True:
-            cursor, keys = self.client.scan(cursor, match=f"{self.prefix}:*", count=500)
-            if keys:
-                self._remove_statuses(keys=keys, args=args)
-            if cursor == 0:
-                return
+        for keys in self._every_feed():
+            self._remove_statuses(keys=keys, args=args)
 
     def drop(self, owner_id: int) -> None:
         self.client.delete(self._key(owner_id))
@@ -224,7 +229,21 @@ class RedisFeedStore:
             self.client.zrem(key, *members)
 
     def trim(self, length: int) -> int:
-        return 0  # every push trims the feeds it touches
+        # Every push trims the feeds it touches: this finds only feeds left longer by a shorter
+        # FEED_LENGTH, a SCAN step (one script) at a time.
+        dropped = 0
+        for keys in self._every_feed():
+            dropped += self._trim(keys=keys, args=[-(length + 1)])
+        return dropped
+
+    def _every_feed(self):
+        cursor = 0
+        while True:
+            cursor, keys = self.client.scan(cursor, match=f"{self.prefix}:*", count=500)
+            if keys:
+                yield keys
+            if cursor == 0:
+                return
 
 
 def _member(entry: Entry) -> bytes:
