@@ -229,12 +229,22 @@ TEMPLATES = [
     },
 ]
 
+# Each thread of each process keeps its connection for CHIRVIR_DB_CONN_MAX_AGE seconds (0: one per
+# request, as behind pgbouncer), checked before reuse so that a restarted PostgreSQL costs only the
+# requests in flight when it went, not a process full of dead connections. docs/decisions.md counts them.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'chirvir.sqlite3'}"),
-        conn_max_age=600,
+        conn_max_age=_setting("CHIRVIR_DB_CONN_MAX_AGE", 600, _number(int, 0), "a whole number of seconds, 0 or more"),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request in seconds rather than holding its worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # pgbouncer in transaction pooling hands each transaction another server connection, which
+    # a server-side cursor (QuerySet.iterator) cannot survive.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _flag("CHIRVIR_PGBOUNCER", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock up front,
@@ -260,6 +270,44 @@ HUEY = {
     # Poll the SQLite queue often when idle, so a post reaches feeds within a fraction of a second.
     "consumer": {"workers": JOB_WORKERS, "worker_type": "thread", "initial_delay": 0.02, "backoff": 1.1, "max_delay": 0.25},
 }
+
+# --- Scale-out on Redis (chirvir/core/redis.py) ---
+# REDIS_URL (redis://host:6379/0) moves the home and list feeds, the live event bus, the JSON
+# cache, Django's cache (the rate-limit counters) and the job queue into Redis, shared by every
+# web, streaming and worker process on every machine; unset, they stay as above. Redis holds
+# nothing that cannot be rebuilt from the database (docs/decisions.md).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Every key this instance writes starts with this: several instances (or test runs) share a Redis.
+def _key_prefix(raw: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", raw):
+        raise ValueError
+    return raw
+
+
+REDIS_PREFIX = _setting("CHIRVIR_REDIS_PREFIX", "chirvir", _key_prefix, "letters, digits, '.', '_' or '-'")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+            "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 2},
+        }
+    }
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": REDIS_PREFIX,
+        "url": REDIS_URL,
+        "immediate": False,
+        "results": False,
+        # Workers wait on the queue (BRPOP): a job starts as soon as it is queued, with no polling.
+        "blocking": True,
+        "consumer": {"workers": JOB_WORKERS, "worker_type": "thread"},
+    }
+# Fan-out on write reaches only followers active (signed in, or using the API) within this many
+# days, as Mastodon's USER_ACTIVE_DAYS; a returning follower's home is rebuilt when first read.
+ACTIVE_DAYS = _setting("CHIRVIR_ACTIVE_DAYS", 7, _number(int, 1), "a whole number of days, 1 or more")
+# --- end of scale-out on Redis ---
 
 AUTH_USER_MODEL = "accounts.Account"
 # Argon2id for every new or changed password; a hash made by an older hasher is re-made with it
