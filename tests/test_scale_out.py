@@ -1,8 +1,10 @@
 """`make run-scale` (deploy/run_scale.py) as an operator starts it, and the faults it must survive:
-PostgreSQL and Redis of its own (started here, so this runs in both of CI's passes), two web, one
-streaming and two worker processes behind nginx. Apps talk to nginx only: Mastodon.py posts and
-reads, a WebSocket stream comes through it, pages render. Then, on the same running stack: workers
-killed mid-burst, PostgreSQL restarted under load, the streaming process killed."""
+PostgreSQL of its own, a Redis this module starts and hands it as REDIS_URL (so that a test may stop
+and flush it; both are started here, so this runs in both of CI's passes), two web, one streaming
+and two worker processes behind nginx. Apps talk to nginx only: Mastodon.py posts and reads, a
+WebSocket stream comes through it, pages render. Then, on the same running stack: workers killed
+mid-burst, PostgreSQL restarted under load, the streaming process killed, Redis flushed, Redis
+stopped."""
 
 import json
 import os
@@ -22,6 +24,7 @@ import pytest
 from mastodon import Mastodon
 from websockets.sync.client import connect
 
+from tests.redis_server import RedisServer
 from tests.servers import ROOT
 
 pytestmark = pytest.mark.slow
@@ -54,8 +57,8 @@ def wait_until(check, seconds: float, what: str):
 
 
 class Stack:
-    def __init__(self, base: str, data: Path, process: subprocess.Popen):
-        self.base, self.data, self.process = base, data, process
+    def __init__(self, base: str, data: Path, process: subprocess.Popen, redis: RedisServer):
+        self.base, self.data, self.process, self.redis = base, data, process, redis
 
     @property
     def state(self) -> dict:
@@ -87,9 +90,11 @@ def stack():
     data = Path(tempfile.mkdtemp(prefix="chirvir-scale-"))
     data.chmod(0o755)  # run as root, PostgreSQL's own user must reach its cluster inside
     port = free_port()
+    redis = RedisServer(data)
+    redis.start()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", CHIRVIR_RATE_LIMIT="0",
-               CHIRVIR_POSTS_PER_HOUR="0", CHIRVIR_JOB_WORKERS="2")
+    env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", REDIS_URL=redis.url,
+               CHIRVIR_POSTS_PER_HOUR="0", CHIRVIR_RATE_LIMIT="100000")  # counted in Redis, never reached
     log = open(data / "run-scale.out", "w")
     process = subprocess.Popen([sys.executable, "deploy/run_scale.py"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
@@ -98,7 +103,7 @@ def stack():
         wait_until(lambda: process.poll() is None and "is serving" in (data / "run-scale.out").read_text()
                    or (process.poll() is not None and pytest.fail((data / "run-scale.out").read_text())),
                    240, "run-scale serving")
-        yield Stack(base, data, process)
+        yield Stack(base, data, process, redis)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -107,6 +112,7 @@ def stack():
             process.kill()
             process.wait()
         log.close()
+        redis.stop()
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -233,3 +239,31 @@ def test_a_killed_streaming_process_leaves_clients_nothing_to_miss(stack, commun
         heard = []
         while live not in heard:  # a missed post delivered late may be heard first
             heard += updates(stream, 1)
+
+
+def test_a_flushed_redis_leaves_every_feed_rebuilt_as_it_was(stack, community):
+    alice, bob = community["alice"], community["bob"]
+    bob.status_post("bob's own")  # a home holds its owner's posts too
+    followers = ("bob", "carol", "dave")
+    wait_until(lambda: httpx.get(f"{stack.base}/metrics", timeout=20).text.count("chirvir_undelivered_posts 0.0"),
+               30, "nothing left to deliver")
+    before = {name: [s["id"] for s in community[name].timeline_home(limit=40)] for name in followers}
+    assert all(before.values())
+    stack.redis.client().flushall()
+    after = {name: [s["id"] for s in community[name].timeline_home(limit=40)] for name in followers}
+    assert after == before
+    # ...and the rebuilt feeds take new posts as before.
+    posted = alice.status_post("after the flush")["id"]
+    wait_until(lambda: all(community[name].timeline_home(limit=1)[0]["id"] == posted for name in followers),
+               30, "the new post in every home")
+
+
+def test_with_redis_stopped_posting_is_accepted_and_delivered_once_it_is_back(stack, community):
+    alice = community["alice"]
+    stack.redis.stop()
+    try:
+        accepted, refused = burst(alice, 5, "while redis is down")
+        assert refused == 0 and len(accepted) == 5
+    finally:
+        stack.redis.start()  # on the same port, empty: as a Redis that lost its memory
+    wait_until(lambda: everyone_has(community, accepted), 100, "the posts delivered once Redis is back")
