@@ -9,6 +9,7 @@ and /metrics on any web process adds them all up. Only the addresses CHIRVIR_MET
 may read it (loopback by default), by the one rule of who the client is (core.addresses)."""
 
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from chirvir.core.addresses import client_address
 from chirvir.core.ids import SEQUENCE_BITS
 
+logger = logging.getLogger(__name__)
 POSTS = Counter("chirvir_posts", "Posts accepted (rate() gives posts per second).")
 REQUESTS = Counter("chirvir_http_requests", "HTTP requests answered, by route.", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -67,9 +69,14 @@ class QueueCollector:
         from chirvir.jobs import huey
         from chirvir.statuses.models import Status
 
-        jobs = GaugeMetricFamily("chirvir_job_queue_depth", "Jobs waiting in the queue (Huey).")
-        jobs.add_metric([], huey.pending_count())
-        yield jobs
+        try:
+            depth = huey.pending_count()
+        except Exception:  # a queue that cannot be read (Redis stopped) leaves a gap in the graph, not a 500
+            logger.exception("The job queue's depth cannot be read")
+        else:
+            jobs = GaugeMetricFamily("chirvir_job_queue_depth", "Jobs waiting in the queue (Huey).")
+            jobs.add_metric([], depth)
+            yield jobs
         waiting = GaugeMetricFamily("chirvir_undelivered_posts", "Posts accepted and not yet in their followers' feeds.")
         waiting.add_metric([], Status.objects.filter(delivered_at__isnull=True).count())
         yield waiting
