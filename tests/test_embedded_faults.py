@@ -37,7 +37,7 @@ def start(data: Path) -> tuple[str, subprocess.Popen]:
     process = subprocess.Popen([sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240  # a first migrate on a loaded two-core machine is slow
     while True:
         assert process.poll() is None, (data.parent / "serve.log").read_text()
         try:
