@@ -31,6 +31,11 @@ def test_a_push_trims_a_feed_to_its_length(store, settings):
     assert store.read(7, Page(limit=20)) == [109, 108, 107, 106, 105]
     assert store.exists(7)
     assert store.client.zcard("test:feed:7") == 6  # the five, and the mark that the feed exists
+    for status_id in range(110, 113):
+        store.push(entry(status_id), [8])  # a feed never built: pushed to, missing all the same
+    assert store.trim(2) == 3 + 1  # 7 keeps its newest two, 8 too
+    assert store.read(7, Page()) == [109, 108] and store.read(8, Page()) == [112, 111]
+    assert store.exists(7) and not store.exists(8)
 
 
 def test_ids_closer_than_a_scores_precision_keep_their_order_and_pages(store):
