@@ -357,8 +357,8 @@ def post_status(
                 IdempotencyKey.objects.create(account=author, key=idempotency_key, status=status)
             search.index_status(status)
             spam.review(status, mentioned=len(mentioned))
-            # Robust: with the queue down (Redis stopped) the post stands, marked undelivered, and
-            # the sweep queues it again; the author is not told it failed when it did not.
+            # The post stands once committed: a queue that cannot take the job (Redis away) is
+            # logged, and the sweep delivers the post, still marked undelivered, once it can.
             transaction.on_commit(lambda: delivery_job(status.id), robust=True)
             transaction.on_commit(metrics.count_post)
     except IntegrityError:
@@ -624,7 +624,7 @@ def reblog(account: Account, status_id: int) -> Status:
             Status.objects.filter(pk=original.pk).update(reblogs_count=F("reblogs_count") + 1)
             Account.objects.filter(pk=account.pk).update(statuses_count=F("statuses_count") + 1)
             notify(original.account, NotificationType.REBLOG, account, original)
-            transaction.on_commit(lambda: delivery_job(repost.id), robust=True)  # as a post's, above
+            transaction.on_commit(lambda: delivery_job(repost.id), robust=True)  # as a post's (post_status)
     except IntegrityError:  # the same repost made a moment ago
         return Status.objects.get(account=account, reblog=original)
     return repost

@@ -136,11 +136,13 @@ end
 return 0
 """
 
-# Trims every feed a SCAN step found to its newest entries above BUILT; returns how many it dropped.
+# Trims every feed a SCAN step found to its newest `ARGV[1]` entries (and BUILT, where it is there);
+# returns how many it dropped.
 TRIM = """
 local dropped = 0
 for _, key in ipairs(KEYS) do
-  dropped = dropped + redis.call('ZREMRANGEBYRANK', key, 1, tonumber(ARGV[1]))
+  local first = redis.call('ZSCORE', key, '') and 1 or 0
+  dropped = dropped + redis.call('ZREMRANGEBYRANK', key, first, -(tonumber(ARGV[1]) + 1))
 end
 return dropped
 """
@@ -233,7 +235,7 @@ class RedisFeedStore:
         # FEED_LENGTH, a SCAN step (one script) at a time.
         dropped = 0
         for keys in self._every_feed():
-            dropped += self._trim(keys=keys, args=[-(length + 1)])
+            dropped += self._trim(keys=keys, args=[length])
         return dropped
 
     def _every_feed(self):

@@ -31,6 +31,11 @@ def test_a_push_trims_a_feed_to_its_length(store, settings):
     assert store.read(7, Page(limit=20)) == [109, 108, 107, 106, 105]
     assert store.exists(7)
     assert store.client.zcard("test:feed:7") == 6  # the five, and the mark that the feed exists
+    for status_id in range(110, 113):
+        store.push(entry(status_id), [8])  # a feed never built: pushed to, missing all the same
+    assert store.trim(2) == 3 + 1  # 7 keeps its newest two, 8 too
+    assert store.read(7, Page()) == [109, 108] and store.read(8, Page()) == [112, 111]
+    assert store.exists(7) and not store.exists(8)
 
 
 def test_ids_closer_than_a_scores_precision_keep_their_order_and_pages(store):
@@ -90,3 +95,19 @@ def test_after_a_flush_every_home_is_rebuilt_from_the_follow_graph(store, privat
     assert {a.username: [s.text for s in reads.home(a)] for a in (alice, bob, carol)} == before
     later = statuses.post_status(bob, "bob 3")  # delivery goes on into the rebuilt feeds
     assert [s.id for s in reads.home(carol)] == [later.id, *(p.id for p in reversed(posts))]
+
+
+def test_a_post_made_while_redis_is_down_is_accepted_and_delivered_once_it_is_back(store, private_redis, alice, bob):
+    from chirvir.statuses.models import Status
+    from chirvir.timelines import reads, tasks
+
+    accounts.follow(bob, alice)
+    reads.home(bob)
+    private_redis.stop()
+    post = statuses.post_status(alice, "while Redis is away")  # accepted: nothing raised
+    assert Status.objects.get(id=post.id).delivered_at is None
+    private_redis.start()  # empty, as after a restart without persistence
+    Status.objects.filter(id=post.id).update(created_at=post.created_at.replace(year=2020))
+    tasks.sweep.call_local()  # what each worker runs every minute
+    assert [s.text for s in reads.home(bob)] == ["while Redis is away"]
+    assert Status.objects.get(id=post.id).delivered_at is not None
