@@ -129,3 +129,43 @@ def test_kill_9_of_serve_mid_burst_loses_no_accepted_post_and_the_database_is_wh
             time.sleep(0.5)
     finally:
         stop(process)
+
+
+def chirvir(env: dict, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "chirvir.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_worker_that_starts_delivers_at_once_the_post_whose_job_a_killed_worker_took(tmp_path):
+    """A worker killed mid-job leaves its post stored, undelivered, and its job gone from the queue.
+    The next worker to start delivers it at once: well before the sweep could (it waits until a
+    post is 30 s old)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(CHIRVIR_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT))
+    chirvir(env, "migrate", "--no-input", "-v", "0")
+    lost = chirvir(env, "shell", "--no-imports", "-c", (
+        "from chirvir.accounts import services as accounts; from chirvir.statuses.services import post_status; "
+        "from chirvir.jobs import huey; "
+        "alice = accounts.register('alice', 'a long password 7'); bob = accounts.register('bob', 'a long password 7'); "
+        "accounts.follow(bob, alice); status = post_status(alice, 'its job was in flight'); "
+        # The queue as the killed worker left it: without the job.
+        "huey.flush(); status.refresh_from_db(); print(status.id, status.delivered_at is None)"
+    )).split()
+    assert lost[1] == "True"
+    delivered_in = (
+        "from chirvir.statuses.models import Status; s = Status.objects.get(id=%s); "
+        "print(-1 if s.delivered_at is None else (s.delivered_at - s.created_at).total_seconds())" % lost[0]
+    )
+    worker = subprocess.Popen([sys.executable, "-m", "chirvir.cli", "worker"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while (seconds := float(chirvir(env, "shell", "--no-imports", "-c", delivered_in))) == -1:
+            assert time.monotonic() < deadline, "the post was never delivered"
+            time.sleep(1)
+        assert seconds < 30, f"delivered {seconds:.1f} s after it was posted: by the sweep, not by the starting worker"
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
