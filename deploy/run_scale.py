@@ -200,8 +200,8 @@ def main() -> None:
             stack.callback(shutil.rmtree, temp, ignore_errors=True)
             temp.chmod(0o755)
             config = nginx_config(run, temp, bind, web, streaming, env.get("CHIRVIR_MAX_BODY_MB") or "40")
-            children.append(Child("nginx", [nginx, "-p", str(run), "-e", str(run / "nginx-error.log"), "-c", str(config)],
-                                  dict(os.environ), run / "nginx.log"))
+            proxy = [nginx, "-p", str(run), "-e", str(run / "nginx-error.log"), "-c", str(config)]
+            children.append(Child("nginx", proxy, dict(os.environ), run / "nginx.log"))
             write_state(run, children, database_url, redis_url, data)
 
             deadline = time.monotonic() + STARTUP_SECONDS
@@ -235,7 +235,9 @@ def tend(children: list[Child], run: Path, database_url: str, redis_url: str, da
 def write_state(run: Path, children: list[Child], database_url: str, redis_url: str, data: Path) -> None:
     """Where everything is, for an operator (and the fault tests) to find a process by name."""
     state = {
-        "database_url": database_url, "redis_url": redis_url, "postgresql": str(data / "postgresql"),
+        "database_url": database_url, "redis_url": redis_url,
+        # The cluster's directory, when it is the one this started (not DATABASE_URL's server).
+        "postgresql": None if os.environ.get("DATABASE_URL") else str(data / "postgresql"),
         "processes": {child.name: child.process.pid for child in children},
     }
     (run / "state.json.new").write_text(json.dumps(state, indent=2))

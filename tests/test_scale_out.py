@@ -127,7 +127,7 @@ def community(stack):
     return people
 
 
-def home_ids(client: Mastodon, until: int | None = None) -> set[int]:
+def home_ids(client: Mastodon) -> set[int]:
     """Every ID in the home timeline, paged through."""
     found, page = set(), client.timeline_home(limit=40)
     while page:

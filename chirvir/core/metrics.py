@@ -77,7 +77,7 @@ class QueueCollector:
             jobs = GaugeMetricFamily("chirvir_job_queue_depth", "Jobs waiting in the queue (Huey).")
             jobs.add_metric([], depth)
             yield jobs
-        waiting = GaugeMetricFamily("chirvir_undelivered_posts", "Posts accepted and not yet in their followers' feeds.")
+        waiting = GaugeMetricFamily("chirvir_undelivered_posts", "Posts accepted, not yet in followers' feeds.")
         waiting.add_metric([], Status.objects.filter(delivered_at__isnull=True).count())
         yield waiting
 

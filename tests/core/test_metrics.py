@@ -2,8 +2,10 @@
 counter, the request counter of its route and the delivery lag; the samples of every web process
 of a live `chirvir serve` add up."""
 
+import ipaddress
+
 import httpx
-from django.test import Client, override_settings
+from django.test import Client
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -40,16 +42,12 @@ def test_an_address_the_operator_did_not_allow_is_refused():
 
 
 def test_the_operator_names_the_networks_that_may_read_it(settings):
-    import ipaddress
-
     settings.METRICS_ALLOW = (ipaddress.ip_network("10.0.0.0/8"),)
     assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics").status_code == 200
     assert Client(REMOTE_ADDR="127.0.0.1").get("/metrics").status_code == 403
 
 
 def test_behind_a_trusted_proxy_the_client_it_names_is_the_one_checked(settings):
-    import ipaddress
-
     settings.TRUSTED_PROXIES = (ipaddress.ip_network("127.0.0.1/32"),)
     proxy = Client(REMOTE_ADDR="127.0.0.1")
     assert proxy.get("/metrics", HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 403
@@ -68,7 +66,8 @@ def test_a_post_moves_the_counters(make_account):
     after = scrape(prometheus)
     assert value(after, "chirvir_posts_total") == value(before, "chirvir_posts_total") + 1
     posted = dict(method="POST", route=POST_ROUTE, status="200")
-    assert value(after, "chirvir_http_requests_total", **posted) == value(before, "chirvir_http_requests_total", **posted) + 1
+    requests = "chirvir_http_requests_total"
+    assert value(after, requests, **posted) == value(before, requests, **posted) + 1
     timed = dict(method="POST", route=POST_ROUTE)
     assert value(after, "chirvir_http_request_duration_seconds_count", **timed) == (
         value(before, "chirvir_http_request_duration_seconds_count", **timed) + 1
