@@ -113,8 +113,8 @@ def _insert(pairs: Iterable[tuple[int, Entry]]) -> None:
 
 # Status IDs are 64-bit and a score is a double (53 bits), so IDs within 16 of each other can share
 # a score: members lead with the ID zero-padded to one width, and Redis orders equal scores by
-# member, so a feed is still in exact ID order. Reads ask for this many spare members at each end
-# of a score range and cut it at the exact IDs.
+# member, so a feed is still in exact ID order. A read from a cursor asks for this many spare
+# members and cuts them at the exact ID.
 SAME_SCORE = 16
 ID_WIDTH = 20
 # Every feed that exists holds this member at score 0, below every status: an empty feed still
@@ -181,11 +181,13 @@ class RedisFeedStore:
         after = max((i for i in (page.since_id, page.min_id) if i is not None), default=None)
         low = "(0" if after is None or after < 1 else float(after)  # never BUILT, at 0
         high = "+inf" if page.max_id is None else float(page.max_id)
-        fetch = page.limit + 2 * SAME_SCORE
         key = self._key(owner_id)
+        # Spare members only where the range starts at a cursor: those past its far end come last.
         if page.min_id is not None:  # the page just above min_id: oldest first, then newest first
+            fetch = page.limit + SAME_SCORE
             members = self.client.zrangebyscore(key, low, high, start=0, num=fetch)
         else:
+            fetch = page.limit + (SAME_SCORE if page.max_id is not None else 0)
             members = self.client.zrevrangebyscore(key, high, low, start=0, num=fetch)
         ids = [
             i for i in map(_status_id, members)

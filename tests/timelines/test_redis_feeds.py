@@ -85,7 +85,7 @@ def test_after_a_flush_every_home_is_rebuilt_from_the_follow_graph(store, privat
     accounts.follow(carol, bob)
     accounts.follow(carol, alice)
     reads.home(alice), reads.home(carol)
-    posts = [statuses.post_status(bob, "bob 1"), statuses.post_status(alice, "alice 1"), statuses.post_status(bob, "bob 2")]
+    posts = [statuses.post_status(author, text) for author, text in ((bob, "bob 1"), (alice, "alice 1"), (bob, "bob 2"))]
     before = {a.username: [s.text for s in reads.home(a)] for a in (alice, bob, carol)}
     assert before == {
         "alice": ["bob 2", "alice 1", "bob 1"], "bob": ["bob 2", "bob 1"], "carol": ["bob 2", "alice 1", "bob 1"]
