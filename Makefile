@@ -11,10 +11,15 @@ TEST_STAMP := $(VENV)/.installed-test
 TOOT_VERSION := $(shell sed -n 's/^toot==//p' requirements-test.lock)
 TOOT_SRC := $(VENV)/toot-src/toot-$(TOOT_VERSION)
 
-.PHONY: run test bench install install-test clean
+.PHONY: run run-scale test bench install install-test clean
 
 run: $(STAMP)
 	$(BIN)/chirvir serve
+
+# The scale-out mode on one machine (deploy/run_scale.py): PostgreSQL, Redis, two web, one streaming
+# and two worker processes behind nginx on CHIRVIR_BIND.
+run-scale: $(STAMP)
+	$(BIN)/python deploy/run_scale.py
 
 # The suite runs in parallel workers (pytest-xdist), a file to a worker: much of it waits on live
 # servers, browsers and streams. PYTEST_WORKERS=0 runs it in this process alone.

@@ -186,6 +186,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "chirvir.core.access_log.middleware",  # first: it times, and sees the status of, every answer
+    "chirvir.core.metrics.middleware",  # as early, for the same reason
     "chirvir.moderation.middleware.middleware",  # the no_access IP blocks, before any other work
     "corsheaders.middleware.CorsMiddleware",
     "chirvir.api.ratelimit.middleware",
@@ -234,12 +235,22 @@ TEMPLATES = [
     },
 ]
 
+# Each thread of each process keeps its connection for CHIRVIR_DB_CONN_MAX_AGE seconds (0: one per
+# request, as behind pgbouncer), checked before reuse so that a restarted PostgreSQL costs only the
+# requests in flight when it went, not a process full of dead connections. docs/decisions.md counts them.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'chirvir.sqlite3'}"),
-        conn_max_age=600,
+        conn_max_age=_setting("CHIRVIR_DB_CONN_MAX_AGE", 600, _number(int, 0), "a whole number of seconds, 0 or more"),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request in seconds rather than holding its worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # pgbouncer in transaction pooling hands each transaction another server connection, which
+    # a server-side cursor (QuerySet.iterator) cannot survive.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _flag("CHIRVIR_PGBOUNCER", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock up front,
@@ -265,6 +276,44 @@ HUEY = {
     # Poll the SQLite queue often when idle, so a post reaches feeds within a fraction of a second.
     "consumer": {"workers": JOB_WORKERS, "worker_type": "thread", "initial_delay": 0.02, "backoff": 1.1, "max_delay": 0.25},
 }
+
+# --- Scale-out on Redis (chirvir/core/redis.py) ---
+# REDIS_URL (redis://host:6379/0) moves the home and list feeds, the live event bus, the JSON
+# cache, Django's cache (the rate-limit counters) and the job queue into Redis, shared by every
+# web, streaming and worker process on every machine; unset, they stay as above. Redis holds
+# nothing that cannot be rebuilt from the database (docs/decisions.md).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Every key this instance writes starts with this: several instances (or test runs) share a Redis.
+def _key_prefix(raw: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", raw):
+        raise ValueError
+    return raw
+
+
+REDIS_PREFIX = _setting("CHIRVIR_REDIS_PREFIX", "chirvir", _key_prefix, "letters, digits, '.', '_' or '-'")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+            "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 2},
+        }
+    }
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": REDIS_PREFIX,
+        "url": REDIS_URL,
+        "immediate": False,
+        "results": False,
+        # Workers wait on the queue (BRPOP): a job starts as soon as it is queued, with no polling.
+        "blocking": True,
+        "consumer": {"workers": JOB_WORKERS, "worker_type": "thread"},
+    }
+# Fan-out on write reaches only followers active (signed in, or using the API) within this many
+# days, as Mastodon's USER_ACTIVE_DAYS; a returning follower's home is rebuilt when first read.
+ACTIVE_DAYS = _setting("CHIRVIR_ACTIVE_DAYS", 7, _number(int, 1), "a whole number of days, 1 or more")
+# --- end of scale-out on Redis ---
 
 AUTH_USER_MODEL = "accounts.Account"
 # Argon2id for every new or changed password; a hash made by an older hasher is re-made with it
@@ -521,3 +570,20 @@ MAIL_MAX_BYTES = int(_setting("CHIRVIR_MAIL_MAX_MB", 25.0, _number(float, 0.001)
 MAIL_BATCH_SECONDS = _setting("CHIRVIR_MAIL_BATCH_SECONDS", 60.0, _number(float, 0), "a number of seconds, 0 or more")
 LOGGING["loggers"]["mail.log"] = {"handlers": ["console"], "level": "WARNING", "propagate": False}  # aiosmtpd's
 # --- end of e-mail gateway ---
+# --- Metrics (chirvir/core/metrics.py) ---
+# Who may read /metrics: addresses or networks, comma-separated (by the client address rule of
+# CHIRVIR_TRUSTED_PROXIES); loopback only by default.
+METRICS_ALLOW = _setting(
+    "CHIRVIR_METRICS_ALLOW", (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")),
+    lambda raw: tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip()),
+    "a comma-separated list of IP addresses or networks (10.0.0.0/8)",
+)
+# The processes of one machine (web workers, job workers) add up their samples through files in one
+# directory (prometheus-client's multiprocess mode, which reads it from the environment when it is
+# imported): CHIRVIR_METRICS_DIR, else beside the data; set from those, never inherited, so a
+# process with another data directory keeps apart. `chirvir serve` empties it as it starts; an
+# operator who starts processes one by one empties it before the first.
+METRICS_DIR = Path(os.environ.get("CHIRVIR_METRICS_DIR") or DATA_DIR / "metrics").expanduser().resolve()
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+# --- end of metrics ---

@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 
 from chirvir.api.base import error_response
 from chirvir.api.views import instance
+from chirvir.core import metrics
 from chirvir.media import views as media
 
 MISSING = settings.BASE_DIR / "core" / "static" / "chirvir" / "missing.png"
 
 urlpatterns = [
     path("health", instance.health),
+    path("metrics", metrics.view),  # Prometheus, from the addresses CHIRVIR_METRICS_ALLOW names
     # Widgets and oEmbed (chirvir/widgets): before the pages, whose @username routes would take theirs.
     path("", include(("chirvir.widgets.urls", "widgets"))),
     path("", include("chirvir.api.urls")),

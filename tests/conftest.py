@@ -12,6 +12,8 @@ from django.utils import translation
 
 from chirvir.accounts import services as accounts
 from chirvir.api.counters import counters
+from chirvir.core import redis
+from tests.redis_server import redis_server
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +49,22 @@ def no_requests_counted():
     """Every test starts with fresh rate limits: the counters live in their own file in the test
     run's data directory, which the emptying of the database between tests does not reach."""
     counters().clear()
+
+
+@pytest.fixture(autouse=True)
+def no_redis_keys_left():
+    """In the scale-out pass, every test starts with none of this worker's keys in Redis (feeds,
+    cache, counters), as with none of its rows in the database; other workers' keys stay."""
+    yield
+    if redis.enabled():
+        redis.forget_everything()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of the test's own (tests/redis_server.py): one it may flush or restart."""
+    with redis_server(tmp_path) as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,8 @@
 (web, streaming and the job consumer on one port, as `make run` starts them), with its own data
 directory and database, not the test run's settings. Its database is of the test run's kind: the
 embedded SQLite in its data directory, or, on a PostgreSQL run, a fresh database on the same
-server, so that both of CI's passes reach the served process."""
+server (and on a scale-out run, keys of its own in the same Redis), so that both of CI's passes
+reach the served process."""
 
 import os
 import secrets
@@ -17,10 +18,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import psycopg
+import redis
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 _databases: dict[Path, str] = {}  # data directory -> the database URL of the server serving it
+_redis_prefixes: dict[Path, str] = {}  # data directory -> the Redis key prefix of the server serving it
 
 
 def free_port() -> int:
@@ -49,6 +52,24 @@ def database_of_its_own():
 
 
 @contextmanager
+def redis_of_its_own():
+    """On a scale-out run (REDIS_URL), a key prefix of its own in the run's Redis, whose keys are
+    forgotten when the block ends; yields it (None without REDIS_URL)."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        yield None
+        return
+    prefix = f"chirvir-serve-{secrets.token_hex(6)}"
+    try:
+        yield prefix
+    finally:
+        client = redis.Redis.from_url(url)
+        for pattern in (f"{prefix}:*", f"huey.*.{prefix.replace('-', '')}"):
+            for name in client.scan_iter(match=pattern, count=1000):
+                client.unlink(name)
+
+
+@contextmanager
 def serving(data: Path, **settings: str):
     """Serve until the block ends; yields the base URL. `settings` are CHIRVIR_* variables."""
     with served_process(data, **settings) as (base, _process):
@@ -62,10 +83,12 @@ def served_process(data: Path, **settings: str):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT), **settings)
     log_path = data / "serve.log"
-    with database_of_its_own() as database_url, open(log_path, "w") as log:
+    with database_of_its_own() as database_url, redis_of_its_own() as redis_prefix, open(log_path, "w") as log:
         if database_url:
             env["DATABASE_URL"] = database_url
             _databases[data] = database_url
+        if redis_prefix:
+            env["CHIRVIR_REDIS_PREFIX"] = _redis_prefixes[data] = redis_prefix
 
         process = subprocess.Popen(
             [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -91,6 +114,7 @@ def served_process(data: Path, **settings: str):
                 process.kill()
                 process.wait()
             _databases.pop(data, None)
+            _redis_prefixes.pop(data, None)
 
 
 def manage(data: Path, *args: str) -> str:
@@ -100,6 +124,8 @@ def manage(data: Path, *args: str) -> str:
     env.update(CHIRVIR_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
     if data in _databases:
         env["DATABASE_URL"] = _databases[data]
+    if data in _redis_prefixes:
+        env["CHIRVIR_REDIS_PREFIX"] = _redis_prefixes[data]
     command = [sys.executable, "-m", "chirvir.cli", *args]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

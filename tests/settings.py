@@ -2,6 +2,7 @@
 mode) so a test sees delivery as soon as the post's transaction commits."""
 
 import os
+import secrets
 import tempfile
 
 if worker := os.environ.get("PYTEST_XDIST_WORKER"):
@@ -10,6 +11,10 @@ if worker := os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["CHIRVIR_DATA_DIR"] = tempfile.mkdtemp(prefix=f"chirvir-test-{worker}-")
 else:
     os.environ.setdefault("CHIRVIR_DATA_DIR", tempfile.mkdtemp(prefix="chirvir-test-"))
+
+# In the scale-out pass, each run and each of its workers keeps its Redis keys under a prefix of its
+# own, and forgets only those between tests (tests/conftest.py).
+os.environ["CHIRVIR_REDIS_PREFIX"] = f"chirvir-test-{worker or 'main'}-{secrets.token_hex(4)}"
 
 from chirvir.settings import *  # noqa: E402,F403
 

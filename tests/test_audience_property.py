@@ -20,7 +20,7 @@ from chirvir.notifications import services as notifications
 from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status, Tag
 from chirvir.timelines import reads as timelines
-from chirvir.timelines.models import Feed, FeedEntry
+from tests.feed_state import lose_every_feed
 
 PEOPLE = 4
 VISIBILITIES = ["public", "unlisted", "private", "direct"]
@@ -158,8 +158,7 @@ EXAMPLES = int(os.environ.get("CHIRVIR_AUDIENCE_EXAMPLES", "500"))
 def wipe():
     Account.objects.all().delete()
     Tag.objects.all().delete()
-    FeedEntry.objects.all().delete()
-    Feed.objects.all().delete()
+    lose_every_feed()
 
 
 @pytest.mark.slow

@@ -56,7 +56,7 @@ def test_the_migrations_match_the_models():
 
 def operator_env(**settings) -> dict[str, str]:
     """An operator's environment: the embedded default (not the test run's database or data), and `settings`."""
-    unset = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CHIRVIR_DATA_DIR"}
+    unset = {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CHIRVIR_DATA_DIR"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     return {**env, "PYTHONPATH": str(ROOT), **settings}
 

@@ -10,7 +10,7 @@ from chirvir.statuses import services as statuses
 from chirvir.statuses.models import Status
 from chirvir.timelines import delivery as timelines
 from chirvir.timelines import tasks
-from chirvir.timelines.models import FeedEntry
+from tests.feed_state import holding, in_feed
 
 
 def test_a_post_is_stored_undelivered_and_delivered_after_commit(alice, bob):
@@ -18,9 +18,9 @@ def test_a_post_is_stored_undelivered_and_delivered_after_commit(alice, bob):
     with transaction.atomic():
         status = statuses.post_status(alice, "hello")
         assert Status.objects.get(id=status.id).delivered_at is None
-        assert not FeedEntry.objects.filter(status_id=status.id).exists()
+        assert not holding(status.id, (alice, bob))
     assert Status.objects.get(id=status.id).delivered_at is not None
-    assert FeedEntry.objects.filter(status_id=status.id).count() == 2
+    assert len(holding(status.id, (alice, bob))) == 2
 
 
 def test_a_failed_post_leaves_nothing_behind_and_queues_nothing(alice, bob):
@@ -31,7 +31,7 @@ def test_a_failed_post_leaves_nothing_behind_and_queues_nothing(alice, bob):
             raise RuntimeError("crash before commit")
     except RuntimeError:
         pass
-    assert not Status.objects.exists() and not FeedEntry.objects.filter(account_id=bob.id).exists()
+    assert not Status.objects.exists() and not in_feed(bob)
     assert not bob.notifications.exists()
 
 
@@ -40,10 +40,10 @@ def test_the_sweep_requeues_a_lost_delivery(alice, bob, monkeypatch):
     monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # the job is lost
     status = statuses.post_status(alice, "lost in a crash")
     monkeypatch.undo()
-    assert not FeedEntry.objects.filter(status_id=status.id).exists()
+    assert not holding(status.id, (alice, bob))
     Status.objects.filter(id=status.id).update(created_at=status.created_at.replace(year=2020))
     assert tasks.sweep.call_local() == 1
-    assert FeedEntry.objects.filter(status_id=status.id).count() == 2
+    assert len(holding(status.id, (alice, bob))) == 2
     assert tasks.sweep.call_local() == 0  # delivered: nothing left to sweep
 
 
@@ -53,7 +53,7 @@ def test_delivering_twice_changes_nothing(alice, bob):
     assert timelines.deliver_status(status.id) == 0
     Status.objects.filter(id=status.id).update(delivered_at=None)
     assert timelines.deliver_status(status.id) == 1
-    assert FeedEntry.objects.filter(status_id=status.id).count() == 2
+    assert len(holding(status.id, (alice, bob))) == 2
 
 
 def test_delivering_a_deleted_post_does_nothing(alice):
@@ -69,7 +69,7 @@ def test_one_delivery_job_takes_the_posts_waiting_after_it(alice, bob, monkeypat
     monkeypatch.undo()
     assert timelines.deliver_status(posts[0].id) == 3
     assert not Status.objects.filter(delivered_at__isnull=True).exists()
-    assert FeedEntry.objects.filter(account_id=bob.id).count() == 3
+    assert len(in_feed(bob)) == 3
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time")
@@ -99,4 +99,4 @@ def test_on_postgresql_overlapping_batches_deliver_each_post_once(alice, bob, mo
     assert timelines.deliver_status(second.id) == 1
     assert timelines.deliver_status(second.id) == 0
     assert [payload["status_id"] for _keys, _name, payload in announced] == [first.id, second.id]
-    assert FeedEntry.objects.filter(account_id=bob.id).count() == 2
+    assert len(in_feed(bob)) == 2

@@ -47,7 +47,7 @@ def wait_until(check, seconds: float, what: str):
 @pytest.fixture
 def served(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(tmp_path / "data"), CHIRVIR_BIND=f"127.0.0.1:{port}")
     log = open(tmp_path / "serve.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "chirvir.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -177,7 +177,7 @@ def worker_pid(serve: subprocess.Popen) -> int | None:
 def test_a_second_serve_on_a_port_in_use_refuses_in_one_line_and_the_first_serves_on(tmp_path):
     with served_process(tmp_path) as (base, _):
         port = base.rsplit(":", 1)[1]
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
         env.update(CHIRVIR_DATA_DIR=str(tmp_path / "other"), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT))
         second = subprocess.run(
             [sys.executable, "-m", "chirvir.cli", "serve"], env=env, capture_output=True, text=True, timeout=120
@@ -197,7 +197,7 @@ def test_a_second_serve_on_a_port_in_use_refuses_in_one_line_and_the_first_serve
 
 def test_a_killed_job_worker_is_started_again_and_every_accepted_post_is_delivered(tmp_path):
     with served_process(tmp_path, CHIRVIR_RATE_LIMIT="0") as (base, serve):
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
         env.update(CHIRVIR_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
         headers = {"Authorization": f"Bearer {token_for(base, tmp_path, 'poster')}"}
 
@@ -233,7 +233,7 @@ def test_a_killed_job_worker_is_started_again_and_every_accepted_post_is_deliver
 def test_a_backup_taken_while_serving_restores_into_a_server_that_has_the_data(tmp_path):
     live, copy = tmp_path / "live", tmp_path / "backup"
     live.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(live), PYTHONPATH=str(ROOT))
     with served_process(live) as (base, _):
         headers = {"Authorization": f"Bearer {token_for(base, live, 'keeper')}"}
@@ -258,7 +258,7 @@ def test_a_backup_taken_while_serving_restores_into_a_server_that_has_the_data(t
 
 
 def test_a_backup_refuses_a_destination_that_is_not_new(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(tmp_path / "live"), PYTHONPATH=str(ROOT))
     chirvir(env, "migrate", "-v0")
     (tmp_path / "full").mkdir()

@@ -58,6 +58,9 @@ class Account(AbstractUser):
     following_count = models.IntegerField(default=0)
     statuses_count = models.IntegerField(default=0)
     last_status_at = models.DateTimeField(null=True, blank=True)
+    # When the account last used the site, to the hour (chirvir/accounts/activity.py): fan-out on
+    # write reaches only followers active within settings.ACTIVE_DAYS.
+    last_active_at = models.DateTimeField(default=timezone.now)
 
     # Moderation (chirvir/moderation sets these, with a note in its audit log). A suspended account
     # is also inactive, so that every check of is_active (log-in, tokens, the audience gate)

@@ -1,7 +1,7 @@
 """The fixed-window counters the API's rate limits keep, shared by every process of the server.
 The protocol is what the limits need; a small SQLite file beside the data fills it in embedded
-mode (never the main database: a count would take its write lock on every GET), and a Redis store
-will fill it in scale-out mode. Counts are disposable: losing them only forgives some requests."""
+mode (never the main database: a count would take its write lock on every GET), and Django's
+cache, on Redis, in scale-out mode. Counts are disposable: losing them only forgives some requests."""
 
 import logging
 import sqlite3
@@ -10,6 +10,8 @@ import time
 from typing import Protocol
 
 from django.conf import settings
+
+from chirvir.core import redis
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +77,39 @@ class SqliteCounters:
         return connection
 
 
+class CacheCounters:
+    """Counts in Django's cache (Redis in scale-out mode, shared by every process of every machine):
+    a key per window, made with its expiry by `add`, counted by the cache's atomic `incr`."""
+
+    PREFIX = "ratelimit"
+
+    def hit(self, key: str, period: int, now: float) -> tuple[int, int] | None:
+        from django.core.cache import cache
+
+        ends = (int(now) // period + 1) * period
+        name = f"{self.PREFIX}:{ends}:{key.replace(' ', '/')}"  # cache keys take no spaces
+        try:
+            count = 1 if cache.add(name, 1, timeout=ends - int(now) + 1) else cache.incr(name)
+        except ValueError:  # the window's key expired between the two: it ended, and so did its count
+            count = 1
+        except Exception:
+            logger.exception("The rate limit counters in the cache cannot count; the request goes through.")
+            return None
+        return count, ends
+
+    def clear(self) -> None:
+        from django.core.cache import cache
+
+        # Only these keys, never the whole cache (a Redis shared with other instances).
+        redis.forget(cache.make_key(f"{self.PREFIX}:*"))
+
+
 _counters: Counters | None = None
 
 
 def counters() -> Counters:
-    """This process's counters."""
+    """This process's counters: in Django's cache (Redis) when REDIS_URL is set, else a file."""
     global _counters
     if _counters is None:
-        _counters = SqliteCounters(settings.DATA_DIR / "ratelimit.sqlite3")
+        _counters = CacheCounters() if redis.enabled() else SqliteCounters(settings.DATA_DIR / "ratelimit.sqlite3")
     return _counters

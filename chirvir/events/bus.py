@@ -1,21 +1,27 @@
 """The live event bus: domain code publishes an event for the streams that may show it, after its
 transaction commits; each streaming process keeps one reader, which reads every event published
 since it was made, and hands them to its subscribers. The protocol is what both sides need; the
-database bus fills it in embedded mode, and a Redis pub/sub bus fills it in scale-out mode.
+database bus fills it in embedded mode, and the Redis pub/sub bus in scale-out mode.
 Events carry IDs, never entities: each subscriber sees what the audience gate lets it see when
 the event reaches it."""
 
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+import orjson
+import redis as redis_py
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from chirvir.core import redis
 from chirvir.events import models
+
+logger = logging.getLogger(__name__)
 
 # Readers read within a second; the rest of the time covers a streaming process that stalled.
 KEEP = timedelta(minutes=5)
@@ -153,10 +159,81 @@ class DatabaseEventReader:
         return rows
 
 
-_BUS: EventBus = DatabaseEventBus()
+class RedisEventBus:
+    """Events on one Redis pub/sub channel, which every streaming process subscribes to once. Redis
+    keeps nothing: what is published while a reader is not subscribed (Redis restarting, the
+    reader reconnecting) is missed, and a client catches up through the API (docs/decisions.md)."""
+
+    def __init__(self, client=None, channel: str | None = None):
+        self.client = client or redis.client()
+        self.channel = channel or redis.key("events")
+
+    def publish(self, events: Sequence[Event]) -> None:
+        # One message for the lot: a delivery's batch costs one round trip, and stays in order.
+        self.client.publish(self.channel, orjson.dumps([[e.keys, e.name, e.payload] for e in events]))
+
+    def reader(self) -> "RedisEventReader":
+        return RedisEventReader(self.client, self.channel)
+
+    def prune(self, older_than: timedelta) -> int:
+        return 0  # pub/sub keeps nothing to prune
+
+
+class RedisEventReader:
+    """One subscription to the channel. Made subscribed: it reads every event published after it
+    returns. When Redis goes away, a read logs it and returns nothing, and a later read subscribes
+    again, as soon as Redis answers."""
+
+    RETRY_SECONDS = 0.5
+
+    def __init__(self, client, channel: str):
+        self.client, self.channel = client, channel
+        self.pubsub = None
+        self._subscribe()
+
+    def _subscribe(self) -> None:
+        pubsub = self.client.pubsub(ignore_subscribe_messages=False)
+        pubsub.subscribe(self.channel)
+        # Subscribed only once Redis says so: events published before that would not reach us.
+        deadline = time.monotonic() + redis.SOCKET_TIMEOUT
+        while (message := pubsub.get_message(timeout=0.1)) is None or message["type"] != "subscribe":
+            if time.monotonic() > deadline:
+                pubsub.close()
+                raise redis_py.TimeoutError("Redis did not confirm the subscription to live events")
+        self.pubsub = pubsub
+
+    def read(self, wait: float) -> list[Event]:
+        try:
+            if self.pubsub is None:
+                self._subscribe()
+                logger.warning("Subscribed to live events in Redis again; events published meanwhile were missed")
+            return self._read(wait)
+        except (redis_py.ConnectionError, redis_py.TimeoutError):
+            logger.warning("Live events in Redis cannot be read; subscribing again shortly", exc_info=True)
+            if self.pubsub is not None:
+                self.pubsub.close()
+                self.pubsub = None
+            time.sleep(min(wait, self.RETRY_SECONDS))
+            return []
+
+    def _read(self, wait: float) -> list[Event]:
+        read: list[Event] = []
+        timeout = wait
+        while (message := self.pubsub.get_message(timeout=timeout)) is not None:
+            if message["type"] == "message":  # not the confirmation of a subscription redis-py renewed
+                read += [Event(tuple(keys), name, payload) for keys, name, payload in orjson.loads(message["data"])]
+                timeout = 0.0  # the first came: take what else is there, without waiting
+        return read
+
+
+_BUS: EventBus | None = None
 
 
 def event_bus() -> EventBus:
+    """This process's bus: Redis pub/sub when REDIS_URL is set, else the database's table."""
+    global _BUS
+    if _BUS is None:
+        _BUS = RedisEventBus() if redis.enabled() else DatabaseEventBus()
     return _BUS
 
 

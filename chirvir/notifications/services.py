@@ -65,7 +65,9 @@ def notify(recipient: Account, type_: str, from_account: Account, status: Status
         return notification
     # The recipient's live streams hear of it once it is committed (chirvir/events).
     events.publish([events.notifications(recipient.pk)], "notification", {"notification_id": notification.id})
-    transaction.on_commit(lambda: notification_push_job(notification.id))  # its apps' push services too
+    # Its apps' push services too: robust, as a push is a courtesy that a stopped queue must not
+    # turn into a failed post or follow.
+    transaction.on_commit(lambda: notification_push_job(notification.id), robust=True)
     return notification
 
 

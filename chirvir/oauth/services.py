@@ -28,6 +28,7 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application, RefreshToken, set_token_value
 from oauth2_provider.settings import oauth2_settings
 
+from chirvir.accounts import activity
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, Unauthorized
 from chirvir.events import bus as events
@@ -85,6 +86,8 @@ def authenticate_token(raw: str | None) -> Credentials | None:
     if refusal:
         raise Unauthorized(refusal)
     _used(token.pk)
+    if token.user is not None:
+        activity.note_activity(token.user)
     return Credentials(
         account=token.user, scopes=frozenset(token.scope.split()), application=token.application, token_id=token.pk
     )

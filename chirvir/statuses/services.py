@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from chirvir import audience
 from chirvir.accounts.models import Account
-from chirvir.core import outbound, text
+from chirvir.core import metrics, outbound, text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound, UnexpectedMentions
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
@@ -357,7 +357,10 @@ def post_status(
                 IdempotencyKey.objects.create(account=author, key=idempotency_key, status=status)
             search.index_status(status)
             spam.review(status, mentioned=len(mentioned))
-            transaction.on_commit(lambda: delivery_job(status.id))
+            # The post stands once committed: a queue that cannot take the job (Redis away) is
+            # logged, and the sweep delivers the post, still marked undelivered, once it can.
+            transaction.on_commit(lambda: delivery_job(status.id), robust=True)
+            transaction.on_commit(metrics.count_post)
     except IntegrityError:
         # Another request with the same key won the race; its post is the answer.
         earlier = idempotency_key and _post_for_key(author, idempotency_key)
@@ -621,7 +624,7 @@ def reblog(account: Account, status_id: int) -> Status:
             Status.objects.filter(pk=original.pk).update(reblogs_count=F("reblogs_count") + 1)
             Account.objects.filter(pk=account.pk).update(statuses_count=F("statuses_count") + 1)
             notify(original.account, NotificationType.REBLOG, account, original)
-            transaction.on_commit(lambda: delivery_job(repost.id))
+            transaction.on_commit(lambda: delivery_job(repost.id), robust=True)  # as a post's (post_status)
     except IntegrityError:  # the same repost made a moment ago
         return Status.objects.get(account=account, reblog=original)
     return repost

@@ -3,6 +3,8 @@ it, when it is posted, edited or deleted, and when a follow or a block changes a
 timelines/tasks.py run this after the use case's transaction commits; timelines/reads.py reads.
 
 Who gets a status in their home feed: its author, and the followers of its author, except
+- nobody inactive for more than CHIRVIR_ACTIVE_DAYS (active_since): a returning account's feeds
+  are rebuilt from the follow graph when it comes back, as Mastodon fans out to active users only;
 - nobody but the author for a direct message (it lives in conversations instead);
 - nobody but the author when the author has more than CHIRVIR_FANOUT_LIMIT followers: readers
   merge such accounts' posts in when they read;
@@ -18,8 +20,9 @@ takes them so too (its fan-out to hashtag followers), replies included.
 Which lists get a status: those holding its author whose owner follows the author (a member
 stays one only while followed, and a protected member's posts so reach only owners it approved),
 never for a direct message; a reply to someone else as the list's `replies_policy` says
-(`takes_reply`); a repost as a home would take it. Lists are pushed to whatever the author's
-followers count: an account is in few lists.
+(`takes_reply`); a repost as a home would take it; and only lists of owners active within
+CHIRVIR_ACTIVE_DAYS, as homes. Lists are pushed to whatever the author's followers count: an
+account is in few lists.
 """
 
 from dataclasses import dataclass, replace
@@ -31,6 +34,7 @@ from django.utils import timezone
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow, Mute
+from chirvir.core import metrics
 from chirvir.core.paging import Page
 from chirvir.events import bus as events
 from chirvir.lists.models import List, ListMember, RepliesPolicy
@@ -100,7 +104,8 @@ def tag_follower_recipients(route: Route) -> list[int]:
         return []
     if not audience.open_to_strangers(route.visibility, route.author_locked, route.author_active):
         return []
-    following = TagFollow.objects.filter(tag__name__in=route.tags).values("account_id")
+    following = TagFollow.objects.filter(tag__name__in=route.tags, account__last_active_at__gte=active_since())
+    following = following.values("account_id")
     muting = Mute.objects.in_force().filter(target_account_id=route.author_id).values("account_id")
     found = (
         TagFollow.objects.filter(audience.unblocked(following, route.author_id))
@@ -114,7 +119,8 @@ def tag_follower_recipients(route: Route) -> list[int]:
 def _follower_recipients(route: Route) -> list[int]:
     if route.visibility == Visibility.DIRECT or route.author_followers > settings.FANOUT_LIMIT:
         return [route.author_id]
-    follows = Follow.objects.filter(target_account_id=route.author_id).exclude(account_id__in=_exclusive_owners(route))
+    follows = Follow.objects.filter(target_account_id=route.author_id, account__last_active_at__gte=active_since())
+    follows = follows.exclude(account_id__in=_exclusive_owners(route))
     if route.reblog_author_id is not None:
         follows = follows.filter(show_reblogs=True).exclude(account_id=route.reblog_author_id)
     if route.in_reply_to_account_id and route.in_reply_to_account_id != route.author_id:
@@ -145,7 +151,11 @@ def list_recipients(route: Route) -> list[int]:
     if route.visibility == Visibility.DIRECT:
         return []
     followers = Follow.objects.filter(target_account_id=route.author_id)
-    lists = List.objects.filter(members__account_id=route.author_id, owner_id__in=followers.values("account_id"))
+    lists = List.objects.filter(
+        members__account_id=route.author_id,
+        owner_id__in=followers.values("account_id"),
+        owner__last_active_at__gte=active_since(),
+    )
     if route.reblog_author_id is not None:
         quiet = followers.filter(show_reblogs=False).values("account_id")
         lists = lists.exclude(owner_id=route.reblog_author_id).exclude(owner_id__in=quiet)
@@ -226,6 +236,7 @@ def deliver_status(status_id: int) -> int:
             if status.id in mine:
                 store.push(entry, [*homes, *lists])
         waiting.filter(id__in=mine).update(delivered_at=timezone.now())
+        transaction.on_commit(lambda: metrics.delivered(mine))
         # A direct message's conversation first, as its participants' apps list it before the
         # message reaches the author's home.
         news = [(keys, "conversation", posted_id) for posted_id, keys in conversations]
@@ -446,3 +457,17 @@ def unmerge_from_list(list_id: int, account_id: int) -> None:
 
 def drop_list_feed(list_id: int) -> None:
     feed_store().drop(list_id)
+
+
+def drop_feeds_of(owner_id: int) -> None:
+    """Forget an account's home feed and its lists' feeds: each is rebuilt whole when next read
+    (an account back after fan-out passed it by)."""
+    store = feed_store()
+    for feed_id in [owner_id, *List.objects.filter(owner_id=owner_id).values_list("id", flat=True)]:
+        store.drop(feed_id)
+
+
+def active_since():
+    """Fan-out on write reaches accounts active since then (settings.ACTIVE_DAYS, kept by
+    chirvir/accounts/activity.py); the others' feeds are rebuilt when they come back."""
+    return timezone.now() - timezone.timedelta(days=settings.ACTIVE_DAYS)

@@ -62,11 +62,18 @@ def list_feed_removal_job(list_id: int) -> None:
     delivery.drop_list_feed(list_id)
 
 
-@periodic_task(crontab(minute="*"))
-def sweep() -> int:
-    lost = delivery.redeliver_lost()
+def requeue_undelivered(older_than_seconds: float = 30) -> list[int]:
+    """Queue again the deliveries of posts still undelivered after that long. Delivery is
+    idempotent, so one that is only slow, not lost, is merely done twice over nothing."""
+    lost = delivery.redeliver_lost(older_than_seconds)
     for status_id in lost:
         delivery_job(status_id)
+    return lost
+
+
+@periodic_task(crontab(minute="*"))
+def sweep() -> int:
+    lost = requeue_undelivered()
     feed_store().trim(settings.FEED_LENGTH)
     events.event_bus().prune(events.KEEP)  # live events, once every streaming process has read them
     return len(lost)

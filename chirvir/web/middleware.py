@@ -1,13 +1,15 @@
 """The pages' middleware. The interface language and time zone of a page: the account's own
 language wins over the picker's cookie and the browser's Accept-Language, which Django's
 LocaleMiddleware has already weighed; times show in the account's time zone, else in the site's
-(UTC). And the mark each browser keeps, for the sessions page and new-browser mails."""
+(UTC). And the mark each browser keeps, for the sessions page and new-browser mails, and the
+account's last activity (chirvir/accounts/activity.py)."""
 
 import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone, translation
 
+from chirvir.accounts import activity
 from chirvir.signins import services as signins
 
 
@@ -41,6 +43,7 @@ def signed_in_browser(get_response):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             signins.seen(request)
+            activity.note_activity(user)
         response = get_response(request)
         if getattr(request, "browser_mark", None):
             response.set_cookie(

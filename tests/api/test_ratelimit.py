@@ -188,7 +188,8 @@ def test_the_limit_holds_across_the_servers_worker_processes(tmp_path):
             answers = list(pool.map(lambda _: httpx.get(f"{base}/api/v1/instance", timeout=10), range(12)))
         assert sorted(a.status_code for a in answers) == [200] * 10 + [429] * 2
         assert sorted(limit(a)[1] for a in answers) == [0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-        assert len(_counting_processes(server.pid, tmp_path / "ratelimit.sqlite3")) == 2
+        if not os.environ.get("REDIS_URL"):  # the embedded counters' file (in scale-out mode, Redis counts for all)
+            assert len(_counting_processes(server.pid, tmp_path / "ratelimit.sqlite3")) == 2
 
 
 def _counting_processes(root: int, counters: Path) -> set[int]:

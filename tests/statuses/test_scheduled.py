@@ -21,8 +21,8 @@ from chirvir.scheduled import publishing
 from chirvir.scheduled import tasks
 from chirvir.scheduled.models import ScheduledStatus
 from chirvir.statuses.models import Status
-from chirvir.timelines.models import FeedEntry
 from tests.api.conftest import api_client, as_alice, as_bob, mastodon_for, oauth_app, token_for  # noqa: F401
+from tests.feed_state import in_feed
 from tests.media.test_attachments import png, upload
 from tests.servers import manage, serving
 from tests.test_serve import token_for as served_token_for
@@ -106,7 +106,7 @@ def test_the_job_publishes_at_its_time_through_post_status(as_alice, as_bob, ali
     assert tasks.publication_job.call_local(int(data["id"])) is True
     status = Status.objects.get()
     assert status.text == "Good morning" and status.account_id == alice.id
-    assert FeedEntry.objects.filter(account_id=bob.id, status_id=status.id).exists()  # delivered like any post
+    assert status.id in in_feed(bob)  # delivered like any post
     home = as_bob.get("/api/v1/timelines/home").json()
     assert home[0]["id"] == str(status.id) and [o["title"] for o in home[0]["poll"]["options"]] == ["Tea", "Coffee"]
     assert as_alice.get("/api/v1/scheduled_statuses").json() == []

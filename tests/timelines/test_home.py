@@ -5,15 +5,11 @@ from chirvir.statuses.models import Visibility
 from chirvir.timelines import delivery
 from chirvir.timelines import reads as timelines
 from chirvir.timelines.feeds import feed_store
-from chirvir.timelines.models import Feed, FeedEntry
+from tests.feed_state import holding, in_feed, lose_every_feed
 
 
 def home_texts(account, **page):
     return [s.reblog.text if s.reblog_id else s.text for s in timelines.home(account, Page(**page))]
-
-
-def in_feed(account):
-    return set(FeedEntry.objects.filter(account_id=account.id).values_list("status_id", flat=True))
 
 
 def test_a_followers_post_is_pushed_into_their_home_newest_first(alice, bob):
@@ -74,7 +70,7 @@ def test_delete_removes_the_post_from_every_feed(alice, bob, carol):
     status = statuses.post_status(alice, "oops")
     assert all(status.id in in_feed(a) for a in (alice, bob, carol))
     statuses.delete_status(alice, status.id)
-    assert not FeedEntry.objects.filter(status_id=status.id).exists()
+    assert not holding(status.id, (alice, bob, carol))
 
 
 def test_a_reply_reaches_only_followers_of_both(alice, bob, carol):
@@ -119,10 +115,9 @@ def test_a_missing_feed_is_rebuilt_from_the_follow_graph(alice, bob, carol):
     statuses.post_status(bob, "bob 1")
     statuses.post_status(carol, "carol 1")
     statuses.post_status(alice, "alice 1")
-    FeedEntry.objects.all().delete()
-    Feed.objects.all().delete()  # as after losing the feed store
+    lose_every_feed()
     assert home_texts(alice) == ["alice 1", "bob 1"]
-    assert Feed.objects.filter(account_id=alice.id).exists()
+    assert feed_store().exists(alice.id)
 
 
 def test_accounts_above_the_fanout_limit_are_merged_when_read(alice, bob, carol, settings):

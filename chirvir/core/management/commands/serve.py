@@ -87,6 +87,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)  # even where a shell started us with SIGINT ignored
+        forget_metrics()
         children = []
         try:
             children.extend(Child(name) for name in wanted_children())
@@ -103,6 +104,13 @@ class Command(BaseCommand):
         for child in children:
             child.stop()
         self.stdout.write("Stopped.")
+
+
+def forget_metrics() -> None:
+    """Empty the metrics directory before any child writes to it: files left by processes of an
+    earlier run would be added to this run's (prometheus-client's multiprocess mode)."""
+    for path in settings.METRICS_DIR.glob("*.db"):
+        path.unlink(missing_ok=True)
 
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:

@@ -11,5 +11,11 @@ class Command(BaseCommand):
     help = f"Run background jobs (the Huey consumer, {settings.JOB_WORKERS} threads: CHIRVIR_JOB_WORKERS)."
 
     def handle(self, *args, **options):
+        from chirvir.timelines.tasks import requeue_undelivered
+
         self.stdout.write(database.describe())
+        # A worker that starts may follow one that was killed mid-job, whose job the queue no longer
+        # holds: every undelivered post is queued again now (at any age), not at the sweep a
+        # minute or more later.
+        requeue_undelivered(older_than_seconds=0)
         call_command("run_huey")
