@@ -4,6 +4,7 @@ session cookies that the load (bench/load.py) uses through the Mastodon API and 
 written with bulk inserts straight into the tables, and kept with a version stamp so that the
 next run of the same shape copies it instead of building it again."""
 
+import itertools
 import json
 import os
 import random
@@ -46,8 +47,28 @@ def build(directory: Path, wanted: dict, tokens: dict, progress=None) -> dict:
     `tokens` says how many accounts of each role get a token: posters, readers, witnesses and
     pages (web sessions). Returns the stamp."""
     setup_django(directory)
-    from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # A throwaway build: a crash means building again, so no fsync while it runs.
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA cache_size = -400000")  # 400 MB: the indexes being made stay in memory
+    stamp = fill(directory, wanted, tokens, progress)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stamp["build_seconds"] = round(time.monotonic() - started, 1)
+    (directory / STAMP).write_text(json.dumps(stamp, indent=2))
+    return stamp
+
+
+def fill(directory: Path, wanted: dict, tokens: dict, progress=None) -> dict:
+    """The community's rows, in the database Django is set up with; the credentials in `directory`."""
+    from django.conf import settings
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -56,12 +77,6 @@ def build(directory: Path, wanted: dict, tokens: dict, progress=None) -> dict:
     from chirvir.statuses.models import Status
 
     step = progress or (lambda message: None)
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            # A throwaway build: a crash means building again, so no fsync while it runs.
-            cursor.execute("PRAGMA synchronous = OFF")
     n, rng = wanted["accounts"], random.Random(wanted["seed"])
     now = timezone.now()
     base = id_at(time.time() - 7 * 86400)  # IDs a week old: later IDs from the sequence are larger
@@ -82,7 +97,7 @@ def build(directory: Path, wanted: dict, tokens: dict, progress=None) -> dict:
     limit = settings.FANOUT_LIMIT
     witnesses = [i for i in range(n - 1, -1, -1) if active[i]][: tokens["witnesses"]]
     step(f"{sum(counts):,} follows")
-    follows = _follows(connection, rng, counts, ids, base + n, set(witnesses))
+    follows = _follows(connection, wanted["seed"], counts, ids, base + n, set(witnesses))
     step(f"{wanted['seed_posts']:,} seed posts")
     _seed_posts(connection, rng, ids, wanted["seed_posts"], now)
     step("home feeds of the active accounts")
@@ -90,10 +105,7 @@ def build(directory: Path, wanted: dict, tokens: dict, progress=None) -> dict:
     step("tokens and sessions")
     roles = _roles(rng, ids, active, counts, limit, witnesses, tokens, connection)
     _credentials(directory, roles)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    stamp = {
+    return {
         **wanted,
         "follows": follows,
         "active_accounts": sum(active),
@@ -104,47 +116,44 @@ def build(directory: Path, wanted: dict, tokens: dict, progress=None) -> dict:
         "feed_rows": feed_rows,
         "statuses": Status.objects.count(),
         "tokens": {role: len(roles[role]) for role in ("posters", "readers", "witnesses", "pages")},
-        "build_seconds": round(time.monotonic() - started, 1),
     }
-    (directory / STAMP).write_text(json.dumps(stamp, indent=2))
-    return stamp
 
 
-def _follows(connection, rng, counts: list[int], ids: list[int], first_id: int, witnesses: set[int]) -> int:
-    """Rank r's followers drawn uniformly from everyone else. The witnesses' follows get the
+def _follows(connection, seed: int, counts: list[int], ids: list[int], first_id: int, witnesses: set[int]) -> int:
+    """Rank r's followers drawn uniformly from everyone else, inserted in the order of the table's
+    unique (follower, followed) index so that it grows at its end. The witnesses' follows get the
     newest IDs: delivery reads a post's followers in follow order, so each witness is the last
     follower of every account it follows."""
-    n, follow_id, total = len(ids), first_id, 0
-    later = []
+    import numpy
+
+    rng = numpy.random.default_rng(seed)
+    n = len(ids)
+    targets = numpy.repeat(numpy.arange(n, dtype=numpy.int64), counts)
+    followers = numpy.concatenate(
+        [rng.choice(n - 1, count, replace=False) for count in counts if count]
+    ).astype(numpy.int64) if targets.size else numpy.zeros(0, dtype=numpy.int64)
+    followers += followers >= targets  # skip the target itself
+    late = numpy.isin(followers, numpy.fromiter(witnesses, dtype=numpy.int64, count=len(witnesses)))
+    order = numpy.lexsort((targets, followers, late))
+    followers, targets = followers[order] + ids[0], targets[order] + ids[0]  # account IDs are ids[0] + index
     sql = ("INSERT INTO accounts_follow (id, account_id, target_account_id, created_at, show_reblogs, notify)"
            " VALUES (%s, %s, %s, %s, true, false)")
-    now = _now()
+    created = connection.ops.adapt_datetimefield_value(_now())
+    chunk = 500_000
     with _without_indexes(connection, "accounts_follow"), connection.cursor() as cursor:
-        rows = []
-        for target, count in enumerate(counts):
-            for follower in rng.sample(range(n - 1), count):
-                follower += follower >= target  # skip the target itself
-                if follower in witnesses:
-                    later.append((follower, target))
-                    continue
-                rows.append((follow_id, ids[follower], ids[target], now))
-                follow_id += 1
-            if len(rows) >= 200_000:
-                cursor.executemany(sql, rows)
-                total += len(rows)
-                rows = []
-        for follower, target in later:
-            rows.append((follow_id, ids[follower], ids[target], now))
-            follow_id += 1
-        cursor.executemany(sql, rows)
-        total += len(rows)
+        for start in range(0, targets.size, chunk):
+            rows = zip(range(first_id + start, first_id + min(targets.size, start + chunk)),
+                       followers[start:start + chunk].tolist(), targets[start:start + chunk].tolist(),
+                       itertools.repeat(created))
+            cursor.executemany(sql, list(rows))
     with connection.cursor() as cursor:  # with the indexes back
         cursor.execute(
             "UPDATE accounts_account SET"
-            " followers_count = (SELECT COUNT(*) FROM accounts_follow f WHERE f.target_account_id = accounts_account.id),"
+            " followers_count = (SELECT COUNT(*) FROM accounts_follow f"
+            " WHERE f.target_account_id = accounts_account.id),"
             " following_count = (SELECT COUNT(*) FROM accounts_follow f WHERE f.account_id = accounts_account.id)"
         )
-    return total
+    return int(targets.size)
 
 
 def _now():
@@ -267,7 +276,8 @@ def _credentials(directory: Path, roles: dict) -> None:
     from bench.api import _session
 
     app, _client_id, _secret = auth.create_application("bench")
-    accounts = Account.objects.in_bulk({i for role in ("posters", "readers", "witnesses", "pages") for i in roles[role]})
+    roles_ = ("posters", "readers", "witnesses", "pages")
+    accounts = Account.objects.in_bulk({i for role in roles_ for i in roles[role]})
     issued = {}
 
     def token(account_id):

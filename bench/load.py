@@ -226,7 +226,8 @@ def wrk(target: Target, kind: str, seconds: float, connections: int, label: str,
 
 def _bar(label: str, seconds: float, process=None, done=None) -> None:
     """A progress bar over a step of known length, ended early when its process ends."""
-    with tqdm(total=round(seconds), desc=label, unit="s", leave=False, bar_format="{desc}: {bar} {n_fmt}/{total_fmt} s", disable=None) as bar:
+    with tqdm(total=round(seconds), desc=label, unit="s", leave=False, disable=None,
+              bar_format="{desc}: {bar} {n_fmt}/{total_fmt} s") as bar:
         started = time.monotonic()
         while (process is None or process.poll() is None) and not (done and done()):
             elapsed = time.monotonic() - started
@@ -366,11 +367,12 @@ def warm(target: Target, kind: str, count: int) -> None:
     """A few reads of each reader before a kind of load is measured: a server's first answers
     (templates compiled, caches filled) are not what a step should time."""
     connection = _connect(target.url)
+    sessions, readers = target.credentials["sessions"], target.credentials["readers"]
     for i in range(count):
         if kind == "page":
-            path, headers = "/home", {"Cookie": f"sessionid={target.credentials['sessions'][i % len(target.credentials['sessions'])]}"}
+            path, headers = "/home", {"Cookie": f"sessionid={sessions[i % len(sessions)]}"}
         else:
-            path, headers = "/api/v1/timelines/home", {"Authorization": f"Bearer {target.credentials['readers'][i % len(target.credentials['readers'])]}"}
+            path, headers = "/api/v1/timelines/home", {"Authorization": f"Bearer {readers[i % len(readers)]}"}
         connection.request("GET", path, headers=headers)
         connection.getresponse().read()
     connection.close()
@@ -416,8 +418,9 @@ def streaming(target: Target, connections: int, hold: float, rate: float) -> dic
         result["server_rss_before_bytes"] = before
         # Measured once they are all open, before the events: what holding a connection costs.
         result["bytes_per_connection"] = round((result["server_rss_open_bytes"] - before) / max(result["open"], 1))
+    each = result.get("bytes_per_connection")
     tqdm.write(f"  streaming: {result['open']} of {connections} held open, {result['events']} events received"
-               + (f", {result['bytes_per_connection'] / 1024:.1f} KiB each" if "bytes_per_connection" in result else ""))
+               + (f", {each / 1024:.1f} KiB each" if each is not None else ""))
     return result
 
 
@@ -431,7 +434,8 @@ async def _hold_streams(target: Target, tokens: list[str], connections: int, hol
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(url.hostname, url.port), 30)
             writer.write((f"GET /api/v1/streaming/user HTTP/1.1\r\nHost: {url.netloc}\r\n"
-                          f"Authorization: Bearer {tokens[i % len(tokens)]}\r\nAccept: text/event-stream\r\n\r\n").encode())
+                          f"Authorization: Bearer {tokens[i % len(tokens)]}\r\n"
+                          "Accept: text/event-stream\r\n\r\n").encode())
             status = await asyncio.wait_for(reader.readline(), 30)
             if b" 200 " not in status:
                 failures[0] += 1
@@ -466,4 +470,5 @@ async def _hold_streams(target: Target, tokens: list[str], connections: int, hol
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     return {"connections": connections, "open": len(opened), "failed": failures[0], "hold_seconds": hold,
-            "posts_meanwhile": run["requests"], "events": events[0], "server_rss_open_bytes": rss_open, "server_rss_after_bytes": rss, **meter.figures}
+            "posts_meanwhile": run["requests"], "events": events[0], "server_rss_open_bytes": rss_open,
+            "server_rss_after_bytes": rss, **meter.figures}

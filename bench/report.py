@@ -37,7 +37,8 @@ def chart(report: dict, path: Path) -> None:
     mix, streams = report["mix"], report["streaming"]
     kib = streams.get("bytes_per_connection")
     figure.suptitle(
-        f"{report['benchmark']} · {report['mode']} · {report['community']['accounts']:,} accounts · {report['date']}\n"
+        f"{report['benchmark']} · {report['mode']} · {report['community'].get('accounts', 0):,} accounts"
+        f" · {report['date']}\n"
         f"(d) 1:20 mix {mix['rps']:.0f} requests/s, p99 {mix['p99_ms']} ms · (e) {streams['open']:,} streams"
         + (f", {kib / 1024:.1f} KiB each" if kib is not None else "") + f", {streams['events']} events",
         fontsize=10,

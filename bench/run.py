@@ -27,13 +27,14 @@ QUICK_TOKENS = {"posters": 40, "readers": 40, "witnesses": 3, "pages": 20}
 FULL = {"accounts": 100_000, "rates": [50, 100, 200, 400, 800, 1600], "post_seconds": 20, "drain": 12,
         "levels": [1, 4, 16, 64], "page_levels": [1, 16], "read_seconds": 12, "mix_seconds": 15, "streams": 10_000,
         "hold": 15, "warm": 400}
-QUICK = {"accounts": 300, "rates": [5, 20], "post_seconds": 2, "drain": 4, "levels": [1, 4], "page_levels": [4],
-         "read_seconds": 2, "mix_seconds": 2, "streams": 20, "hold": 2, "warm": 40}
+QUICK = {"accounts": 300, "rates": [5, 20], "post_seconds": 3, "drain": 5, "levels": [1, 4], "page_levels": [2],
+         "read_seconds": 3, "mix_seconds": 3, "streams": 20, "hold": 3, "warm": 20}
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="chirvir bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a tiny community and short steps (the suite's smoke test)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a tiny community and short steps (the suite's smoke test)")
     parser.add_argument("--accounts", type=int, help="default 100000 (--quick: 300)")
     parser.add_argument("--mean-followers", type=float, help="default 100 (--quick: 20)")
     parser.add_argument("--exponent", type=float, default=0.7, help="power-law exponent of follower counts")
@@ -44,9 +45,11 @@ def main(argv=None) -> None:
     parser.add_argument("--levels", type=lambda s: [int(x) for x in s.split(",")], help="home read concurrency steps")
     parser.add_argument("--read-seconds", type=float, help="length of a read step")
     parser.add_argument("--streams", type=int, help="idle streaming connections held (default 10000)")
-    parser.add_argument("--delivery-limit", type=float, default=5.0, help="p99 delivery, s, that ends the posting steps")
+    parser.add_argument("--delivery-limit", type=float, default=5.0,
+                        help="p99 delivery, s, that ends the posting steps")
     parser.add_argument("--poll", type=float, default=0.5, help="seconds between a witness's home reads")
-    parser.add_argument("--results", type=Path, default=ROOT / "bench-results", help="where the community and reports go")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench-results",
+                        help="where the community and the reports go")
     parser.add_argument("--url", help="load this running server instead of starting one")
     parser.add_argument("--credentials", type=Path, help="with --url: the credentials.json its community left")
     parser.add_argument("--role", choices=["main", "build"], default="main", help=argparse.SUPPRESS)
@@ -62,7 +65,11 @@ def main(argv=None) -> None:
 
     wanted = community.shape_of(plan["accounts"], mean, args.exponent, args.seed, args.seed_posts or plan["accounts"])
     if args.role == "build":
-        print(json.dumps(community.build(args.directory, wanted, tokens, lambda m: print(f"  {m}", file=sys.stderr))))
+        began = time.monotonic()
+        def progress(message):
+            print(f"  {time.monotonic() - began:5.0f} s  {message}", file=sys.stderr, flush=True)
+
+        print(json.dumps(community.build(args.directory, wanted, tokens, progress)))
         return
 
     started = time.time()
