@@ -363,19 +363,22 @@ def _show(value) -> str:
     return "never" if value is None else f"{value:.2f} s"
 
 
-def warm(target: Target, kind: str, count: int) -> None:
-    """A few reads of each reader before a kind of load is measured: a server's first answers
-    (templates compiled, caches filled) are not what a step should time."""
+def warm(target: Target, kind: str, seconds: float) -> None:
+    """Reads of the readers' homes, or pages, before that kind of load is measured: a server's first
+    answers (templates compiled, caches filled) are not what a step should time. One read first
+    checks that the credentials work: a page that redirects to the log-in would be no error to wrk."""
+    if kind == "page":
+        path, headers = "/home", {"Cookie": f"sessionid={target.credentials['sessions'][0]}"}
+    else:
+        path, headers = "/api/v1/timelines/home", {"Authorization": f"Bearer {target.credentials['readers'][0]}"}
     connection = _connect(target.url)
-    sessions, readers = target.credentials["sessions"], target.credentials["readers"]
-    for i in range(count):
-        if kind == "page":
-            path, headers = "/home", {"Cookie": f"sessionid={sessions[i % len(sessions)]}"}
-        else:
-            path, headers = "/api/v1/timelines/home", {"Authorization": f"Bearer {readers[i % len(readers)]}"}
-        connection.request("GET", path, headers=headers)
-        connection.getresponse().read()
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.read()
     connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} as a reader answered {response.status}, not 200: the credentials do not work")
+    wrk(target, kind, seconds, 16, f"warming the {kind} reads")
 
 
 def reads(target: Target, kind: str, levels: list[int], seconds: float) -> list[dict]:

@@ -26,9 +26,9 @@ QUICK_TOKENS = {"posters": 40, "readers": 40, "witnesses": 3, "pages": 20}
 # The full run's steps and the quick run's (a smoke test of the whole path in well under a minute).
 FULL = {"accounts": 100_000, "rates": [50, 100, 200, 400, 800, 1600], "post_seconds": 20, "drain": 12,
         "levels": [1, 4, 16, 64], "page_levels": [1, 16], "read_seconds": 12, "mix_seconds": 15, "streams": 10_000,
-        "hold": 15, "warm": 400}
-QUICK = {"accounts": 300, "rates": [5, 20], "post_seconds": 3, "drain": 5, "levels": [1, 4], "page_levels": [2],
-         "read_seconds": 3, "mix_seconds": 3, "streams": 20, "hold": 3, "warm": 20}
+        "hold": 15, "warm": 8}
+QUICK = {"accounts": 300, "rates": [5, 20], "post_seconds": 3, "drain": 5, "levels": [1, 4], "page_levels": [1],
+         "read_seconds": 3, "mix_seconds": 3, "streams": 20, "hold": 3, "warm": 2}
 
 
 def main(argv=None) -> None:
@@ -198,7 +198,7 @@ def _load(args, plan: dict, base: str, credentials: dict, server_pid, stamp: dic
     load.warm(target, "home", plan["warm"])
     report["home"] = load.reads(target, "home", plan["levels"], plan["read_seconds"])
     tqdm.write("(c) the web home page")
-    load.warm(target, "page", plan["warm"] // 2)
+    load.warm(target, "page", plan["warm"])
     report["page"] = load.reads(target, "page", plan["page_levels"], plan["read_seconds"])
     tqdm.write("(d) 1 write to 20 reads")
     report["mix"] = load.mix(target, plan["mix_seconds"], 16)
