@@ -208,7 +208,7 @@ def wrk(target: Target, kind: str, seconds: float, connections: int, label: str,
         **(extra_env or {}),
     }
     path = "/home" if kind == "page" else "/api/v1/timelines/home"
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
                "-s", f.name, target.base.rstrip("/") + path]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _bar(label, seconds, process)
@@ -287,9 +287,9 @@ class Witnesses:
                 self.stop.wait(self.interval)
 
 
-def _connect(url) -> http.client.HTTPConnection:
+def _connect(url, timeout: float = 30) -> http.client.HTTPConnection:
     cls = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
-    return cls(url.hostname, url.port, timeout=30)
+    return cls(url.hostname, url.port, timeout=timeout)
 
 
 def _id_at(timestamp: float) -> int:
@@ -371,7 +371,7 @@ def warm(target: Target, kind: str, seconds: float) -> None:
         path, headers = "/home", {"Cookie": f"sessionid={target.credentials['sessions'][0]}"}
     else:
         path, headers = "/api/v1/timelines/home", {"Authorization": f"Bearer {target.credentials['readers'][0]}"}
-    connection = _connect(target.url)
+    connection = _connect(target.url, timeout=300)  # a first page on a cold, loaded server may take long
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     response.read()
@@ -452,8 +452,12 @@ async def _hold_streams(target: Target, tokens: list[str], connections: int, hol
             failures[0] += 1
 
     tasks = []
+    # Opening stops after two minutes: a server that slow to take connections is reported as it is.
+    deadline = time.monotonic() + 120
     with tqdm(total=connections, desc="opening streaming connections", leave=False, disable=None) as bar:
         for start in range(0, connections, 100):
+            if time.monotonic() > deadline:
+                break
             tasks += [asyncio.create_task(one(i)) for i in range(start, min(connections, start + 100))]
             while len(opened) + failures[0] < len(tasks):
                 await asyncio.sleep(0.05)
