@@ -6,7 +6,6 @@ next run of the same shape copies it instead of building it again."""
 
 import itertools
 import json
-import os
 import random
 import shutil
 import time
@@ -138,7 +137,9 @@ def _follows(connection, seed: int, counts: list[int], ids: list[int], first_id:
     followers, targets = followers[order] + ids[0], targets[order] + ids[0]  # account IDs are ids[0] + index
     sql = ("INSERT INTO accounts_follow (id, account_id, target_account_id, created_at, show_reblogs, notify)"
            " VALUES (%s, %s, %s, %s, true, false)")
-    created = connection.ops.adapt_datetimefield_value(_now())
+    from django.utils import timezone
+
+    created = connection.ops.adapt_datetimefield_value(timezone.now())
     chunk = 500_000
     with _without_indexes(connection, "accounts_follow"), connection.cursor() as cursor:
         for start in range(0, targets.size, chunk):
@@ -154,12 +155,6 @@ def _follows(connection, seed: int, counts: list[int], ids: list[int], first_id:
             " following_count = (SELECT COUNT(*) FROM accounts_follow f WHERE f.account_id = accounts_account.id)"
         )
     return int(targets.size)
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 class _without_indexes:
@@ -296,5 +291,4 @@ def copy(source: Path, target: Path) -> None:
     """A fresh copy of a kept community for one run (its runs add posts and feed rows)."""
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*-wal", "*-shm", "run-*"))
-    os.utime(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
