@@ -141,7 +141,8 @@ def test_a_relative_data_directory_is_resolved_once_for_every_command(tmp_path):
 def test_bench_help_lists_the_benchmarks():
     result = run_chirvir("bench", "--help")
     assert result.returncode == 0 and not result.stderr
-    assert "{delivery,api,text,search}" in result.stdout and "default: all of them" in result.stdout
+    assert "{delivery,api,text,search}" in result.stdout and "default: the whole benchmark" in result.stdout
+    assert "--quick" in result.stdout
 
 
 def test_bench_of_no_such_benchmark_says_which_exist():
