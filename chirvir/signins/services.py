@@ -166,7 +166,8 @@ def seen(request) -> None:
         return
     updated = WebSession.objects.filter(session_key=key).update(last_seen=now, address=_address(request))
     if not updated:  # a session from before this table: it joins the list now
-        WebSession.objects.create(
+        # Two first requests of one browser may both get here; the second insert changes nothing.
+        row = WebSession(
             account=request.user,
             session_key=key,
             user_agent=request.headers.get("User-Agent", "")[:300],
@@ -175,6 +176,7 @@ def seen(request) -> None:
             created_at=now,
             last_seen=now,
         )
+        WebSession.objects.bulk_create([row], ignore_conflicts=True)
 
 
 def sessions_of(account) -> list[WebSession]:
