@@ -1,17 +1,26 @@
 """A real Chirvir for tests that need the whole thing: `chirvir serve` in a process of its own
 (web, streaming and the job consumer on one port, as `make run` starts them), with its own data
 directory and database, not the test run's settings. Its database is of the test run's kind: the
-embedded SQLite in its data directory, or, on a PostgreSQL run, a fresh database on the same
+embedded SQLite in its data directory, or, on a PostgreSQL run, a database of its own on the same
 server (and on a scale-out run, keys of its own in the same Redis), so that both of CI's passes
-reach the served process."""
+reach the served process.
 
+Every database a test run needs (each worker's test database, each served data directory's) is a
+copy of one template that `chirvir migrate` makes once per run: migrating from nothing takes 12 s
+of a core, and a run needs dozens of databases."""
+
+import fcntl
 import os
 import secrets
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,51 +31,137 @@ import redis
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
-_databases: dict[Path, str] = {}  # data directory -> the database URL of the server serving it
-_redis_prefixes: dict[Path, str] = {}  # data directory -> the Redis key prefix of the server serving it
-
-
+SQLITE_NAME = "chirvir.sqlite3"  # the embedded database's file in a data directory (chirvir/settings.py)
+# One name per run, shared by pytest-xdist's workers (they inherit it from the process that starts
+# them, which made it and removes the template at the end).
+MADE_THE_RUN = "CHIRVIR_TEST_RUN" not in os.environ
+RUN = os.environ.setdefault("CHIRVIR_TEST_RUN", uuid.uuid4().hex[:12])
+_databases: dict[Path, str] = {}  # data directory -> the PostgreSQL database URL its servers and commands use
+_redis_prefixes: dict[Path, str] = {}  # data directory -> the Redis key prefix its servers use
+_serving: set[Path] = set()  # data directories being served now
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@contextmanager
-def database_of_its_own():
-    """On a PostgreSQL run, a new empty database on the run's server, dropped when the block ends;
-    yields its URL (None on SQLite, where the data directory holds the server's database)."""
+def postgres_url() -> str | None:
+    """The run's PostgreSQL server (DATABASE_URL), or None on the embedded default."""
     url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(url).scheme not in {"postgres", "postgresql"}:
-        yield None
-        return
-    name = f"chirvir_serve_{secrets.token_hex(6)}"
-    # The maintenance database: the run's own may not exist (pytest-django makes test_<name>).
+    return url if urlsplit(url).scheme in {"postgres", "postgresql"} else None
+
+
+def _on_postgres(url: str, statement: sql.Composable) -> None:
+    # The maintenance database: the run's own may not exist (the test database is test_<name>).
     with psycopg.connect(url, dbname="postgres", autocommit=True) as server:
-        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlsplit(url)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(url, dbname="postgres", autocommit=True) as server:
-            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        server.execute(statement)
 
 
-@contextmanager
-def redis_of_its_own():
-    """On a scale-out run (REDIS_URL), a key prefix of its own in the run's Redis, whose keys are
-    forgotten when the block ends; yields it (None without REDIS_URL)."""
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        yield None
+def template_dir() -> Path:
+    return Path(tempfile.gettempdir()) / f"chirvir-template-{RUN}"
+
+
+def template_name() -> str:
+    return f"chirvir_template_{RUN}"
+
+
+def _template() -> Path:
+    """Make the run's template once, whichever worker asks first (the others wait on the lock);
+    returns its data directory, whose chirvir.sqlite3 is the template on SQLite."""
+    where = template_dir()
+    where.mkdir(exist_ok=True)
+    with open(where / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (where / "migrated").exists():
+            env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+            env.update(CHIRVIR_DATA_DIR=str(where / "data"), PYTHONPATH=str(ROOT))
+            if url := postgres_url():
+                _on_postgres(url, sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(template_name())))
+                _on_postgres(url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(template_name())))
+                env["DATABASE_URL"] = urlsplit(url)._replace(path=f"/{template_name()}").geturl()
+            command = [sys.executable, "-m", "chirvir.cli", "migrate", "--verbosity", "0"]
+            result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+            assert result.returncode == 0, result.stderr
+            (where / "migrated").touch()
+    return where / "data"
+
+
+def copy_template_to(destination: sqlite3.Connection | str) -> None:
+    """A migrated database: on SQLite into `destination` (a connection to an empty database), on
+    PostgreSQL as a new database of that name."""
+    data = _template()
+    if url := postgres_url():
+        _on_postgres(url, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(destination), sql.Identifier(template_name())))
         return
-    prefix = f"chirvir-serve-{secrets.token_hex(6)}"
-    try:
-        yield prefix
-    finally:
-        client = redis.Redis.from_url(url)
-        for pattern in (f"{prefix}:*", f"huey.*.{prefix.replace('-', '')}"):
-            for name in client.scan_iter(match=pattern, count=1000):
-                client.unlink(name)
+    with sqlite3.connect(data / SQLITE_NAME) as source:
+        source.backup(destination)
+    source.close()
+
+
+def remove_template() -> None:
+    """At the run's end, by the process that started it."""
+    if not MADE_THE_RUN:
+        return
+    if postgres_url() and (template_dir() / "migrated").exists():
+        drop_database(template_name())
+    shutil.rmtree(template_dir(), ignore_errors=True)
+
+
+def database_of(data: Path) -> str | None:
+    """The migrated database of a data directory, made from the template the first time it is
+    asked for and kept until the test ends, across restarts of its server: on SQLite the file in
+    the directory (None is returned), on PostgreSQL a database on the run's server (its URL)."""
+    if not (url := postgres_url()):
+        if not (data / SQLITE_NAME).exists():
+            data.mkdir(parents=True, exist_ok=True)
+            copy = sqlite3.connect(data / SQLITE_NAME)
+            copy_template_to(copy)
+            copy.close()
+        return None
+    if data not in _databases:
+        name = f"chirvir_serve_{secrets.token_hex(6)}"
+        copy_template_to(name)
+        _databases[data] = urlsplit(url)._replace(path=f"/{name}").geturl()
+    return _databases[data]
+
+
+def drop_database(name: str) -> None:
+    _on_postgres(postgres_url(), sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def drop_databases_not_served() -> None:
+    """After each test: the PostgreSQL databases (and Redis keys) of data directories no server
+    serves any more."""
+    for data in [d for d in _databases if d not in _serving]:
+        drop_database(urlsplit(_databases.pop(data)).path.lstrip("/"))
+    for data in [d for d in _redis_prefixes if d not in _serving]:
+        _forget_redis_keys(_redis_prefixes.pop(data))
+
+
+def redis_prefix_of(data: Path) -> str | None:
+    """On a scale-out run (REDIS_URL), the key prefix of a data directory in the run's Redis, made
+    the first time it is asked for and kept, as its database is, until the test ends (None without
+    REDIS_URL)."""
+    if not os.environ.get("REDIS_URL"):
+        return None
+    return _redis_prefixes.setdefault(data, f"chirvir-serve-{secrets.token_hex(6)}")
+
+
+def _forget_redis_keys(prefix: str) -> None:
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    for pattern in (f"{prefix}:*", f"huey.*.{prefix.replace('-', '')}"):
+        for name in client.scan_iter(match=pattern, count=1000):
+            client.unlink(name)
+
+
+def _environment(data: Path, env: dict) -> dict:
+    """What a process serving `data`, or a command on it, needs to reach its database and keys."""
+    if database_url := database_of(data):
+        env["DATABASE_URL"] = database_url
+    if prefix := redis_prefix_of(data):
+        env["CHIRVIR_REDIS_PREFIX"] = prefix
+    return env
 
 
 @contextmanager
@@ -83,38 +178,35 @@ def served_process(data: Path, **settings: str):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT), **settings)
     log_path = data / "serve.log"
-    with database_of_its_own() as database_url, redis_of_its_own() as redis_prefix, open(log_path, "w") as log:
-        if database_url:
-            env["DATABASE_URL"] = database_url
-            _databases[data] = database_url
-        if redis_prefix:
-            env["CHIRVIR_REDIS_PREFIX"] = _redis_prefixes[data] = redis_prefix
-
-        process = subprocess.Popen(
-            [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120  # a first migrate on a loaded two-core machine is slow
-            while True:
-                assert process.poll() is None, log_path.read_text()
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "chirvir serve did not come up"
-                time.sleep(0.2)
-            yield base, process
-        finally:
-            process.send_signal(signal.SIGINT)
+    _environment(data, env)
+    _serving.add(data)
+    try:
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+            base = f"http://127.0.0.1:{port}"
             try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            _databases.pop(data, None)
-            _redis_prefixes.pop(data, None)
+                deadline = time.monotonic() + 120  # a loaded two-core machine is slow to start it
+                while True:
+                    assert process.poll() is None, log_path.read_text()
+                    try:
+                        if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    assert time.monotonic() < deadline, "chirvir serve did not come up"
+                    time.sleep(0.2)
+                yield base, process
+            finally:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+    finally:
+        _serving.discard(data)
 
 
 def manage(data: Path, *args: str) -> str:
@@ -122,10 +214,7 @@ def manage(data: Path, *args: str) -> str:
     serving `data`, as its operator would; returns what it printed."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
-    if data in _databases:
-        env["DATABASE_URL"] = _databases[data]
-    if data in _redis_prefixes:
-        env["CHIRVIR_REDIS_PREFIX"] = _redis_prefixes[data]
+    _environment(data, env)
     command = [sys.executable, "-m", "chirvir.cli", *args]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

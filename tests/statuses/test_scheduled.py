@@ -3,7 +3,6 @@ scheduled_statuses resource, and publication at its time through the job queue e
 two jobs or sweeps at once publish one post, and a post due while the worker was down is
 published when the sweep runs, across a restart of the real server too."""
 
-import os
 import threading
 import time
 from datetime import datetime, timedelta
@@ -190,11 +189,6 @@ def test_a_suspended_accounts_scheduled_post_is_not_published(as_alice, alice):
     assert not Status.objects.exists() and ScheduledStatus.objects.get().error == "This account can no longer post."
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="tests/servers.py gives each PostgreSQL-backed server run a database of its own and drops it when the "
-    "run ends, so a restart would find an empty one; this restart is proven on the embedded default",
-)
 def test_a_post_due_while_the_server_was_down_is_published_once_after_the_restart(tmp_path):
     with serving(tmp_path, CHIRVIR_RATE_LIMIT="0") as base:
         auth = {"Authorization": f"Bearer {served_token_for(base, tmp_path, 'priya')}"}
