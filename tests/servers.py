@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,7 +62,9 @@ def served_process(data: Path, **settings: str):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT), **settings)
     log_path = data / "serve.log"
-    with database_of_its_own() as database_url, open(log_path, "w") as log:
+    # A second server on a data directory already served shares its database (two processes).
+    shared = _databases.get(data)
+    with (nullcontext(shared) if shared else database_of_its_own()) as database_url, open(log_path, "a") as log:
         if database_url:
             env["DATABASE_URL"] = database_url
             _databases[data] = database_url
@@ -90,7 +92,8 @@ def served_process(data: Path, **settings: str):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            _databases.pop(data, None)
+            if not shared:
+                _databases.pop(data, None)
 
 
 def manage(data: Path, *args: str) -> str:
