@@ -1,6 +1,6 @@
-"""What `chirvir serve` becomes once the database is migrated: the supervisor of `chirvir web` and
-`chirvir worker`, in the foreground until interrupted. A child that dies is started again (after
-a pause that grows while it keeps dying); the others serve on.
+"""What `chirvir serve` becomes once the database is migrated: the supervisor of the children it
+names (`chirvir web`, `chirvir worker`, ...), in the foreground until interrupted. A child that
+dies is started again (after a pause that grows while it keeps dying); the others serve on.
 
 It imports nothing of Django nor of Chirvir: a process that has loaded every app and migration
 holds ~120 MB for as long as it runs, and this one only waits (~10 MB)."""
@@ -14,7 +14,6 @@ import time
 
 logger = logging.getLogger("chirvir.serve")
 
-CHILDREN = ("web", "worker")
 # Pauses before a restart: 1 s, doubling while the child keeps dying, at most 30 s; a child that
 # ran a minute is taken to be well again, and its next restart waits 1 s.
 FIRST_PAUSE, LONGEST_PAUSE, HEALTHY_AFTER = 1.0, 30.0, 60.0
@@ -58,7 +57,7 @@ class Child:
             self.process.wait()
 
 
-def supervise(site_url: str) -> None:
+def supervise(site_url: str, names: list[str]) -> None:
     def stop(signum, frame):
         raise KeyboardInterrupt
 
@@ -66,7 +65,7 @@ def supervise(site_url: str) -> None:
     signal.signal(signal.SIGINT, stop)  # even where a shell started us with SIGINT ignored
     children = []
     try:
-        children.extend(Child(name) for name in CHILDREN)
+        children.extend(Child(name) for name in names)
         print(f"Chirvir is serving {site_url}/ (Ctrl-C stops it)", flush=True)
         while True:
             time.sleep(0.5)
@@ -90,4 +89,4 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 
 if __name__ == "__main__":
     logging.basicConfig(format="%(message)s")
-    supervise(sys.argv[1])
+    supervise(sys.argv[1], sys.argv[2:])

@@ -140,7 +140,9 @@ def revoke(actor: Account, status_id, quoting_id) -> Status:
 
 # Every page of statuses asks it, and on most it finds nothing: compiled once (chirvir/core/queries.py).
 _QUOTES = Prepared(
-    lambda ids: Quote.objects.filter(status_id__in=ids).select_related("quoted_status__account", "quoted_status__reblog__account")
+    lambda ids: Quote.objects.filter(status_id__in=ids).select_related(
+        "quoted_status__account", "quoted_status__reblog__account"
+    )
 )
 
 

@@ -63,6 +63,7 @@ def test_what_one_server_changes_the_other_shows_on_its_next_answer(servers):
     alice.account_block(bob.me().id)
     assert home(second, bob_token) == []
 
-    httpx.post(f"{first}/oauth/revoke", data={"client_id": client_id, "client_secret": client_secret, "token": bob_token})
+    revoke = {"client_id": client_id, "client_secret": client_secret, "token": bob_token}
+    assert httpx.post(f"{first}/oauth/revoke", data=revoke).status_code == 200
     refused = httpx.get(f"{second}/api/v1/timelines/home", headers={"Authorization": f"Bearer {bob_token}"})
     assert refused.status_code == 401

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand
 from chirvir.core import database
 from chirvir.core.management.commands.web import refuse_if_taken
 
+CHILDREN = ("web", "worker")
+
 
 class Command(BaseCommand):
     help = "Run everything Chirvir needs on one machine: web, streaming and jobs (CHIRVIR_BIND, CHIRVIR_DATA_DIR)."
@@ -24,4 +26,4 @@ class Command(BaseCommand):
         self.stdout.flush()
         # A new program in this process (same PID, so signals sent to `serve` reach it) that has
         # not loaded Django: what migrating loaded would stay resident for as long as we serve.
-        os.execv(sys.executable, [sys.executable, "-m", "chirvir.core.supervisor", settings.SITE_URL])
+        os.execv(sys.executable, [sys.executable, "-m", "chirvir.core.supervisor", settings.SITE_URL, *CHILDREN])
