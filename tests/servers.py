@@ -181,7 +181,9 @@ def served_process(data: Path, **settings: str):
     _environment(data, env)
     _serving.add(data)
     try:
-        with open(log_path, "w") as log:
+        # Appended to: a second server on a data directory already served (two processes on one
+        # database) writes to the same log.
+        with open(log_path, "a") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )

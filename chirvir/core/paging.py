@@ -25,15 +25,25 @@ class Page:
 
 def paginate(queryset, page: Page, field: str = "id") -> list:
     """One page of a queryset ordered by an ID-valued field, newest first."""
+    return in_order(page, list(page_of(queryset, page, field)))
+
+
+def page_of(queryset, page: Page, field: str = "id"):
+    """The queryset of one page, as the database returns it (with min_id, oldest first: `in_order`)."""
     if page.max_id is not None:
         queryset = queryset.filter(**{f"{field}__lt": page.max_id})
     if page.since_id is not None:
         queryset = queryset.filter(**{f"{field}__gt": page.since_id})
     if page.min_id is not None:
-        rows = list(queryset.filter(**{f"{field}__gt": page.min_id}).order_by(field)[: page.limit])
+        return queryset.filter(**{f"{field}__gt": page.min_id}).order_by(field)[: page.limit]
+    return queryset.order_by(f"-{field}")[: page.limit]
+
+
+def in_order(page: Page, rows: list) -> list:
+    """The rows of `page_of`, newest first."""
+    if page.min_id is not None:
         rows.reverse()
-        return rows
-    return list(queryset.order_by(f"-{field}")[: page.limit])
+    return rows
 
 
 def read_kept(queryset, page: Page, keep: Callable[[object], bool]) -> list:

@@ -31,6 +31,7 @@ from oauth2_provider.settings import oauth2_settings
 from chirvir.accounts import activity
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, Unauthorized
+from chirvir.core.queries import Prepared
 from chirvir.events import bus as events
 from chirvir.oauth.models import AppProfile, TokenUse, UsedCode
 from chirvir.oauth.scopes import covers, describe, parse_scopes
@@ -77,11 +78,8 @@ def authenticate_token(raw: str | None) -> Credentials | None:
     of a suspended account, or a revoked one (told apart, as Mastodon tells them)."""
     if raw is None:
         return None
-    token = (
-        AccessToken.objects.select_related("user", "application")
-        .filter(token_checksum=hashlib.sha256(raw.encode()).hexdigest())
-        .first()
-    )
+    found = _TOKEN(hashlib.sha256(raw.encode()).hexdigest())
+    token = found[0] if found else None
     refusal = _refusal(token)
     if refusal:
         raise Unauthorized(refusal)
@@ -93,6 +91,10 @@ def authenticate_token(raw: str | None) -> Credentials | None:
     )
 
 
+# Every API request asks it: compiled once (chirvir/core/queries.py), read afresh each time.
+_TOKEN = Prepared(
+    lambda checksum: AccessToken.objects.select_related("user", "application").filter(token_checksum=checksum)[:1]
+)
 USE_RECORDED_EVERY = 60.0  # seconds: "last used" on the connected apps page is as fine as a minute
 _uses_recorded: dict[int, float] = {}  # token id -> when this process last wrote its use
 

@@ -15,6 +15,7 @@ from chirvir.accounts.models import Account
 from chirvir.core import text
 from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import parse_id
+from chirvir.core.queries import Prepared
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.polls.models import Poll, PollVote
@@ -191,11 +192,15 @@ def totals_shown(poll: Poll) -> bool:
     return not poll.hide_totals or poll.expired
 
 
+# Every page of statuses asks it, and on most it finds nothing: compiled once (chirvir/core/queries.py).
+_POLLS = Prepared(lambda status_ids: Poll.objects.filter(status_id__in=status_ids))
+
+
 def results(viewer: Account | None, statuses) -> dict[int, Results]:
     """The results of the polls of these statuses, by status ID, as the viewer may see them:
     three statements for any number of polls (the polls, their votes, the viewer's)."""
     authors = {s.id: s.account_id for s in statuses}
-    polls = {p.id: p for p in Poll.objects.filter(status_id__in=authors)}
+    polls = {p.id: p for p in _POLLS(sorted(authors))}
     if not polls:
         return {}
     tallies: dict[int, list[int]] = {i: [0] * len(p.options) for i, p in polls.items()}

@@ -13,6 +13,7 @@ from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
+from chirvir.core.queries import Prepared
 from chirvir.notifications.models import NotificationType
 from chirvir.notifications.services import notify
 from chirvir.quotes.models import Quote, QuoteState
@@ -137,6 +138,14 @@ def revoke(actor: Account, status_id, quoting_id) -> Status:
     return Status.objects.gated().get(pk=quote.status_id)
 
 
+# Every page of statuses asks it, and on most it finds nothing: compiled once (chirvir/core/queries.py).
+_QUOTES = Prepared(
+    lambda ids: Quote.objects.filter(status_id__in=ids).select_related(
+        "quoted_status__account", "quoted_status__reblog__account"
+    )
+)
+
+
 @dataclass(frozen=True)
 class Shown:
     """What a viewer is shown of a quote: its state, and the quoted post only when it is
@@ -154,8 +163,7 @@ def shown_quotes(gate: Callable[[], audience.Viewer], statuses) -> dict[int, Sho
     ids = {s.id for s in statuses if s is not None}
     if not ids:
         return {}
-    found = Quote.objects.filter(status_id__in=ids)
-    quotes = list(found.select_related("quoted_status__account", "quoted_status__reblog__account"))
+    quotes = _QUOTES(sorted(ids))
     direct = [q.quoted_status for q in quotes if q.quoted_status and q.quoted_status.visibility == Visibility.DIRECT]
     prefetch_related_objects(direct, "mentions")  # who may see a direct message; none on most pages
     shown = {}

@@ -47,11 +47,15 @@ class _WithDirectMentions(ModelIterable):
     message, so most pages need no query for them."""
 
     def __iter__(self):
-        statuses = list(super().__iter__())
-        direct = [s for s in statuses if s.visibility == Visibility.DIRECT]
-        direct += [s.reblog for s in statuses if s.reblog_id and s.reblog.visibility == Visibility.DIRECT]
-        prefetch_related_objects(direct, "mentions")
-        yield from statuses
+        yield from with_direct_mentions(list(super().__iter__()))
+
+
+def with_direct_mentions(statuses: list["Status"]) -> list["Status"]:
+    """The statuses, with the mentions of the direct messages among them (and their originals) loaded."""
+    direct = [s for s in statuses if s.visibility == Visibility.DIRECT]
+    direct += [s.reblog for s in statuses if s.reblog_id and s.reblog.visibility == Visibility.DIRECT]
+    prefetch_related_objects(direct, "mentions")
+    return statuses
 
 
 class StatusQuerySet(models.QuerySet):

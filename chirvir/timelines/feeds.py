@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.models import Q
 
 from chirvir.core import redis
-
-from chirvir.core.paging import Page, paginate
+from chirvir.core.paging import Page, in_order, page_of
+from chirvir.core.queries import Prepared
 from chirvir.timelines.models import Feed, FeedEntry
 
 
@@ -52,18 +52,28 @@ class FeedStore(Protocol):
         """Keep the newest `length` entries of each feed; returns how many were dropped."""
 
 
+# Every home read asks both: compiled once (chirvir/core/queries.py), read afresh each time.
+_EXISTS = Prepared(lambda owner: Feed.objects.filter(account_id=owner).values_list("account_id", flat=True)[:1])
+_PAGE = Prepared(
+    lambda owner, max_id, since_id, min_id, *, limit: page_of(
+        FeedEntry.objects.filter(account_id=owner).values_list("status_id", flat=True),
+        Page(max_id, since_id, min_id, limit),
+        field="status_id",
+    )
+)
+
+
 class DatabaseFeedStore:
     """Feeds as rows of (owner, status), in the main database."""
 
     def exists(self, owner_id: int) -> bool:
-        return Feed.objects.filter(account_id=owner_id).exists()
+        return bool(_EXISTS(owner_id))
 
     def push(self, entry: Entry, owner_ids: Iterable[int]) -> None:
         _insert((owner, entry) for owner in owner_ids)
 
     def read(self, owner_id: int, page: Page) -> list[int]:
-        rows = FeedEntry.objects.filter(account_id=owner_id).values_list("status_id", flat=True)
-        return paginate(rows, page, field="status_id")
+        return in_order(page, _PAGE(owner_id, page.max_id, page.since_id, page.min_id, limit=page.limit))
 
     def replace(self, owner_id: int, entries: Iterable[Entry]) -> None:
         FeedEntry.objects.filter(account_id=owner_id).delete()

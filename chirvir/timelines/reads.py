@@ -7,10 +7,11 @@ from django.db.models import Exists, OuterRef, Q
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow
-from chirvir.core.paging import Page, paginate, read_kept
+from chirvir.core.paging import Page, in_order, page_of, paginate, read_kept
+from chirvir.core.queries import Prepared
 from chirvir.lists.models import List
 from chirvir.media.models import MediaAttachment
-from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility
+from chirvir.statuses.models import Bookmark, Favourite, Status, StatusTag, Tag, Visibility, with_direct_mentions
 from chirvir.timelines.delivery import exclusive_members, posts_of, rebuild_home, rebuild_list
 from chirvir.timelines.feeds import feed_store
 
@@ -19,11 +20,29 @@ OVERFETCH = 2
 TAGS_PER_MODE = 4
 
 
+# Every timeline page asks it: compiled once (chirvir/core/queries.py), read afresh each time.
+_PAGE = Prepared(lambda ids: Status.objects.filter(id__in=ids).gated().select_related("in_reply_to_account"))
+
+
+# Followed accounts too large to fan out, but for those read in an exclusive list.
+_LARGE = Prepared(
+    lambda owner, *, fanout_limit: Follow.objects.filter(
+        account_id=owner, target_account__followers_count__gt=fanout_limit
+    ).exclude(target_account_id__in=exclusive_members(owner))
+)
+# The reader's own posts still waiting for delivery.
+_WAITING = Prepared(
+    lambda owner, max_id, since_id, min_id, *, limit: page_of(
+        Status.objects.filter(delivered_at__isnull=True, account_id=owner)
+        .exclude(visibility=Visibility.DIRECT)
+        .values_list("id", flat=True),
+        Page(max_id, since_id, min_id, limit),
+    )
+)
+
+
 def _hydrate(ids: list[int]) -> list[Status]:
-    by_id = {
-        s.id: s
-        for s in Status.objects.filter(id__in=ids).gated().select_related("in_reply_to_account")
-    }
+    by_id = {s.id: s for s in with_direct_mentions(_PAGE(list(ids)))}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -43,15 +62,13 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
     viewer = audience.Viewer.of(account)
     wide = Page(page.max_id, page.since_id, page.min_id, page.limit * OVERFETCH)
     ids = set(store.read(account.id, wide))
-    large = Follow.objects.filter(account=account, target_account__followers_count__gt=settings.FANOUT_LIMIT)
-    for follow in large.exclude(target_account_id__in=exclusive_members(account.id)):
+    for follow in _LARGE(account.id, fanout_limit=settings.FANOUT_LIMIT):
         merged = posts_of(follow).exclude(visibility=Visibility.DIRECT)
         merged = merged.filter(Q(in_reply_to_account_id__isnull=True) | Q(in_reply_to_account_id__in=viewer.following | {account.id}))
         ids.update(s.id for s in paginate(merged.only("id"), wide))
     # The reader's own posts still waiting for delivery show at once (a page reloaded right
     # after posting); the partial index on undelivered posts keeps this one short read.
-    waiting = Status.objects.filter(delivered_at__isnull=True, account=account).exclude(visibility=Visibility.DIRECT)
-    ids.update(s.id for s in paginate(waiting.only("id"), wide))
+    ids.update(in_order(wide, _WAITING(account.id, wide.max_id, wide.since_id, wide.min_id, limit=wide.limit)))
     return _shown(viewer, ids, page)
 
 

@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from chirvir.events import bus as events
 from chirvir.events.bus import Event, RedisEventBus
 
 

@@ -1,0 +1,57 @@
+"""Hot queries compiled once (chirvir/core/queries.py): a Prepared query answers what its queryset
+would, with what it select_related loaded, for every shape of its arguments, and reads the
+database afresh on every call: what changed since its last call shows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chirvir.accounts import services as accounts
+from chirvir.core.paging import Page, in_order, page_of
+from chirvir.core.queries import Prepared
+from chirvir.statuses import services as statuses
+from chirvir.statuses.models import Status
+
+pytestmark = pytest.mark.django_db
+
+BY_IDS = Prepared(lambda ids: Status.objects.filter(id__in=ids).select_related("account", "reblog__account"))
+OF_AUTHOR = Prepared(
+    lambda author, max_id, since_id, min_id, *, limit: page_of(
+        Status.objects.filter(account_id=author).values_list("id", flat=True), Page(max_id, since_id, min_id, limit)
+    )
+)
+
+
+def test_it_answers_what_the_queryset_does_with_its_relations_loaded(alice, bob):
+    posts = [statuses.post_status(alice, f"post {i}") for i in range(3)]
+    repost = statuses.reblog(bob, posts[0].id)
+    for ids in ([posts[0].id], [p.id for p in posts], [repost.id, posts[1].id], []):
+        found = BY_IDS(ids)
+        assert sorted(s.id for s in found) == sorted(ids)
+        with CaptureQueriesContext(connection) as captured:
+            for s in found:
+                assert s.account.username in {"alice", "bob"}
+                assert s.reblog is None or s.reblog.account.username == "alice"
+        assert len(captured) == 0
+
+
+def test_every_call_reads_the_database_afresh(alice):
+    post = statuses.post_status(alice, "first")
+    assert [s.text for s in BY_IDS([post.id])] == ["first"]
+    statuses.edit_status(alice, post.id, "edited")
+    assert [s.text for s in BY_IDS([post.id])] == ["edited"]
+    statuses.delete_status(alice, post.id)
+    assert BY_IDS([post.id]) == []
+
+
+def test_absent_arguments_and_fixed_keywords_make_shapes_of_their_own(alice, bob):
+    posts = [statuses.post_status(alice, f"post {i}").id for i in range(5)]
+    statuses.post_status(bob, "not alice's")
+    assert OF_AUTHOR(alice.id, None, None, None, limit=20) == posts[::-1]
+    assert OF_AUTHOR(alice.id, None, None, None, limit=2) == posts[:2:-1]
+    assert OF_AUTHOR(alice.id, posts[3], None, None, limit=20) == posts[2::-1]
+    assert OF_AUTHOR(alice.id, posts[4], posts[1], None, limit=20) == posts[3:1:-1]
+    page = Page(min_id=posts[0], limit=2)
+    assert in_order(page, OF_AUTHOR(alice.id, None, None, posts[0], limit=2)) == [posts[2], posts[1]]
+    accounts.follow(bob, alice)
+    assert OF_AUTHOR(bob.id, None, None, None, limit=20) != posts[::-1]
