@@ -4,7 +4,7 @@ proxy that routes /api/v1/streaming to them)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from chirvir.core.management.commands.web import refuse_if_taken, serve_with_granian, split_bind
+from chirvir.core.management.commands.web import asgi_capacity, refuse_if_taken, serve_with_granian, split_bind
 
 
 class Command(BaseCommand):
@@ -18,5 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args, bind, **options):
         refuse_if_taken(bind)
         host, port = split_bind(bind)
-        serve_with_granian(["--interface", "asgi", "--host", host, "--port", port, "--respawn-failed-workers",
-                            "--log-level", "warning", "chirvir.streaming.app:app"])
+        serve_with_granian(["--interface", "asgi", "--host", host, "--port", port, *asgi_capacity(),
+                            "--respawn-failed-workers", "--log-level", "warning", "chirvir.streaming.app:app"])

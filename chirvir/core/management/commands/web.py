@@ -2,6 +2,7 @@
 (ASGI); `--wsgi` serves Django alone, for scale-out behind a proxy that sends streaming apart."""
 
 import os
+import resource
 import socket
 import sys
 
@@ -33,10 +34,25 @@ def refuse_if_taken(bind: str) -> None:
         ) from None
 
 
+# Connections an ASGI worker holds at once. Granian's default (its backlog shared among the workers,
+# 512 each for two) would refuse the 513th open stream; a stream is a coroutine that waits, and
+# Django's requests still queue for a2wsgi's threads however many connections are open.
+ASGI_CONNECTIONS = 20_000
+
+
+def asgi_capacity() -> list[str]:
+    return ["--backlog", "4096", "--backpressure", str(ASGI_CONNECTIONS)]
+
+
 def serve_with_granian(argv: list[str]) -> None:
     """Become Granian (so that signals reach it), after saying where the data lives."""
     sys.stdout.write(database.describe() + "\n")
     sys.stdout.flush()
+    # Each open stream is a socket: take all the open files the system allows this process.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = max(soft, 65536) if hard == resource.RLIM_INFINITY else hard
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     os.execv(sys.executable, [sys.executable, "-m", "granian", *argv])
 
 
@@ -63,4 +79,6 @@ class Command(BaseCommand):
         header_timeout = min(max(int(settings.REQUEST_TIMEOUT * 1000), 1), 60_000)
         argv = ["--interface", interface, "--host", host, "--port", port, "--workers", str(workers)]
         argv += ["--http1-header-read-timeout", str(header_timeout)]
+        if interface == "asgi":
+            argv += asgi_capacity()
         serve_with_granian([*argv, "--respawn-failed-workers", "--log-level", "warning", target])
