@@ -279,6 +279,7 @@ READ_PATHS = {
 # Routes that read no post: writes (POST only), forms, and documents about the server itself.
 NOT_READ = {
     "health": "says whether the server is up",
+    "metrics": "counts and timings by route name for Prometheus, no post or account; only from CHIRVIR_METRICS_ALLOW",
     "widget.js": "the script other sites load to insert a widget's frame: the same file for everyone",
     "media/(?P<path>.+)": "media files under random names; a post's media is listed only through its post",
     "(avatars|headers)/original/missing\\.png": "the picture of an account without one",

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from tests.conftest import Inbox
 from tests.gateways.mail.mailing import DOMAIN, mail, send
-from tests.servers import free_port, manage, serving
+from tests.servers import database_of, free_port, manage, serving
 
 SETUP = """
 from chirvir.accounts import services as accounts
@@ -84,7 +84,10 @@ def test_smtpd_says_in_one_line_what_it_needs(tmp_path):
     from tests.test_commands import one_line, run_chirvir
 
     manage(tmp_path, "migrate", "--verbosity", "0")
-    off = run_chirvir("smtpd", CHIRVIR_DATA_DIR=str(tmp_path))
+    # The database manage() migrated: on a PostgreSQL run, one of its own on the run's server.
+    database = {"DATABASE_URL": url} if (url := database_of(tmp_path)) else {}
+    off = run_chirvir("smtpd", CHIRVIR_DATA_DIR=str(tmp_path), **database)
     assert "CHIRVIR_MAIL_DOMAIN" in one_line(off)
-    bad = run_chirvir("smtpd", CHIRVIR_DATA_DIR=str(tmp_path), CHIRVIR_MAIL_DOMAIN=DOMAIN, CHIRVIR_MAIL_BIND="25")
+    bad = run_chirvir("smtpd", CHIRVIR_DATA_DIR=str(tmp_path), CHIRVIR_MAIL_DOMAIN=DOMAIN, CHIRVIR_MAIL_BIND="25",
+                      **database)
     assert one_line(bad).startswith("chirvir: CHIRVIR_MAIL_BIND is '25'; it must be host:port")
