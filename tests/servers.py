@@ -176,7 +176,10 @@ def served_process(data: Path, **settings: str):
     """`serving`, for a test that also looks at the server's processes: yields (base URL, Popen)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT), **settings)
+    # One web worker unless a test asks for more (those about several worker processes ask for
+    # two): a test's few clients need no second, and each costs a Django start of CPU.
+    env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT),
+               **{"CHIRVIR_WEB_WORKERS": "1", **settings})
     log_path = data / "serve.log"
     _environment(data, env)
     _serving.add(data)
