@@ -156,8 +156,9 @@ def _forget_redis_keys(prefix: str) -> None:
 
 
 def _environment(data: Path, env: dict) -> dict:
-    """What a process serving `data`, or a command on it, needs to reach its database and keys."""
-    if database_url := database_of(data):
+    """What a process serving `data`, or a command on it, needs to reach its database and keys: the run's kind
+    of database, unless the test gives a DATABASE_URL of its own (a PostgreSQL cluster it started)."""
+    if "DATABASE_URL" not in env and (database_url := database_of(data)):
         env["DATABASE_URL"] = database_url
     if prefix := redis_prefix_of(data):
         env["CHIRVIR_REDIS_PREFIX"] = prefix
@@ -166,7 +167,8 @@ def _environment(data: Path, env: dict) -> dict:
 
 @contextmanager
 def serving(data: Path, **settings: str):
-    """Serve until the block ends; yields the base URL. `settings` are CHIRVIR_* variables."""
+    """Serve until the block ends; yields the base URL. `settings` are CHIRVIR_* variables (and DATABASE_URL,
+    for a database of the test's own)."""
     with served_process(data, **settings) as (base, _process):
         yield base
 
