@@ -86,6 +86,12 @@ def _template() -> Path:
     return where / "data"
 
 
+def template_url() -> str:
+    """On PostgreSQL, the URL of the run's migrated template database, for a test to copy into a server of its own."""
+    _template()
+    return urlsplit(postgres_url())._replace(path=f"/{template_name()}").geturl()
+
+
 def copy_template_to(destination: sqlite3.Connection | str) -> None:
     """A migrated database: on SQLite into `destination` (a connection to an empty database), on
     PostgreSQL as a new database of that name."""
