@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from mastodon import Mastodon
 
+from chirvir.core.replicas import RETRY_AFTER_SECONDS
 from tests.servers import free_port, postgres_url, serving, template_url
 
 pytestmark = pytest.mark.slow
@@ -180,16 +181,28 @@ def test_with_replay_paused_a_new_post_is_missing_from_the_replica_reads_only(cl
     assert all(post in found for found in anonymous_reads(site, me["id"]).values())
 
 
-def test_with_the_standby_stopped_the_site_answers_from_the_primary(clusters, site):
+def test_with_the_standby_stopped_the_site_answers_from_the_primary_until_it_is_back(clusters, site):
     primary, standby = clusters
     bob = account(site, "bob")
+    me = bob.me()
     standby.stop()
     try:
         post = int(bob.status_post("posting with the standby away #finals")["id"])
-        for read, found in anonymous_reads(site, bob.me()["id"]).items():
+        for read, found in anonymous_reads(site, me["id"]).items():
             assert post in found, f"the {read} came from the primary"
         page = httpx.get(f"{site}/public", timeout=20)
         assert page.status_code == 200 and "posting with the standby away" in page.text
     finally:
         standby.start()
     caught_up(primary, standby)
+
+    # Back, the standby is read again once each process's pause on it is over.
+    time.sleep(RETRY_AFTER_SECONDS + 1)
+    standby.query("SELECT pg_wal_replay_pause()")
+    wait_until(lambda: standby.query("SELECT pg_get_wal_replay_pause_state()")[0] == "paused", 20, "replay paused")
+    try:
+        later = int(bob.status_post("the standby is back #finals")["id"])
+        for read, found in anonymous_reads(site, me["id"]).items():
+            assert later not in found and post in found, f"the {read} was read from the standby again"
+    finally:
+        standby.query("SELECT pg_wal_replay_resume()")
