@@ -267,7 +267,9 @@ def _replica_urls(raw: str) -> list[str]:
 _replicas = _setting("CHIRVIR_DATABASE_REPLICA_URLS", [], _replica_urls,
                      "postgres:// URLs of databases (postgres://user@host:5432/chirvir), comma-separated")
 if _replicas and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("CHIRVIR_DATABASE_REPLICA_URLS is set; DATABASE_URL must then be the PostgreSQL primary.")
+    raise ImproperlyConfigured(
+        "CHIRVIR_DATABASE_REPLICA_URLS is set; DATABASE_URL must then be the PostgreSQL primary."
+    )
 for _index, _url in enumerate(_replicas, start=1):
     _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True)
     # A replica that does not answer is given up quickly: the read goes to the primary instead.

@@ -92,3 +92,8 @@ def test_a_replica_that_failed_is_left_alone_for_a_while(one_replica):
 
 def test_without_replicas_nothing_changes():
     assert in_a_request(lambda: where_it_reads(None)) == DEFAULT_DB_ALIAS
+
+
+def test_migrations_run_on_the_primary_only():
+    assert replicas.Router().allow_migrate(DEFAULT_DB_ALIAS, "statuses")
+    assert not replicas.Router().allow_migrate("replica1", "statuses")
