@@ -116,6 +116,10 @@ def site(clusters):
         settings["CHIRVIR_WEB_WORKERS"] = "1"
     try:
         with serving(data, **settings) as base:
+            started = (data / "serve.log").read_text()
+            said = (f"PostgreSQL at 127.0.0.1:{primary.port}/chirvir;"
+                    f" reads that may lag from 127.0.0.1:{standby.port}/chirvir")
+            assert said in started, "start-up names the primary and the replica"
             yield base
     finally:
         shutil.rmtree(data, ignore_errors=True)
