@@ -97,7 +97,7 @@ def _replica_for(viewer) -> str | None:
     if not settings.DATABASE_REPLICAS or wrote is None or wrote[0]:
         return None
     try:
-        if viewer is not None and cache.get(_mark(viewer.pk)):
+        if getattr(viewer, "pk", None) is not None and cache.get(_mark(viewer.pk)):
             return None
     except redis_py.RedisError:  # whether the viewer wrote is unknown: the primary knows it
         return None
@@ -115,7 +115,7 @@ def may_lag(read):
     """Marks a read whose answer may be a moment old (public and hashtag timelines, others' profiles, search,
     trends): it runs on a replica. Its first argument is the viewer (an account, or None): one who wrote within
     READ_YOUR_WRITES_SECONDS reads from the primary. If the replica fails, the read is done again on the
-    primary, and the replica is not tried for RETRY_AFTER_SECONDS."""
+    primary, and a replica that is down is not tried for RETRY_AFTER_SECONDS."""
 
     @functools.wraps(read)
     def on_replica(viewer, *args, **kwargs):
@@ -126,10 +126,12 @@ def may_lag(read):
         try:
             return read(viewer, *args, **kwargs)
         except (OperationalError, InterfaceError):
-            if not _broken(alias):
-                raise
-            _failed_until[alias] = time.monotonic() + RETRY_AFTER_SECONDS
-            connections[alias].close()
+            if not connections[alias].errors_occurred:
+                raise  # the primary's own error: the replica is not to blame
+            # Down, or a query cancelled by its replay (a conflict with recovery): the primary answers.
+            if _broken(alias):
+                _failed_until[alias] = time.monotonic() + RETRY_AFTER_SECONDS
+                connections[alias].close()
             _replica.set(None)
             return read(viewer, *args, **kwargs)
         finally:
