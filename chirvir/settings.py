@@ -187,6 +187,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "chirvir.core.access_log.middleware",  # first: it times, and sees the status of, every answer
     "chirvir.core.metrics.middleware",  # as early, for the same reason
+    "chirvir.core.replicas.middleware",  # around every write of a request: read-your-writes (only with replicas)
     "chirvir.moderation.middleware.middleware",  # the no_access IP blocks, before any other work
     "corsheaders.middleware.CorsMiddleware",
     "chirvir.api.ratelimit.middleware",
@@ -251,6 +252,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # pgbouncer in transaction pooling hands each transaction another server connection, which
     # a server-side cursor (QuerySet.iterator) cannot survive.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _flag("CHIRVIR_PGBOUNCER", False)
+# --- Read replicas (chirvir/core/replicas.py) ---
+# CHIRVIR_DATABASE_REPLICA_URLS (postgres:// URLs, comma-separated): PostgreSQL streaming replicas of
+# DATABASE_URL, added as databases replica1..N. Only the reads that may lag go there (the router's
+# module says which); every write, migration and other read stays on the primary.
+def _replica_urls(raw: str) -> list[str]:
+    urls = [url.strip() for url in raw.split(",") if url.strip()]
+    if not urls or any(urlsplit(url).scheme not in {"postgres", "postgresql"} or not urlsplit(url).path.strip("/")
+                       for url in urls):
+        raise ValueError
+    return urls
+
+
+_replicas = _setting("CHIRVIR_DATABASE_REPLICA_URLS", [], _replica_urls,
+                     "postgres:// URLs of databases (postgres://user@host:5432/chirvir), comma-separated")
+if _replicas and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "CHIRVIR_DATABASE_REPLICA_URLS is set; DATABASE_URL must then be the PostgreSQL primary."
+    )
+for _index, _url in enumerate(_replicas, start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True)
+    # A replica that does not answer is given up quickly: the read goes to the primary instead.
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    _replica["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"]
+    # Tests never make a database for it: it is the primary's copy.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_index}"] = _replica
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["chirvir.core.replicas.Router"] if DATABASE_REPLICAS else []
+# --- end of read replicas ---
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock up front,

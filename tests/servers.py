@@ -86,6 +86,12 @@ def _template() -> Path:
     return where / "data"
 
 
+def template_url() -> str:
+    """On PostgreSQL, the URL of the run's migrated template database, for a test to copy into a server of its own."""
+    _template()
+    return urlsplit(postgres_url())._replace(path=f"/{template_name()}").geturl()
+
+
 def copy_template_to(destination: sqlite3.Connection | str) -> None:
     """A migrated database: on SQLite into `destination` (a connection to an empty database), on
     PostgreSQL as a new database of that name."""
@@ -156,8 +162,9 @@ def _forget_redis_keys(prefix: str) -> None:
 
 
 def _environment(data: Path, env: dict) -> dict:
-    """What a process serving `data`, or a command on it, needs to reach its database and keys."""
-    if database_url := database_of(data):
+    """What a process serving `data`, or a command on it, needs to reach its database and keys: the run's kind
+    of database, unless the test gives a DATABASE_URL of its own (a PostgreSQL cluster it started)."""
+    if "DATABASE_URL" not in env and (database_url := database_of(data)):
         env["DATABASE_URL"] = database_url
     if prefix := redis_prefix_of(data):
         env["CHIRVIR_REDIS_PREFIX"] = prefix
@@ -166,7 +173,8 @@ def _environment(data: Path, env: dict) -> dict:
 
 @contextmanager
 def serving(data: Path, **settings: str):
-    """Serve until the block ends; yields the base URL. `settings` are CHIRVIR_* variables."""
+    """Serve until the block ends; yields the base URL. `settings` are CHIRVIR_* variables (and DATABASE_URL,
+    for a database of the test's own)."""
     with served_process(data, **settings) as (base, _process):
         yield base
 

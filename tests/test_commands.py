@@ -98,6 +98,8 @@ def test_version_is_chirvirs_own():
         ("CHIRVIR_DEBUG", "perhaps", "one of 1, true"),
         ("CHIRVIR_BIND", "localhost", "host:port"),
         ("CHIRVIR_STREAMING_BIND", "127.0.0.1:99999", "host:port"),
+        ("CHIRVIR_DATABASE_REPLICA_URLS", "postgres://db.internal/chirvir,mysql://db2/chirvir", "postgres:// URLs"),
+        ("CHIRVIR_DATABASE_REPLICA_URLS", "postgres://db.internal:5432/", "postgres:// URLs of databases"),
     ],
 )
 def test_an_invalid_setting_stops_with_one_line_naming_it(tmp_path, name, value, must):
@@ -105,6 +107,14 @@ def test_an_invalid_setting_stops_with_one_line_naming_it(tmp_path, name, value,
     assert result.returncode == 2
     line = one_line(result)
     assert line.startswith(f"chirvir: {name} is {value!r}; it must be ") and must in line
+
+
+def test_replicas_of_the_embedded_database_stop_with_one_line_saying_what_they_need(tmp_path):
+    result = run_chirvir("web", CHIRVIR_DATA_DIR=str(tmp_path), CHIRVIR_DATABASE_REPLICA_URLS="postgres://db2/chirvir")
+    assert result.returncode == 2
+    assert one_line(result) == (
+        "chirvir: CHIRVIR_DATABASE_REPLICA_URLS is set; DATABASE_URL must then be the PostgreSQL primary."
+    )
 
 
 def test_a_command_on_a_data_directory_without_a_database_says_where_it_looked(tmp_path):

@@ -11,8 +11,13 @@ def describe() -> str:
     database = settings.DATABASES[DEFAULT_DB_ALIAS]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         return f"Data directory: {settings.DATA_DIR}"
-    where = f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or 5432}/{database.get('NAME')}"
-    return f"Data directory: {settings.DATA_DIR} (database: PostgreSQL at {where})"
+    replicas = ", ".join(_address(settings.DATABASES[alias]) for alias in settings.DATABASE_REPLICAS)
+    lagging = f"; reads that may lag from {replicas}" if replicas else ""
+    return f"Data directory: {settings.DATA_DIR} (database: PostgreSQL at {_address(database)}{lagging})"
+
+
+def _address(database: dict) -> str:
+    return f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or 5432}/{database.get('NAME')}"
 
 
 def problem() -> str | None:

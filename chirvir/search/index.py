@@ -5,8 +5,9 @@ only stores them and answers which rows hold every part of a query."""
 
 from typing import Protocol
 
-from django.db import connection
+from django.db import connection, connections
 
+from chirvir.core import replicas
 from chirvir.search.tokens import Term
 
 # What each kind of indexed thing is called in the tables' names: search_status, search_account.
@@ -100,7 +101,8 @@ def _page_of_ids(matching: tuple[str, list], column: str, below, above, ascendin
     if above is not None:
         sql, params = f"{sql} AND {column} > %s", [*params, above]
     sql = f"{sql} ORDER BY {column} {'ASC' if ascending else 'DESC'} LIMIT %s"
-    with connection.cursor() as cursor:
+    # A search reads its index where it reads its posts: a replica, when there is one (chirvir/core/replicas.py).
+    with connections[replicas.reading()].cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         return [row[0] for row in cursor.fetchall()]
 

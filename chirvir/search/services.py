@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 
 from chirvir.accounts.models import Account, Block
 from chirvir.audience import Viewer, can_see, visible_q
+from chirvir.core import replicas
 from chirvir.core.paging import Page, read_kept
 from chirvir.search import tokens
 from chirvir.search.index import index
@@ -51,6 +52,7 @@ class Results:
     hashtags: list[Tag] = field(default_factory=list)
 
 
+@replicas.may_lag
 def search(
     account: Account | None,
     q: str,

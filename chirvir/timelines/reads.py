@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow
+from chirvir.core import replicas
 from chirvir.core.paging import Page, in_order, page_of, paginate, read_kept
 from chirvir.core.queries import Prepared
 from chirvir.lists.models import List
@@ -114,7 +115,14 @@ def _with_media(qs, only_media: bool):
     """Only the statuses that carry media, when asked (Mastodon's `only_media`)."""
     return qs.filter(Exists(MediaAttachment.objects.filter(status=OuterRef("pk")))) if only_media else qs
 
-def account_statuses(
+def account_statuses(viewer_account: Account | None, author: Account, page: Page = Page(), **options) -> list[Status]:
+    """An account's posts as a viewer may see them (the options: _account_statuses). Another's profile may be
+    read a moment old, from a replica; the author's own is read from the primary, where a post just made is."""
+    own = viewer_account is not None and viewer_account.pk == author.pk
+    return (_account_statuses if own else _others_statuses)(viewer_account, author, page, **options)
+
+
+def _account_statuses(
     viewer_account: Account | None,
     author: Account,
     page: Page = Page(),
@@ -143,6 +151,10 @@ def account_statuses(
     return _read(viewer, _with_media(qs, only_media), page)
 
 
+_others_statuses = replicas.may_lag(_account_statuses)
+
+
+@replicas.may_lag
 def public(viewer_account: Account | None, page: Page = Page(), *, only_media: bool = False) -> list[Status]:
     """Everyone's public posts (not reposts), without the viewer's muted accounts; or only those
     with media."""
@@ -152,6 +164,7 @@ def public(viewer_account: Account | None, page: Page = Page(), *, only_media: b
     return _read(viewer, _with_media(qs, only_media), page)
 
 
+@replicas.may_lag
 def hashtag(
     viewer_account: Account | None, name: str, page: Page = Page(), *, any_of=(), all_of=(), none_of=(), only_media=False
 ) -> list[Status]:

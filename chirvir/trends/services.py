@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from chirvir.accounts.models import Account
 from chirvir.audience import ANONYMOUS, Viewer, visible, visible_q
+from chirvir.core import replicas
 from chirvir.core.errors import NotFound
 from chirvir.core.ids import id_at, parse_id
 from chirvir.core.text import extract_urls
@@ -200,6 +201,7 @@ def trends(kind: str, language: str = "", offset: int = 0, limit: int = 10) -> l
     return list(found[start : start + max(limit, 0)])
 
 
+@replicas.may_lag
 def trending_statuses(viewer: Account | None, language: str = "", offset: int = 0, limit: int = 20) -> list[Status]:
     """The trending posts, as far as this viewer may see them (blocks apply too)."""
     places = trends(TrendKind.STATUS, language, offset, limit)
