@@ -4,6 +4,7 @@ whole community on a laptop (SQLite and Huey's SQLite queue under CHIRVIR_DATA_D
 import os
 import re
 import secrets
+import sys
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -145,7 +146,9 @@ JOB_WORKERS = _setting("CHIRVIR_JOB_WORKERS", 2, _number(int, 1), "a whole numbe
 STREAMING_BIND = _setting("CHIRVIR_STREAMING_BIND", "127.0.0.1:4000", _bind, "host:port, with a port from 1 to 65535")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin's modules are discovered by the URL map (chirvir/urls.py), not at start: the job
+    # worker, which serves no page, does not load them (~10 MB).
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -344,6 +347,23 @@ if REDIS_URL:
 # days, as Mastodon's USER_ACTIVE_DAYS; a returning follower's home is rebuilt when first read.
 ACTIVE_DAYS = _setting("CHIRVIR_ACTIVE_DAYS", 7, _number(int, 1), "a whole number of days, 1 or more")
 # --- end of scale-out on Redis ---
+
+
+def _import_huey_without(*modules: str) -> None:
+    """Huey's storage module imports psycopg, and redis-py, for the backends it offers (~12 and ~7 MB
+    in every web and worker process). Imported first here with those Chirvir's queue does not use
+    hidden, Huey takes them for not installed; they stay importable by anything else."""
+    hidden = [name for name in modules if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(hidden))  # a None entry makes `import name` raise ImportError
+    try:
+        import huey.storage  # noqa: F401
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+# The queue is SqliteHuey or RedisHuey, never PostgresHuey.
+_import_huey_without("psycopg", *([] if REDIS_URL else ["redis"]))
 
 AUTH_USER_MODEL = "accounts.Account"
 # Argon2id for every new or changed password; a hash made by an older hasher is re-made with it

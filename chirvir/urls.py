@@ -12,6 +12,10 @@ from chirvir.api.views import instance
 from chirvir.core import metrics
 from chirvir.media import views as media
 
+# The admin's registrations (each app's admin.py), here rather than at start (settings.py's
+# SimpleAdminConfig): only a process that serves pages needs them.
+admin.autodiscover()
+
 MISSING = settings.BASE_DIR / "core" / "static" / "chirvir" / "missing.png"
 
 urlpatterns = [

@@ -7,6 +7,7 @@ keeps dying (the redis-server it started too); PostgreSQL, a server of its own, 
 Where each process is goes to CHIRVIR_DATA_DIR/run-scale/state.json, their logs beside it."""
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -19,9 +20,11 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
+# The restarts (a process that dies is started again, after a growing pause) are `chirvir serve`'s own.
+from chirvir.core.supervisor import Child, signal_group
+
 ROOT = Path(__file__).resolve().parent.parent
 WEB_PROCESSES, STREAMING_PROCESSES, WORKER_PROCESSES = 2, 1, 2
-FIRST_PAUSE, LONGEST_PAUSE, HEALTHY_AFTER = 1.0, 30.0, 60.0
 STARTUP_SECONDS = 180  # a first migrate on a loaded two-core machine is slow
 
 
@@ -77,54 +80,6 @@ def start_postgresql(run: Path, data: Path, stack: ExitStack) -> str:
     return f"postgres://postgres@127.0.0.1:{port}/chirvir"
 
 
-class Child:
-    """One supervised process, leading a process group of its own (Granian's workers are in it)."""
-
-    def __init__(self, name: str, argv: list[str], env: dict, log: Path):
-        self.name, self.argv, self.env, self.log = name, argv, env, log
-        self.pause, self.restart_at = FIRST_PAUSE, None
-        self.start()
-
-    def start(self) -> None:
-        with open(self.log, "a") as log:
-            self.process = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-        self.started = time.monotonic()
-
-    def tend(self, now: float) -> bool:
-        """Start the child again once it has ended and its pause is over; True when it started."""
-        if self.restart_at is not None:
-            if now < self.restart_at:
-                return False
-            self.restart_at = None
-            self.start()
-            return True
-        if (code := self.process.poll()) is None:
-            return False
-        if now - self.started >= HEALTHY_AFTER:
-            self.pause = FIRST_PAUSE
-        say(f"{self.name} ended (exit {code}); starting it again in {self.pause:g} s")
-        signal_group(self.process, signal.SIGTERM)  # what it left behind (Granian's workers)
-        self.restart_at = now + self.pause
-        self.pause = min(self.pause * 2, LONGEST_PAUSE)
-        return False
-
-    def stop(self) -> None:
-        signal_group(self.process, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            signal_group(self.process, signal.SIGKILL)
-            self.process.wait()
-
-
-def signal_group(process: subprocess.Popen, signum: int) -> None:
-    try:
-        os.killpg(process.pid, signum)
-    except ProcessLookupError:
-        pass
-
-
 def nginx_config(run: Path, temp: Path, listen: str, web: list[int], streaming: list[int], max_body_mb: str) -> Path:
     template = (ROOT / "deploy" / "nginx.conf.template").read_text()
     # As root, nginx's worker runs as nobody, which reaches only the world-readable temporary directory.
@@ -161,6 +116,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    logging.basicConfig(format="run-scale: %(message)s")  # the supervisor's word that a process ended
     children: list[Child] = []
     with ExitStack() as stack:
         try:
@@ -173,7 +129,7 @@ def main() -> None:
                 children.append(Child("redis", [
                     shutil.which("redis-server") or "/usr/bin/redis-server", "--bind", "127.0.0.1", "--port", str(port),
                     "--dir", str(data / "redis"), "--appendonly", "yes", "--save", "",
-                ], dict(os.environ), run / "redis.log"))
+                ], dict(os.environ), run / "redis.log", ROOT))
                 redis_url = f"redis://127.0.0.1:{port}/0"
             env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
             env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, CHIRVIR_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
@@ -190,18 +146,18 @@ def main() -> None:
             streaming = [free_port() for _ in range(STREAMING_PROCESSES)]
             for n, port in enumerate(web, 1):
                 argv = [*chirvir, "web", "--wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"]
-                children.append(Child(f"web{n}", argv, env, run / f"web{n}.log"))
+                children.append(Child(f"web{n}", argv, env, run / f"web{n}.log", ROOT))
             for n, port in enumerate(streaming, 1):
                 argv = [*chirvir, "streaming", "--bind", f"127.0.0.1:{port}"]
-                children.append(Child(f"streaming{n}", argv, env, run / f"streaming{n}.log"))
+                children.append(Child(f"streaming{n}", argv, env, run / f"streaming{n}.log", ROOT))
             for n in range(1, WORKER_PROCESSES + 1):
-                children.append(Child(f"worker{n}", [*chirvir, "worker"], env, run / f"worker{n}.log"))
+                children.append(Child(f"worker{n}", [*chirvir, "worker"], env, run / f"worker{n}.log", ROOT))
             temp = Path(tempfile.mkdtemp(prefix="chirvir-nginx-"))
             stack.callback(shutil.rmtree, temp, ignore_errors=True)
             temp.chmod(0o755)
             config = nginx_config(run, temp, bind, web, streaming, env.get("CHIRVIR_MAX_BODY_MB") or "40")
             proxy = [nginx, "-p", str(run), "-e", str(run / "nginx-error.log"), "-c", str(config)]
-            children.append(Child("nginx", proxy, dict(os.environ), run / "nginx.log"))
+            children.append(Child("nginx", proxy, dict(os.environ), run / "nginx.log", ROOT))
             write_state(run, children, database_url, redis_url, data)
 
             deadline = time.monotonic() + STARTUP_SECONDS

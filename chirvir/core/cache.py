@@ -14,9 +14,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Protocol
 
-import redis as redis_py
-
 from chirvir.core import redis
+from chirvir.core.redis import redis_py
 
 logger = logging.getLogger(__name__)
 

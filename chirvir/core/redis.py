@@ -1,13 +1,39 @@
 """This process's connection to Redis in scale-out mode (REDIS_URL), shared by the stores that
 live there (feeds, the event bus, the JSON cache), and the names of their keys: every key starts
 with CHIRVIR_REDIS_PREFIX, so several instances or test runs share one Redis and each forgets
-only its own keys."""
+only its own keys.
 
+redis-py (~6 MB in every process) is loaded at its first use, which on the embedded default never
+comes: `redis_py` is the module, for the stores' `except redis_py.RedisError`."""
+
+from __future__ import annotations
+
+import importlib.util
 import re
+import sys
 from functools import cache
+from typing import TYPE_CHECKING
 
-import redis
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import redis
+
+
+def _lazily(name: str):
+    """The module, imported already or made to run at its first attribute (the standard library's
+    LazyLoader recipe)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+redis_py = _lazily("redis")
 
 # A Redis that does not answer fails the request that needed it within seconds, never holds it:
 # feeds are rebuilt, jobs re-queued by the sweep, and live events are a courtesy.
@@ -26,7 +52,7 @@ def client() -> redis.Redis:
 
 
 def connect(url: str) -> redis.Redis:
-    return redis.Redis.from_url(
+    return redis_py.Redis.from_url(
         url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=CONNECT_TIMEOUT, health_check_interval=30
     )
 

@@ -13,12 +13,12 @@ from datetime import timedelta
 from typing import Protocol
 
 import orjson
-import redis as redis_py
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from chirvir.core import redis
+from chirvir.core.redis import redis_py
 from chirvir.events import models
 
 logger = logging.getLogger(__name__)

@@ -11,8 +11,6 @@ import time
 from datetime import timedelta
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -233,6 +231,11 @@ def provisioning_uri(account, secret: str) -> str:
 
 def qr_code(uri: str) -> str:
     """The URI as a QR code, an SVG in a data: URL (the pages' policy allows images from data:)."""
+    # Imported here: qrcode and the Pillow it loads (~5 MB) would stay in every process, for a page
+    # shown once per account.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
 

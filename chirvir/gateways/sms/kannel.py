@@ -1,8 +1,8 @@
 """Kannel's sendsms interface: one HTTP request a message, which Kannel splits into numbered
 parts itself (its sendsms-user has `concatenation = true` and `max-messages` set), in the coding
-that encoding.py picks. A Kannel that does not answer, or refuses, raises: the job tries again."""
+that encoding.py picks. A Kannel that does not answer, or refuses, raises: the job tries again.
+httpx (~7 MB) is imported by the send, not with the module every web and worker process loads."""
 
-import httpx
 from django.conf import settings
 
 from chirvir.gateways.models import Link
@@ -33,6 +33,8 @@ def send(to: str, text: str) -> None:
     }
     if settings.SMS_FROM:
         headers["X-Kannel-From"] = settings.SMS_FROM
+    import httpx
+
     try:
         answer = httpx.post(settings.SMS_SENDSMS_URL, content=text.encode(), headers=headers, timeout=TIMEOUT)
     except httpx.HTTPError as e:

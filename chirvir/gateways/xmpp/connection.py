@@ -1,12 +1,20 @@
 """Logging in to the XMPP server as the bot: the client both the bot and the deliveries use, and
 a short-lived connection that sync code (a job) sends chat messages through, knowing the server
-took them."""
+took them.
+
+slixmpp (~8 MB) is imported by the functions that talk XMPP, not with this module: every web and
+worker process loads the module (the delivery job, the linking pages), most never log in."""
+
+from __future__ import annotations
 
 import asyncio
 import secrets
+from typing import TYPE_CHECKING
 
-import slixmpp
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import slixmpp
 
 
 class Unavailable(Exception):
@@ -19,6 +27,8 @@ def configured() -> bool:
 
 def bare(jid: str) -> str:
     """The bare JID (localpart@domain, as stringprep folds it); ValueError when it is none."""
+    import slixmpp
+
     try:
         found = slixmpp.JID(jid.strip())
     except slixmpp.InvalidJID:
@@ -28,10 +38,12 @@ def bare(jid: str) -> str:
     return found.bare
 
 
-def client(resource: str, cls=slixmpp.ClientXMPP, **kwargs) -> slixmpp.ClientXMPP:
+def client(resource: str, cls: type[slixmpp.ClientXMPP] | None = None, **kwargs) -> slixmpp.ClientXMPP:
     """A client of the bot's account, set for the server as configured; call from inside the
     event loop it is to run on."""
-    xmpp = cls(f"{settings.XMPP_JID}/{resource}", settings.XMPP_PASSWORD, **kwargs)
+    import slixmpp
+
+    xmpp = (cls or slixmpp.ClientXMPP)(f"{settings.XMPP_JID}/{resource}", settings.XMPP_PASSWORD, **kwargs)
     xmpp.register_plugin("xep_0199")  # ping: the server's answer says it took what came before
     xmpp.enable_direct_tls = False
     if not settings.XMPP_TLS:  # a server on loopback without a certificate (tests)
@@ -86,6 +98,8 @@ class Outbound:
         self.loop.run_until_complete(self._send(to, texts))
 
     async def _send(self, to: str, texts: list[str]) -> None:
+        import slixmpp
+
         for text in texts:
             self.xmpp.send_message(mto=to, mbody=text, mtype="chat")
         # The server handles a stream's stanzas in order: its answer to this ping means it routed

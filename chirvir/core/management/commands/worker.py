@@ -8,6 +8,9 @@ from chirvir.core import database
 
 
 class Command(BaseCommand):
+    # `chirvir serve` and `chirvir migrate` have checked the project; the checks' URL map would load
+    # every view into a process that serves no page.
+    requires_system_checks = []
     help = f"Run background jobs (the Huey consumer, {settings.JOB_WORKERS} threads: CHIRVIR_JOB_WORKERS)."
 
     def handle(self, *args, **options):
