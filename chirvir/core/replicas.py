@@ -9,11 +9,12 @@ import random
 import time
 from contextvars import ContextVar
 
-import redis as redis_py
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+
+from chirvir.core.redis import redis_py
 
 logger = logging.getLogger(__name__)
 
