@@ -80,10 +80,10 @@ def _value(args: tuple, argument, index):
 
 
 class Prepared:
-    """`build(*args)` makes a queryset from its arguments (IDs, or lists of IDs, or text, or times
-    compared with a DateTimeField) in filters that pass them as they are; `Prepared(build)(*args)` gives what iterating it would
-    (models, with what it select_related; or the rows of a values_list) without compiling it
-    again. The queryset may hold no parameter of its own that changes (such as the time now)."""
+    """`build(*args)` makes a queryset from its arguments (IDs, or text, or lists of either, or
+    times compared with a DateTimeField) in filters that pass them as they are;
+    `Prepared(build)(*args)` gives what iterating it would (models, with what it select_related;
+    or the rows of a values_list) without compiling it again. The queryset may hold no parameter of its own that changes (such as the time now)."""
 
     def __init__(self, build: Callable, alias: str = "default"):
         self.build, self.alias = build, alias
@@ -107,10 +107,10 @@ class Prepared:
                 standins.append(None)
             elif isinstance(value, (list, tuple)):
                 items = []
-                for index in range(len(value)):
+                for index, item in enumerate(value):
                     n += 1
-                    items.append(_INT_BASE - n)
-                    slots[_INT_BASE - n] = (argument, index)
+                    items.append(f"\x00prepared {n}" if isinstance(item, str) else _INT_BASE - n)
+                    slots[items[-1]] = (argument, index)
                 standins.append(items)
             elif isinstance(value, datetime):
                 n += 1

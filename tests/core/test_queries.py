@@ -69,3 +69,13 @@ def test_a_time_is_an_argument_like_any_other(alice):
     assert SINCE(alice.id, timezone.now() - timezone.timedelta(days=1)) == [new.id]
     assert sorted(SINCE(alice.id, timezone.now() - timezone.timedelta(days=3))) == [old.id, new.id]
     assert SINCE(alice.id, timezone.now() + timezone.timedelta(days=1)) == []
+
+
+TAGGED = Prepared(lambda names: Status.objects.filter(tags__name__in=names).values_list("id", flat=True))
+
+
+def test_a_list_of_text_is_an_argument_like_a_list_of_ids(alice):
+    cats, dogs = statuses.post_status(alice, "#cats"), statuses.post_status(alice, "#dogs")
+    assert TAGGED(["cats"]) == [cats.id]
+    assert sorted(TAGGED(["cats", "dogs"])) == [cats.id, dogs.id]
+    assert TAGGED(["birds"]) == []
