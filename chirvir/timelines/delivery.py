@@ -163,6 +163,10 @@ _FOLLOWERS = Prepared(_followers)
 _TAG_FOLLOWED = Prepared(lambda tags: TagFollow.objects.filter(tag__name__in=tags).values_list("id", flat=True)[:1])
 _TAG_FOLLOWERS = Prepared(_tag_followers)
 _LISTS = Prepared(_lists_of)
+# Most delivery jobs find their post delivered with an earlier batch: this is all they ask.
+_UNDELIVERED = Prepared(
+    lambda status_id: Status.objects.filter(delivered_at__isnull=True, id=status_id).values_list("id", flat=True)[:1]
+)
 
 
 def takes_reply(
@@ -227,7 +231,7 @@ def deliver_status(status_id: int) -> int:
     or deleted status is left alone, and pushing twice adds nothing. Returns how many it
     delivered."""
     waiting = Status.objects.filter(delivered_at__isnull=True)
-    if not waiting.filter(id=status_id).exists():
+    if not _UNDELIVERED(status_id):
         return 0  # delivered with an earlier batch, or deleted: the common case, kept cheap
     # Only the columns delivery reads: this is the hot path of every post.
     batch = list(
