@@ -29,7 +29,9 @@ class _Compiled:
             sql, params = None, []
         self.sql, self.alias = sql, alias
         # Where each parameter comes from: (argument, index in a list argument), or a constant.
-        self.template = [slots[p] if isinstance(p, (int, str, datetime)) and p in slots else ("const", p) for p in params]
+        self.template = [
+            slots[p] if isinstance(p, (int, str, datetime)) and p in slots else ("const", p) for p in params
+        ]
         missing = set(slots.values()) - {t for t in self.template if t[0] != "const"}
         if missing:  # Django rewrote an argument (a lookup that transforms its value): not for this
             raise ValueError(f"Prepared: arguments {sorted(missing)} are not parameters of {sql}")
@@ -83,7 +85,8 @@ class Prepared:
     """`build(*args)` makes a queryset from its arguments (IDs, or text, or lists of either, or
     times compared with a DateTimeField) in filters that pass them as they are;
     `Prepared(build)(*args)` gives what iterating it would (models, with what it select_related;
-    or the rows of a values_list) without compiling it again. The queryset may hold no parameter of its own that changes (such as the time now)."""
+    or the rows of a values_list) without compiling it again. The queryset may hold no parameter
+    of its own that changes (such as the time now)."""
 
     def __init__(self, build: Callable, alias: str = "default"):
         self.build, self.alias = build, alias
