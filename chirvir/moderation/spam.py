@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chirvir.core import text
-from chirvir.core.queries import Prepared
 from chirvir.core.errors import TooMany
+from chirvir.core.queries import Prepared
 from chirvir.moderation import services
 from chirvir.statuses.models import Status
 
