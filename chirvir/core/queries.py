@@ -9,6 +9,7 @@ by any process shows in the next run of every other."""
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -16,6 +17,7 @@ from django.db.models.query import FlatValuesListIterable, ModelIterable, Values
 
 # Stand-ins for the arguments while the SQL is compiled, found again among its parameters.
 _INT_BASE = -(2**62)
+_TIME_BASE = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class _Compiled:
@@ -27,7 +29,9 @@ class _Compiled:
             sql, params = None, []
         self.sql, self.alias = sql, alias
         # Where each parameter comes from: (argument, index in a list argument), or a constant.
-        self.template = [slots[p] if isinstance(p, (int, str)) and p in slots else ("const", p) for p in params]
+        self.template = [
+            slots[p] if isinstance(p, (int, str, datetime)) and p in slots else ("const", p) for p in params
+        ]
         missing = set(slots.values()) - {t for t in self.template if t[0] != "const"}
         if missing:  # Django rewrote an argument (a lookup that transforms its value): not for this
             raise ValueError(f"Prepared: arguments {sorted(missing)} are not parameters of {sql}")
@@ -48,6 +52,9 @@ class _Compiled:
     def run(self, args: tuple) -> list:
         if self.sql is None:
             return []
+        # A time goes in as Django would write it for a DateTimeField (text in UTC on SQLite).
+        ops = connections[self.alias].ops
+        args = tuple(ops.adapt_datetimefield_value(a) if isinstance(a, datetime) else a for a in args)
         params = [_value(args, *t) for t in self.template]
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -75,10 +82,11 @@ def _value(args: tuple, argument, index):
 
 
 class Prepared:
-    """`build(*args)` makes a queryset from its arguments (IDs, or lists of IDs, or text) in
-    filters that pass them as they are; `Prepared(build)(*args)` gives what iterating it would
-    (models, with what it select_related; or the rows of a values_list) without compiling it
-    again. The queryset may hold no parameter of its own that changes (such as the time now)."""
+    """`build(*args)` makes a queryset from its arguments (IDs, or text, or lists of either, or
+    times compared with a DateTimeField) in filters that pass them as they are;
+    `Prepared(build)(*args)` gives what iterating it would (models, with what it select_related;
+    or the rows of a values_list) without compiling it again. The queryset may hold no parameter
+    of its own that changes (such as the time now)."""
 
     def __init__(self, build: Callable, alias: str = "default"):
         self.build, self.alias = build, alias
@@ -102,11 +110,16 @@ class Prepared:
                 standins.append(None)
             elif isinstance(value, (list, tuple)):
                 items = []
-                for index in range(len(value)):
+                for index, item in enumerate(value):
                     n += 1
-                    items.append(_INT_BASE - n)
-                    slots[_INT_BASE - n] = (argument, index)
+                    items.append(f"\x00prepared {n}" if isinstance(item, str) else _INT_BASE - n)
+                    slots[items[-1]] = (argument, index)
                 standins.append(items)
+            elif isinstance(value, datetime):
+                n += 1
+                standin = _TIME_BASE + timedelta(microseconds=n)
+                slots[connections[self.alias].ops.adapt_datetimefield_value(standin)] = (argument, None)
+                standins.append(standin)
             else:
                 n += 1
                 standin = _INT_BASE - n if isinstance(value, int) else f"\x00prepared {n}"

@@ -182,6 +182,8 @@ def attachable(author: Account, media_ids, status: Status | None = None) -> list
     author's own, processed, and taken by no other post (an edited `status` keeps its own); a
     video or audio file goes alone."""
     ids = list(dict.fromkeys(parse_id(i) for i in media_ids))
+    if not ids:
+        return []  # most posts carry none: no query to build
     if len(ids) > MAX_ATTACHMENTS:
         raise Invalid(_("A post may have at most %(limit)d media attachments.") % {"limit": MAX_ATTACHMENTS})
     found = {m.id: m for m in MediaAttachment.objects.filter(id__in=[i for i in ids if i], account=author)}

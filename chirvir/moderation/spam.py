@@ -11,8 +11,23 @@ from django.utils.translation import gettext as _
 
 from chirvir.core import text
 from chirvir.core.errors import TooMany
+from chirvir.core.queries import Prepared
 from chirvir.moderation import services
 from chirvir.statuses.models import Status
+
+
+# Every post asks both, each only whether there are `limit` rows: compiled once
+# (chirvir/core/queries.py), read afresh at each call.
+_RECENT_POSTS = Prepared(
+    lambda author, since, *, limit: Status.objects.filter(
+        account_id=author, reblog__isnull=True, created_at__gte=since
+    ).values_list("id", flat=True)[:limit]
+)
+_SAME_TEXT = Prepared(
+    lambda author, body, since, *, limit: Status.objects.filter(
+        account_id=author, text=body, reblog__isnull=True, created_at__gte=since
+    ).values_list("id", flat=True)[:limit]
+)
 
 
 def check_posting_limit(author) -> None:
@@ -20,8 +35,7 @@ def check_posting_limit(author) -> None:
     limit = settings.POSTS_PER_HOUR
     if not limit:
         return
-    since = timezone.now() - timedelta(hours=1)
-    if Status.objects.filter(account=author, reblog__isnull=True, created_at__gte=since).count() < limit:
+    if len(_RECENT_POSTS(author.pk, timezone.now() - timedelta(hours=1), limit=limit)) < limit:
         return
     services.system_report(author, f"Went over the posting limit ({limit} posts in an hour).")
     raise TooMany(_("You have posted too often. Please wait a while before posting again."))
@@ -32,8 +46,8 @@ def review(status: Status, mentioned: int) -> None:
     author = status.account
     reasons = []
     since = timezone.now() - timedelta(minutes=settings.SPAM_WINDOW_MINUTES)
-    same = Status.objects.filter(account=author, text=status.text, reblog__isnull=True, created_at__gte=since)
-    if status.text and same.count() >= settings.SPAM_DUPLICATES:
+    duplicates = settings.SPAM_DUPLICATES
+    if status.text and len(_SAME_TEXT(author.pk, status.text, since, limit=duplicates)) >= duplicates:
         times, minutes = settings.SPAM_DUPLICATES, settings.SPAM_WINDOW_MINUTES
         reasons.append(f"Posted the same text {times} times in {minutes} minutes.")
     if mentioned >= settings.SPAM_MENTIONS:

@@ -20,6 +20,7 @@ from chirvir.core.errors import Invalid, NotAllowed, NotFound, UnexpectedMention
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.links import profile_url, tag_url
 from chirvir.core.paging import Page, paginate
+from chirvir.core.queries import Prepared
 from chirvir.media import services as media_rules
 from chirvir.moderation import spam
 from chirvir.notifications.models import NotificationType
@@ -331,11 +332,11 @@ def post_status(
                 in_reply_to_account_id=parent.account_id if parent else None,
                 quote_approval_policy=post.quote_approval_policy,
             )
-            Mention.objects.bulk_create(
+            mentions = Mention.objects.bulk_create(
                 [Mention(status=status, account=a) for a in mentioned.values() if a.pk != author.pk]
             )
-            if post.hashtags:
-                StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in _tags(post.hashtags)])
+            tags = _tags(post.hashtags) if post.hashtags else []
+            StatusTag.objects.bulk_create([StatusTag(status=status, tag=t) for t in tags])
             if post.media:
                 media_rules.attach(status, post.media)
             if post.poll is not None:
@@ -361,6 +362,7 @@ def post_status(
             # logged, and the sweep delivers the post, still marked undelivered, once it can.
             transaction.on_commit(lambda: delivery_job(status.id), robust=True)
             transaction.on_commit(metrics.count_post)
+            _keep_written(status, mentions=mentions, tags=tags, media_attachments=post.media)
     except IntegrityError:
         # Another request with the same key won the race; its post is the answer.
         earlier = idempotency_key and _post_for_key(author, idempotency_key)
@@ -368,6 +370,17 @@ def post_status(
             return earlier
         raise
     return status
+
+
+def _keep_written(status: Status, **relations) -> None:
+    """Keep on a new status the relations its post just wrote, as a prefetch would have loaded
+    them, so that rendering it for its author (the API's answer) reads none of them back: that
+    prefetch was about a third of a post's CPU (docs/performance.md)."""
+    cache = status.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in relations.items():
+        loaded = getattr(status, name).all()
+        loaded._result_cache, loaded._prefetch_done = list(rows), True
+        cache[name] = loaded
 
 
 def _close_at_its_end(poll) -> None:
@@ -388,12 +401,17 @@ def _post_for_key(author: Account, key: str) -> Status | None:
 
 def _tags(keys) -> list[Tag]:
     """The Tag rows for these keys, made for the ones new to the instance."""
-    found = list(Tag.objects.filter(name__in=keys))
+    keys = sorted(keys)
+    found = _TAGS(keys)
     missing = set(keys) - {t.name for t in found}
     if missing:
         Tag.objects.bulk_create([Tag(name=key) for key in missing], ignore_conflicts=True)
-        found = list(Tag.objects.filter(name__in=keys))
+        found = _TAGS(keys)
     return found
+
+
+# Every post with hashtags asks it: compiled once (chirvir/core/queries.py), read afresh each time.
+_TAGS = Prepared(lambda keys: Tag.objects.filter(name__in=keys))
 
 
 def _join_conversation(status: Status, author: Account, recipients: list[Account]) -> None:

@@ -36,6 +36,7 @@ from chirvir import audience
 from chirvir.accounts.models import Account, Follow, Mute
 from chirvir.core import metrics
 from chirvir.core.paging import Page
+from chirvir.core.queries import Prepared
 from chirvir.events import bus as events
 from chirvir.lists.models import List, ListMember, RepliesPolicy
 from chirvir.statuses.models import Status, Visibility
@@ -47,7 +48,7 @@ MERGED_ON_FOLLOW = 40
 DELIVERY_BATCH = 64
 DELIVERY_FIELDS = (
     "account_id", "visibility", "reblog_id", "in_reply_to_account_id", "delivered_at",
-    "account__followers_count", "account__locked", "account__is_active", "reblog__account_id",
+    "account__followers_count", "account__locked", "account__is_active", "account__silenced_at", "reblog__account_id",
 )
 
 
@@ -104,33 +105,68 @@ def tag_follower_recipients(route: Route) -> list[int]:
         return []
     if not audience.open_to_strangers(route.visibility, route.author_locked, route.author_active):
         return []
-    following = TagFollow.objects.filter(tag__name__in=route.tags, account__last_active_at__gte=active_since())
-    following = following.values("account_id")
-    muting = Mute.objects.in_force().filter(target_account_id=route.author_id).values("account_id")
-    found = (
-        TagFollow.objects.filter(audience.unblocked(following, route.author_id))
+    if not _TAG_FOLLOWED(list(route.tags)):
+        return []  # nobody follows these hashtags, as for most: one indexed lookup instead of the query below
+    return sorted(set(_TAG_FOLLOWERS(list(route.tags), active_since(), timezone.now(), route.author_id)))
+
+
+def _tag_followers(tags, since, now, author_id: int):
+    following = TagFollow.objects.filter(tag__name__in=tags, account__last_active_at__gte=since).values("account_id")
+    muting = Mute.objects.in_force(now).filter(target_account_id=author_id).values("account_id")
+    return (
+        TagFollow.objects.filter(audience.unblocked(following, author_id))
         .exclude(account_id__in=muting)
-        .exclude(account_id__in=_exclusive_owners(route))
-        .exclude(account_id=route.author_id)
+        .exclude(account_id__in=_exclusive_owners(author_id))
+        .exclude(account_id=author_id)
+        .values_list("account_id", flat=True)
     )
-    return sorted(set(found.values_list("account_id", flat=True)))
 
 
 def _follower_recipients(route: Route) -> list[int]:
     if route.visibility == Visibility.DIRECT or route.author_followers > settings.FANOUT_LIMIT:
         return [route.author_id]
-    follows = Follow.objects.filter(target_account_id=route.author_id, account__last_active_at__gte=active_since())
-    follows = follows.exclude(account_id__in=_exclusive_owners(route))
-    if route.reblog_author_id is not None:
-        follows = follows.filter(show_reblogs=True).exclude(account_id=route.reblog_author_id)
-    if route.in_reply_to_account_id and route.in_reply_to_account_id != route.author_id:
-        also_following = Follow.objects.filter(target_account_id=route.in_reply_to_account_id).values("account_id")
-        follows = follows.filter(Q(account_id__in=also_following) | Q(account_id=route.in_reply_to_account_id))
-    return [route.author_id, *follows.values_list("account_id", flat=True)]
+    replied = route.in_reply_to_account_id
+    replied = replied if replied and replied != route.author_id else None
+    return [route.author_id, *_FOLLOWERS(route.author_id, active_since(), route.reblog_author_id, replied)]
 
 
-def _exclusive_owners(route: Route):
-    return List.objects.filter(exclusive=True, members__account_id=route.author_id).values("owner_id")
+def _followers(author_id: int, since, reblog_author_id: int | None, replied_id: int | None):
+    follows = Follow.objects.filter(target_account_id=author_id, account__last_active_at__gte=since)
+    follows = follows.exclude(account_id__in=_exclusive_owners(author_id))
+    if reblog_author_id is not None:
+        follows = follows.filter(show_reblogs=True).exclude(account_id=reblog_author_id)
+    if replied_id is not None:
+        also_following = Follow.objects.filter(target_account_id=replied_id).values("account_id")
+        follows = follows.filter(Q(account_id__in=also_following) | Q(account_id=replied_id))
+    return follows.values_list("account_id", flat=True)
+
+
+def _exclusive_owners(author_id: int):
+    return List.objects.filter(exclusive=True, members__account_id=author_id).values("owner_id")
+
+
+def _lists_of(author_id: int, since, reblog_author_id: int | None):
+    followers = Follow.objects.filter(target_account_id=author_id)
+    lists = List.objects.filter(
+        members__account_id=author_id, owner_id__in=followers.values("account_id"), owner__last_active_at__gte=since
+    )
+    if reblog_author_id is not None:
+        quiet = followers.filter(show_reblogs=False).values("account_id")
+        lists = lists.exclude(owner_id=reblog_author_id).exclude(owner_id__in=quiet)
+    return lists.only("id", "owner_id", "replies_policy")
+
+
+# Every delivered post asks these; Django compiled them anew for each post, which cost most of a
+# delivery (docs/performance.md). Compiled once (chirvir/core/queries.py) and read afresh at each
+# call, so a follow, a block, a mute or a list changed by any process counts at the next delivery.
+_FOLLOWERS = Prepared(_followers)
+_TAG_FOLLOWED = Prepared(lambda tags: TagFollow.objects.filter(tag__name__in=tags).values_list("id", flat=True)[:1])
+_TAG_FOLLOWERS = Prepared(_tag_followers)
+_LISTS = Prepared(_lists_of)
+# Most delivery jobs find their post delivered with an earlier batch: this is all they ask.
+_UNDELIVERED = Prepared(
+    lambda status_id: Status.objects.filter(delivered_at__isnull=True, id=status_id).values_list("id", flat=True)[:1]
+)
 
 
 def takes_reply(
@@ -150,16 +186,7 @@ def list_recipients(route: Route) -> list[int]:
     """The lists whose feeds get this status on write (see the module's rules)."""
     if route.visibility == Visibility.DIRECT:
         return []
-    followers = Follow.objects.filter(target_account_id=route.author_id)
-    lists = List.objects.filter(
-        members__account_id=route.author_id,
-        owner_id__in=followers.values("account_id"),
-        owner__last_active_at__gte=active_since(),
-    )
-    if route.reblog_author_id is not None:
-        quiet = followers.filter(show_reblogs=False).values("account_id")
-        lists = lists.exclude(owner_id=route.reblog_author_id).exclude(owner_id__in=quiet)
-    lists = list(lists.only("id", "owner_id", "replies_policy"))
+    lists = _LISTS(route.author_id, active_since(), route.reblog_author_id)
     replied = route.in_reply_to_account_id
     if not lists or replied is None or replied == route.author_id:
         return [lst.id for lst in lists]
@@ -204,7 +231,7 @@ def deliver_status(status_id: int) -> int:
     or deleted status is left alone, and pushing twice adds nothing. Returns how many it
     delivered."""
     waiting = Status.objects.filter(delivered_at__isnull=True)
-    if not waiting.filter(id=status_id).exists():
+    if not _UNDELIVERED(status_id):
         return 0  # delivered with an earlier batch, or deleted: the common case, kept cheap
     # Only the columns delivery reads: this is the hot path of every post.
     batch = list(

@@ -5,6 +5,7 @@ database afresh on every call: what changed since its last call shows."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chirvir.accounts import services as accounts
 from chirvir.core.paging import Page, in_order, page_of
@@ -55,3 +56,26 @@ def test_absent_arguments_and_fixed_keywords_make_shapes_of_their_own(alice, bob
     assert in_order(page, OF_AUTHOR(alice.id, None, None, posts[0], limit=2)) == [posts[2], posts[1]]
     accounts.follow(bob, alice)
     assert OF_AUTHOR(bob.id, None, None, None, limit=20) != posts[::-1]
+
+
+SINCE = Prepared(
+    lambda author, since: Status.objects.filter(account_id=author, created_at__gte=since).values_list("id", flat=True)
+)
+
+
+def test_a_time_is_an_argument_like_any_other(alice):
+    old, new = statuses.post_status(alice, "old"), statuses.post_status(alice, "new")
+    Status.objects.filter(id=old.id).update(created_at=timezone.now() - timezone.timedelta(days=2))
+    assert SINCE(alice.id, timezone.now() - timezone.timedelta(days=1)) == [new.id]
+    assert sorted(SINCE(alice.id, timezone.now() - timezone.timedelta(days=3))) == [old.id, new.id]
+    assert SINCE(alice.id, timezone.now() + timezone.timedelta(days=1)) == []
+
+
+TAGGED = Prepared(lambda names: Status.objects.filter(tags__name__in=names).values_list("id", flat=True))
+
+
+def test_a_list_of_text_is_an_argument_like_a_list_of_ids(alice):
+    cats, dogs = statuses.post_status(alice, "#cats"), statuses.post_status(alice, "#dogs")
+    assert TAGGED(["cats"]) == [cats.id]
+    assert sorted(TAGGED(["cats", "dogs"])) == [cats.id, dogs.id]
+    assert TAGGED(["birds"]) == []
