@@ -86,8 +86,9 @@ def _friends_of_friends(viewer: Account) -> list[int]:
     if ranked is not None:
         return ranked
     newest = Follow.objects.filter(account=viewer).order_by("-id")
+    newest = newest.values_list("target_account_id", "target_account__following_count")[:FRIENDS_SAMPLE]
     friends, budget = [], 0
-    for friend, following in newest.values_list("target_account_id", "target_account__following_count")[:FRIENDS_SAMPLE]:
+    for friend, following in newest:
         if budget >= FOLLOWS_SAMPLE:
             break
         friends.append(friend)

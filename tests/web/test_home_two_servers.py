@@ -42,7 +42,8 @@ def signed_in(base, username) -> httpx.Client:
     is signed in on both servers (cookies do not tell ports apart)."""
     browser = httpx.Client(follow_redirects=True, timeout=60)
     form = browser.get(f"{base}/login").text
-    page = browser.post(f"{base}/login", data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_of(form)})
+    form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf_of(form)}
+    page = browser.post(f"{base}/login", data=form)
     assert page.status_code == 200 and page.url.path == "/home", page.text[:500]
     return browser
 
@@ -139,5 +140,6 @@ def test_each_page_carries_its_own_csrf_token_and_address(servers):
         assert f'name="next" value="/home?max_id={after}"' in post_of(older, post.id)
         # The like button, from the cache, works for this reader: a token of another's session would not.
         like = re.search(rf'<form method="post" action="/statuses/{post.id}/like".*?</form>', shown, re.S).group(0)
-        response = reader.post(f"{first}/statuses/{post.id}/like", data={"csrfmiddlewaretoken": csrf_of(like), "next": "/home"})
+        form = {"csrfmiddlewaretoken": csrf_of(like), "next": "/home"}
+        response = reader.post(f"{first}/statuses/{post.id}/like", data=form)
         assert response.status_code == 200 and f"/statuses/{post.id}/unlike" in post_of(response.text, post.id)
