@@ -2,10 +2,12 @@
 to be `discoverable` are listed or suggested, and never one the viewer blocks, is blocked by or
 mutes."""
 
+from collections import Counter
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow, FollowRequest, SuggestionDismissal
@@ -47,31 +49,80 @@ def suggestions(viewer: Account, limit: int = 40) -> list[Suggestion]:
     """Whom the viewer might follow: first the accounts most followed by those it follows
     (friends of friends), then the most followed accounts; never itself, an account it follows or
     asked to follow, one it dismissed, blocks, is blocked by or mutes, nor one that is not
-    discoverable."""
+    discoverable. Every read is bounded, whatever the size of the graph: the friends of friends
+    are counted among a sample of the follows of those the viewer followed last
+    (`_friends_of_friends`, kept for a few minutes), and what it leaves out is read afresh."""
     limit = max(1, min(limit, MAX_SUGGESTIONS))
     gate = audience.Viewer.of(viewer)
-    skipped = (
-        Q(id=viewer.id)
-        | Q(id__in=gate.following)
-        | Q(id__in=FollowRequest.objects.filter(account=viewer).values("target_account_id"))
-        | Q(id__in=SuggestionDismissal.objects.filter(account=viewer).values("target_account_id"))
-    )
-    candidates = _discoverable(viewer).exclude(skipped)
-    # Ranked by how many of the accounts the viewer follows follow each one.
-    ranked = (
-        Follow.objects.filter(account_id__in=gate.following, target_account__in=candidates)
-        .values("target_account_id")
-        .annotate(friends=Count("id"))
-        .order_by("-friends", "-target_account_id")[:limit]
-    )
-    ids = [row["target_account_id"] for row in ranked]
-    by_id = Account.objects.in_bulk(ids)
-    friends_of_friends = [by_id[i] for i in ids]
-    found = [Suggestion(a, "friends_of_friends") for a in friends_of_friends]
+    ranked = [i for i in _friends_of_friends(viewer) if i != viewer.id and i not in gate.following]
+    ranked = [i for i in ranked if i not in gate.blocked and i not in gate.muting]
+    left_out = _asked_or_dismissed(viewer, ranked)
+    listed = set(_discoverable(viewer).filter(id__in=ranked).values_list("id", flat=True))
+    ranked = [i for i in ranked if i not in left_out and i in listed][:limit]
+    shown = Account.objects.in_bulk(ranked)
+    found = [Suggestion(shown[i], "friends_of_friends") for i in ranked if i in shown]
     if len(found) < limit:
-        popular = candidates.exclude(id__in=[a.id for a in friends_of_friends]).filter(followers_count__gt=0)
-        popular = popular.order_by("-followers_count", "-id")[: limit - len(found)]
-        found += [Suggestion(a, "most_followed") for a in popular]
+        skipped = {viewer.id, *gate.following, *(s.account.id for s in found)}
+        found += [Suggestion(a, "most_followed") for a in _most_followed(viewer, skipped, limit - len(found))]
+    return found
+
+
+# Those the viewer followed last, and among their follows the rows counted: the two bounds that
+# keep a suggestion from reading the follow graph, however many accounts it holds.
+FRIENDS_SAMPLE = 50
+FOLLOWS_SAMPLE = 5_000
+# The ranking is kept this long for a viewer: new follows of its friends show up within it.
+RANKING_SECONDS = 600
+RANKED = 200
+
+
+def _friends_of_friends(viewer: Account) -> list[int]:
+    """The IDs of the accounts followed by the most of those the viewer followed last (each
+    counted in a sample of at most FOLLOWS_SAMPLE rows, the newest friends' first), best first.
+    Kept in Django's cache (Redis in scale-out) under a key with the viewer's follow count, so a
+    follow of its own is a new ranking; what the ranking must leave out is taken away at each read."""
+    key = f"suggestions:{viewer.id}:{viewer.following_count}"
+    ranked = cache.get(key)
+    if ranked is not None:
+        return ranked
+    newest = Follow.objects.filter(account=viewer).order_by("-id")
+    newest = newest.values_list("target_account_id", "target_account__following_count")[:FRIENDS_SAMPLE]
+    friends, budget = [], 0
+    for friend, following in newest:
+        if budget >= FOLLOWS_SAMPLE:
+            break
+        friends.append(friend)
+        budget += following
+    rows = Follow.objects.filter(account_id__in=friends).values_list("target_account_id", flat=True)
+    tally = Counter(rows[:FOLLOWS_SAMPLE])
+    ranked = sorted(tally, key=lambda i: (-tally[i], -i))[:RANKED]
+    cache.set(key, ranked, RANKING_SECONDS)
+    return ranked
+
+
+def _asked_or_dismissed(viewer: Account, ids: list[int]) -> set[int]:
+    """Those of these accounts the viewer asked to follow or told not to suggest again."""
+    asked = FollowRequest.objects.filter(account=viewer, target_account_id__in=ids).values_list("target_account_id")
+    dismissed = SuggestionDismissal.objects.filter(account=viewer, target_account_id__in=ids).values_list(
+        "target_account_id"
+    )
+    return {i for (i,) in asked.union(dismissed)}
+
+
+def _most_followed(viewer: Account, skipped: set[int], limit: int) -> list[Account]:
+    """The most followed discoverable accounts but these, read down the index of follower
+    counts a page at a time, so that a viewer who follows the most followed reads a few pages."""
+    found: list[Account] = []
+    popular = _discoverable(viewer).filter(followers_count__gt=0).order_by("-followers_count", "-id")
+    start = 0
+    while len(found) < limit:
+        page = list(popular[start : start + 4 * limit + 20])
+        if not page:
+            break
+        start += len(page)
+        candidates = [a for a in page if a.id not in skipped]
+        left_out = _asked_or_dismissed(viewer, [a.id for a in candidates])
+        found += [a for a in candidates if a.id not in left_out][: limit - len(found)]
     return found
 
 

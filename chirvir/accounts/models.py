@@ -74,6 +74,8 @@ class Account(AbstractUser):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("username"), name="account_username_ci_unique")]
+        # Who to follow reads the most followed accounts down it (chirvir.accounts.discovery).
+        indexes = [models.Index(fields=["followers_count", "id"], name="account_by_followers_count")]
 
     def __str__(self):
         return f"@{self.username}"

@@ -109,3 +109,18 @@ def json_cache() -> JsonCache:
     if _CACHE is None:
         _CACHE = RedisCache() if redis.enabled() else LocalCache(SIZE)
     return _CACHE
+
+
+# A post as a page shows it is a few kB of HTML (its buttons are forms): fewer are kept than JSON.
+FRAGMENT_SIZE = 5_000
+_FRAGMENTS: JsonCache | None = None
+
+
+def fragment_cache() -> JsonCache:
+    """This process's cache of the pages' HTML of each post (chirvir/web/fragments.py), kept as
+    the JSON is and keyed the same way, by a version of everything it shows: in Redis when
+    REDIS_URL is set, else in its own memory."""
+    global _FRAGMENTS
+    if _FRAGMENTS is None:
+        _FRAGMENTS = RedisCache(prefix=redis.key("html")) if redis.enabled() else LocalCache(FRAGMENT_SIZE)
+    return _FRAGMENTS

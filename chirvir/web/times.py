@@ -20,22 +20,28 @@ def _locale() -> Locale:
     return Locale.parse(BABEL_LOCALES.get(code, code).replace("-", "_"))
 
 
-def ago(moment, now=None) -> str:
-    """"12s", "5m", "3h" within a day, then the day ("1 Dec"), with the year if it is not this one."""
+def age_shown(moment, now=None) -> tuple[str, int | bool]:
+    """What `ago` writes of a moment, before the words: within a day its unit and whole age in
+    seconds ("minute", 300); after, ("day", whether it is this year). A page's cached post is
+    keyed by it, so that "5m" becomes "6m" when it should and not before."""
     now = now or timezone.now()
-    locale = _locale()
     age = max(0, int((now - moment).total_seconds()))
     if age < DAY:
         for unit, seconds in UNITS:
             if age >= seconds or unit == "second":
-                # An infinite threshold keeps babel from rounding 55 minutes up to "1h".
-                whole = age // seconds * seconds
-                return dates.format_timedelta(
-                    whole, granularity=unit, threshold=math.inf, format="narrow", locale=locale
-                )
+                return unit, age // seconds * seconds
+    return "day", timezone.localtime(moment).year == timezone.localtime(now).year
+
+
+def ago(moment, now=None) -> str:
+    """"12s", "5m", "3h" within a day, then the day ("1 Dec"), with the year if it is not this one."""
+    locale = _locale()
+    unit, shown = age_shown(moment, now)
+    if unit != "day":
+        # An infinite threshold keeps babel from rounding 55 minutes up to "1h".
+        return dates.format_timedelta(shown, granularity=unit, threshold=math.inf, format="narrow", locale=locale)
     zone = timezone.get_current_timezone()
-    skeleton = "MMMd" if timezone.localtime(moment).year == timezone.localtime(now).year else "yMMMd"
-    return dates.format_skeleton(skeleton, moment, tzinfo=zone, locale=locale)
+    return dates.format_skeleton("MMMd" if shown else "yMMMd", moment, tzinfo=zone, locale=locale)
 
 
 def full(moment) -> str:

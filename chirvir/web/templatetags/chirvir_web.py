@@ -35,12 +35,18 @@ def quote_card(context, status):
     """The post a status quotes, as the reader may see it (through the audience gate), or "This
     post is unavailable". A page that lists statuses loads them all at once (`quotes`); any other
     asks for this one."""
+    return {"quote": quote_of(context, status)}
+
+
+def quote_of(context, status):
+    """What the reader is shown of the post a status quotes (chirvir.quotes.services.Shown), or
+    None when it quotes none."""
     shown = context.get("quotes")
     if shown is None or status.id not in shown:
         user = context.get("user")
         viewer = user if user and user.is_authenticated else None
         shown = quotes.shown_quotes(lambda: audience.Viewer.of(viewer), [status])
-    return {"quote": shown.get(status.id)}
+    return shown.get(status.id)
 
 
 @register.filter
@@ -70,14 +76,18 @@ def guarded(status, viewer) -> str:
     """A post's HTML as this reader may follow its links: a direct message from an account the
     reader does not follow sends every outbound link through the warning page; any post, those
     whose host imitates this instance's or whose text shows another domain (chirvir.core.outbound)."""
-    stranger = (
+    return mark_safe(outbound.guard(status.content, all_outbound=stranger(status, viewer)))
+
+
+def stranger(status, viewer) -> bool:
+    """Whether a post is a direct message to this reader from an account the reader does not follow."""
+    return (
         status.visibility == "direct"
         and viewer is not None
         and viewer.is_authenticated
         and status.account_id != viewer.pk
         and not accounts.follows(viewer, status.account)
     )
-    return mark_safe(outbound.guard(status.content, all_outbound=stranger))
 
 
 @register.filter

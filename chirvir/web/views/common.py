@@ -66,7 +66,8 @@ def shown_marks(viewer, statuses) -> dict:
     return {
         "marks": viewer_marks(viewer, statuses),
         "polls": polls.results(viewer, originals),
-        "quotes": shown_quotes(lambda: audience.Viewer.of(viewer), originals),
+        # Every post of the page is in it, those that quote none as None: nothing asks again.
+        "quotes": {s.id: None for s in originals} | shown_quotes(lambda: audience.Viewer.of(viewer), originals),
     }
 
 

@@ -1,0 +1,160 @@
+"""Each post of a page of posts as HTML (web/_status.html), rendered by the template engine once for
+each version of everything it shows and then taken from the fragment cache (chirvir/core/cache.py):
+a page of twenty posts costs twenty keys and one lookup, not twenty runs of the engine.
+
+A key names all that the fragment shows: the status and the post it reposts (every column, the
+counts too), their authors' profiles, the account it replies to, its age as written ("5m"), its
+media, its poll as this viewer sees it, the post it quotes as the audience gate lets this viewer
+see it, the viewer's marks on it, the filter it is folded behind, whether the viewer wrote it or
+its links are guarded, the page's language and time zone, and the templates themselves. So a
+change made in any process is a new key in every process, and nothing is ever deleted.
+
+Two things differ on every request and are never cached: the CSRF token and the page's own
+address (the forms' `next`). A fragment is rendered with a marker for each, and they are put in
+at each read; the markers derive from the secret key, so no post's text can hold one."""
+
+import hashlib
+from functools import cache
+from operator import attrgetter
+
+import orjson
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils import timezone, translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from chirvir.accounts.models import Account
+from chirvir.core.cache import fragment_cache
+from chirvir.media.models import MediaAttachment
+from chirvir.polls.models import Poll
+from chirvir.statuses.models import Status
+from chirvir.statuses.services import Marks
+from chirvir.web import times
+from chirvir.web.templatetags.chirvir_web import quote_of, stranger
+
+TEMPLATE = "web/_status.html"
+# Every template web/_status.html includes: a change to any of them (a new release) is a new key.
+TEMPLATES = (TEMPLATE, "web/_actions.html", "web/_media.html", "web/_poll.html", "web/_quote.html",
+             "web/_safety_menu.html", "web/_lock.html")
+
+
+def _columns(model, left_out: set[str]) -> attrgetter:
+    # Every column but those left out, so that a column added later is in the key unasked.
+    return attrgetter(*[f.attname for f in model._meta.concrete_fields if f.attname not in left_out])
+
+
+# When it was delivered is never shown.
+_STATUS = _columns(Status, {"delivered_at"})
+# What a page shows of an account is its profile; what changes with every post and log-in is not.
+_PROFILE = _columns(
+    Account, {"password", "last_login", "statuses_count", "followers_count", "following_count", "last_status_at"}
+)
+_MEDIA = _columns(MediaAttachment, set())
+_POLL = _columns(Poll, set())
+
+
+def _marker(name: str) -> str:
+    return "m" + hashlib.blake2b(f"{settings.SECRET_KEY} fragment {name}".encode(), digest_size=12).hexdigest()
+
+
+@cache
+def _markers() -> tuple[str, str]:
+    return _marker("csrf"), _marker("next")
+
+
+class _MarkedRequest:
+    """The request as a cached fragment may see it: its address only, as a marker. Anything else
+    a template asks of it is empty, so it cannot end up cached for another reader."""
+
+    def get_full_path(self) -> str:
+        return _markers()[1]
+
+
+@cache
+def _release(engine) -> str:
+    """The templates and the static files' addresses this process renders with."""
+    sources = [engine.get_template(name).source for name in TEMPLATES]
+    return _digest([*sources, static("web/lock.svg"), static("chirvir/missing.png")])
+
+
+def _digest(parts) -> str:
+    # str() writes what orjson does not (an image field: its file's name).
+    return hashlib.blake2b(orjson.dumps(parts, default=str), digest_size=16).hexdigest()
+
+
+def _quote_version(context, status, now) -> list:
+    quote = quote_of(context, status)
+    if quote is None:
+        return []
+    q = quote.status
+    if q is None:
+        return [quote.state]
+    return [quote.state, _STATUS(q), _PROFILE(q.account), times.age_shown(q.created_at, now)]
+
+
+def _poll_version(context, status) -> list:
+    r = (context.get("polls") or {}).get(status.id)
+    if r is None:
+        return []
+    return [_POLL(r.poll), r.poll.expired, r.tallies, r.votes_count, r.voters_count, r.own_votes, r.voted]
+
+
+def _key(context, s, now, release: str) -> str:
+    shown = s.reblog if s.reblog_id else s
+    user = context.get("user")
+    viewer_id = user.pk if user is not None and user.is_authenticated else None
+    marks = context.get("marks") or Marks()
+    warning = (context.get("warned") or {}).get(s.id)
+    parts = [
+        release, settings.SITE_URL, translation.get_language(), timezone.get_current_timezone_name(),
+        viewer_id is not None, shown.account_id == viewer_id, bool(context.get("highlight")), warning,
+        [[i in marks.favourited, i in marks.reblogged, i in marks.bookmarked, i in marks.pinned]
+         for i in (s.id, shown.id)],
+        shown.conversation_id in marks.muted,
+        _STATUS(s), _PROFILE(s.account),
+        _STATUS(shown) if shown is not s else None, _PROFILE(shown.account) if shown is not s else None,
+        _PROFILE(shown.in_reply_to_account) if shown.in_reply_to_account_id else None,
+        times.age_shown(shown.created_at, now),
+        stranger(shown, user),
+        [_MEDIA(m) for m in shown.media_attachments.all()],
+        _poll_version(context, shown),
+        _quote_version(context, shown, now),
+    ]
+    return f"status {s.id} {_digest(parts)}"
+
+
+def render(context, statuses) -> SafeString:
+    """The HTML of these statuses, one after the other, as web/_status.html shows each in this
+    context: from the fragment cache, rendering and keeping those it does not hold."""
+    if not statuses:
+        return mark_safe("")
+    engine = context.template.engine
+    now = timezone.now()
+    release = _release(engine)
+    keys = [_key(context, s, now, release) for s in statuses]
+    cache = fragment_cache()
+    found = cache.get_many(keys)
+    missing = [(k, s) for k, s in zip(keys, statuses) if k not in found]
+    if missing:
+        csrf, path = _markers()
+        template = engine.get_template(TEMPLATE)
+        made = {}
+        for k, s in missing:
+            with context.push(s=s, csrf_token=csrf, request=_MarkedRequest()):
+                made[k] = template.render(context).encode()
+        cache.set_many(made)
+        found.update(made)
+    return _fill(context, b"".join(found[k] for k in keys).decode())
+
+
+def _fill(context, html: str) -> SafeString:
+    """The request's own CSRF token and address where the fragments hold their markers."""
+    csrf, path = _markers()
+    token = context.get("csrf_token")
+    token = str(token) if token else None
+    real = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    marked = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf)
+    request = context.get("request")
+    html = html.replace(marked, real if token and token != "NOTPROVIDED" else "")
+    return mark_safe(html.replace(path, escape(request.get_full_path()) if request is not None else ""))

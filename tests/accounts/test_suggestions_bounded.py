@@ -1,0 +1,43 @@
+"""Who to follow reads a bounded part of the follow graph (chirvir.accounts.discovery): the follows
+of those the viewer followed last, within a budget of rows, never the whole graph; and what it must
+leave out is read afresh even while its ranking is kept."""
+
+import pytest
+
+from chirvir.accounts import discovery
+from chirvir.accounts import services as accounts
+from chirvir.accounts.models import Account
+
+
+def reasons(viewer) -> dict[str, str]:
+    fresh = Account.objects.get(pk=viewer.pk)  # its follow count as the page's request loads it
+    return {s.account.username: s.reason for s in discovery.suggestions(fresh, 10)}
+
+
+@pytest.mark.django_db
+def test_only_the_newest_friends_follows_are_counted(monkeypatch, alice, make_account):
+    monkeypatch.setattr(discovery, "FRIENDS_SAMPLE", 1, raising=False)
+    older, newer, theirs, its = (make_account(name) for name in ("older", "newer", "theirs", "its"))
+    accounts.follow(alice, older)
+    accounts.follow(alice, newer)  # the one she followed last
+    accounts.follow(older, theirs)
+    accounts.follow(newer, its)
+    found = reasons(alice)
+    assert found["its"] == "friends_of_friends"
+    # Outside the sample: suggested only as one of the most followed, if at all.
+    assert found.get("theirs") != "friends_of_friends"
+
+
+@pytest.mark.django_db
+def test_a_kept_ranking_never_suggests_whom_the_viewer_blocked_muted_or_dismissed(alice, make_account):
+    friend = make_account("friend")
+    accounts.follow(alice, friend)
+    others = [make_account(name) for name in ("dave", "erin", "frank")]
+    for other in others:
+        accounts.follow(friend, other)
+    assert {n for n, r in reasons(alice).items() if r == "friends_of_friends"} == {"dave", "erin", "frank"}
+    dave, erin, frank = others
+    accounts.block(alice, dave)
+    accounts.mute(alice, erin)
+    discovery.dismiss_suggestion(alice, frank)
+    assert not {"dave", "erin", "frank"} & set(reasons(alice))
