@@ -1,15 +1,16 @@
 """Mastodon's streams on the streaming side: who may open which stream (by OAuth's tokens and
 scopes) and which bus keys it listens to, and what an event looks like to one subscriber (through
 the audience gate and the API's one serializer per entity). What reads the database here runs in
-a worker thread (`in_thread`), off the event loop."""
+one of the process's few database threads (`in_thread`), off the event loop."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
 from django.db import close_old_connections
-from starlette.concurrency import run_in_threadpool
 
 from chirvir import audience
 from chirvir.accounts.models import Account
@@ -66,8 +67,17 @@ class Stream:
     keys: frozenset[str]  # the bus keys it listens to
 
 
+# Every piece of the streaming side's database work runs in these threads, and nowhere else: a
+# thread keeps at most one connection (Django's are per thread), so a process holds at most
+# STREAMING_DB_THREADS of them (and its event reader's) whether 10 or 10,000 streams are open,
+# and a burst of streams queues here instead of opening a connection each (past PostgreSQL's
+# max_connections). Threads start with the first piece of work, in each worker process.
+_database_threads = ThreadPoolExecutor(settings.STREAMING_DB_THREADS, thread_name_prefix="streaming-db")
+
+
 async def in_thread(work, *args):
-    """Run ORM work in a worker thread, with Django's per-request care for stale connections."""
+    """Run ORM work in one of the streaming side's database threads, with Django's per-request care
+    for stale connections (one past CONN_MAX_AGE, or broken, is closed)."""
 
     def run():
         close_old_connections()
@@ -76,7 +86,7 @@ async def in_thread(work, *args):
         finally:
             close_old_connections()
 
-    return await run_in_threadpool(run)
+    return await asyncio.get_running_loop().run_in_executor(_database_threads, run)
 
 
 def authenticate(token: str | None) -> Credentials | None:
