@@ -200,8 +200,11 @@ def _served(command: str, bind: str, health: str, data: Path, settings: dict):
         # Appended to: a second server on a data directory already served (two processes on one
         # database) writes to the same log.
         with open(log_path, "a") as log:
+            # A session of its own, so that one that will not stop is killed with every process it
+            # started (Granian's workers), none left serving after the test.
             process = subprocess.Popen(
-                [sys.executable, "-m", "chirvir.cli", command], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                [sys.executable, "-m", "chirvir.cli", command], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             base = f"http://127.0.0.1:{port}"
             try:
@@ -221,7 +224,7 @@ def _served(command: str, bind: str, health: str, data: Path, settings: dict):
                 try:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
     finally:
         _serving.remove(data)

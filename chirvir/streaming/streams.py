@@ -4,7 +4,9 @@ the audience gate and the API's one serializer per entity). What reads the datab
 one of the process's few database threads (`in_thread`), off the event loop."""
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
+import concurrent.futures
+import queue
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -71,22 +73,37 @@ class Stream:
 # thread keeps at most one connection (Django's are per thread), so a process holds at most
 # STREAMING_DB_THREADS of them (and its event reader's) whether 10 or 10,000 streams are open,
 # and a burst of streams queues here instead of opening a connection each (past PostgreSQL's
-# max_connections). Threads start with the first piece of work, in each worker process.
-_database_threads = ThreadPoolExecutor(settings.STREAMING_DB_THREADS, thread_name_prefix="streaming-db")
+# max_connections). Daemon threads, unlike concurrent.futures' pool: a server that stops is not
+# held up by work queued for streams that are gone. Started with the first piece of work, so in
+# each of Granian's worker processes.
+_database_work: queue.SimpleQueue = queue.SimpleQueue()
+_database_threads: list[threading.Thread] = []
+
+
+def _do_database_work() -> None:
+    while True:
+        future, work, args = _database_work.get()
+        if not future.set_running_or_notify_cancel():
+            continue  # its stream went meanwhile
+        close_old_connections()
+        try:
+            future.set_result(work(*args))
+        except BaseException as e:
+            future.set_exception(e)
+        finally:
+            close_old_connections()
 
 
 async def in_thread(work, *args):
     """Run ORM work in one of the streaming side's database threads, with Django's per-request care
     for stale connections (one past CONN_MAX_AGE, or broken, is closed)."""
-
-    def run():
-        close_old_connections()
-        try:
-            return work(*args)
-        finally:
-            close_old_connections()
-
-    return await asyncio.get_running_loop().run_in_executor(_database_threads, run)
+    while len(_database_threads) < settings.STREAMING_DB_THREADS:
+        thread = threading.Thread(target=_do_database_work, name="streaming-db", daemon=True)
+        thread.start()
+        _database_threads.append(thread)
+    future = concurrent.futures.Future()
+    _database_work.put((future, work, args))
+    return await asyncio.wrap_future(future)
 
 
 def authenticate(token: str | None) -> Credentials | None:

@@ -102,11 +102,9 @@ def test_a_burst_of_streams_holds_no_more_database_connections_than_the_streamin
                 assert [status_of(stream) for stream in streams] == [b"HTTP/1.1 200 OK"] * STREAMS
                 # More than none: the count sees the process's connections (no stream opens without one).
                 assert 0 < connections.most <= bound
-                import time; t0 = time.monotonic()
                 posted = writer.api.status_post("one post for a burst of streams")
                 # Rendering the post for each of the streams is database work too.
                 assert next_update(streams[-1], timeout=60)["id"] == str(posted.id)
-                print("MOST", connections.most, "heard after", time.monotonic() - t0)
         finally:
             for stream in streams:
                 stream.close()
