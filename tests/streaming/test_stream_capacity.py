@@ -1,6 +1,7 @@
 """Many idle streams on one server: `chirvir serve` (two web workers) holds more open SSE streams
 than Granian's default per-worker limit allows (its backlog of 1,024 shared among the workers),
-and a post still reaches the stream opened last."""
+and a post still reaches the stream opened last. On PostgreSQL too: the streams' database work
+shares a few connections (test_stream_database_connections.py), not one per thread."""
 
 from tests.streaming.conftest import next_update, open_stream, status_of
 
