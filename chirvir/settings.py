@@ -141,6 +141,11 @@ STREAMING_HEARTBEAT = _setting(
 # Seconds between checks that each open stream's token or session still lets it in: revocations
 # through the services close streams at once; this catches those that bypass them (a deleted row).
 STREAMING_RECHECK = _setting("CHIRVIR_STREAMING_RECHECK", 60.0, _number(float, 0.1), "a number of seconds, 0.1 or more")
+# Threads (so database connections) a streaming process does its database work in, however many
+# streams are open: authenticating a stream, opening it, rendering an event for a subscriber.
+STREAMING_DB_THREADS = _setting(
+    "CHIRVIR_STREAMING_DB_THREADS", 4, _number(int, 1), "a whole number of threads, 1 or more"
+)
 JOB_WORKERS = _setting("CHIRVIR_JOB_WORKERS", 2, _number(int, 1), "a whole number of threads, 1 or more")
 # Where `chirvir streaming` listens when it runs apart (scale-out).
 STREAMING_BIND = _setting("CHIRVIR_STREAMING_BIND", "127.0.0.1:4000", _bind, "host:port, with a port from 1 to 65535")

@@ -38,7 +38,8 @@ MADE_THE_RUN = "CHIRVIR_TEST_RUN" not in os.environ
 RUN = os.environ.setdefault("CHIRVIR_TEST_RUN", uuid.uuid4().hex[:12])
 _databases: dict[Path, str] = {}  # data directory -> the PostgreSQL database URL its servers and commands use
 _redis_prefixes: dict[Path, str] = {}  # data directory -> the Redis key prefix its servers use
-_serving: set[Path] = set()  # data directories being served now
+# Data directories being served now, once for each server on them (two may share one database).
+_serving: list[Path] = []
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -182,21 +183,38 @@ def serving(data: Path, **settings: str):
 @contextmanager
 def served_process(data: Path, **settings: str):
     """`serving`, for a test that also looks at the server's processes: yields (base URL, Popen)."""
+    with _served("serve", "CHIRVIR_BIND", "/health", data, settings) as served:
+        yield served
+
+
+@contextmanager
+def streaming_process(data: Path, **settings: str):
+    """`chirvir streaming` alone, as scale-out runs it, on the database (and keys) of `data`, which
+    `serving` may serve beside it: yields (base URL, Popen)."""
+    with _served("streaming", "CHIRVIR_STREAMING_BIND", "/api/v1/streaming/health", data, settings) as served:
+        yield served
+
+
+@contextmanager
+def _served(command: str, bind: str, health: str, data: Path, settings: dict):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     # One web worker unless a test asks for more (those about several worker processes ask for
     # two): a test's few clients need no second, and each costs a Django start of CPU.
-    env.update(CHIRVIR_DATA_DIR=str(data), CHIRVIR_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT),
-               **{"CHIRVIR_WEB_WORKERS": "1", **settings})
-    log_path = data / "serve.log"
+    env.update(CHIRVIR_DATA_DIR=str(data), PYTHONPATH=str(ROOT), **{"CHIRVIR_WEB_WORKERS": "1", **settings})
+    env[bind] = f"127.0.0.1:{port}"
+    log_path = data / f"{command}.log"
     _environment(data, env)
-    _serving.add(data)
+    _serving.append(data)
     try:
         # Appended to: a second server on a data directory already served (two processes on one
         # database) writes to the same log.
         with open(log_path, "a") as log:
+            # A session of its own, so that one that will not stop is killed with every process it
+            # started (Granian's workers), none left serving after the test.
             process = subprocess.Popen(
-                [sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                [sys.executable, "-m", "chirvir.cli", command], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             base = f"http://127.0.0.1:{port}"
             try:
@@ -204,11 +222,11 @@ def served_process(data: Path, **settings: str):
                 while True:
                     assert process.poll() is None, log_path.read_text()
                     try:
-                        if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                        if httpx.get(f"{base}{health}", timeout=1).status_code == 200:
                             break
                     except httpx.TransportError:
                         pass
-                    assert time.monotonic() < deadline, "chirvir serve did not come up"
+                    assert time.monotonic() < deadline, f"chirvir {command} did not come up"
                     time.sleep(0.2)
                 yield base, process
             finally:
@@ -216,10 +234,10 @@ def served_process(data: Path, **settings: str):
                 try:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
     finally:
-        _serving.discard(data)
+        _serving.remove(data)
 
 
 def manage(data: Path, *args: str) -> str:

@@ -90,6 +90,7 @@ def test_version_is_chirvirs_own():
         ("CHIRVIR_JOB_WORKERS", "0", "1 or more"),
         ("CHIRVIR_FANOUT_LIMIT", "-1", "0 or more"),
         ("CHIRVIR_STREAMING_HEARTBEAT", "soon", "a number of seconds"),
+        ("CHIRVIR_STREAMING_DB_THREADS", "0", "1 or more"),
         ("CHIRVIR_MAX_CHARS", "1e3", "a whole number"),
         ("CHIRVIR_TEXT_CONFIG", "v9", "v1, v2 or v3"),
         ("CHIRVIR_REGISTRATIONS", "maybe", "open, closed or approval"),

@@ -55,6 +55,7 @@ class Hub:
         self._connections: set[Connection] = set()
         self._reader: threading.Thread | None = None
         self._rechecking: asyncio.Task | None = None
+        self._starting = asyncio.Lock()
 
     async def connect(self, connection: Connection) -> None:
         """Watch the connection's credentials from now on: when they end, END reaches its inbox."""
@@ -72,9 +73,14 @@ class Hub:
             self._listening[key].add(subscription)
 
     async def _start(self) -> None:
-        if self._reader is None:
-            reader = await in_thread(event_bus().reader)
-            if self._reader is None:  # another connection may have started it meanwhile
+        if self._reader is not None:
+            return
+        # One reader made, however many streams arrive at once: the others wait for it, rather
+        # than each making one of their own (a Redis subscription, or a query) and discarding it,
+        # ahead of their own database work in the streaming threads.
+        async with self._starting:
+            if self._reader is None:
+                reader = await in_thread(event_bus().reader)
                 loop = asyncio.get_running_loop()
                 self._reader = threading.Thread(target=self._read, args=(loop, reader), name="events", daemon=True)
                 self._reader.start()

@@ -1,15 +1,18 @@
 """Mastodon's streams on the streaming side: who may open which stream (by OAuth's tokens and
 scopes) and which bus keys it listens to, and what an event looks like to one subscriber (through
 the audience gate and the API's one serializer per entity). What reads the database here runs in
-a worker thread (`in_thread`), off the event loop."""
+one of the process's few database threads (`in_thread`), off the event loop."""
 
+import asyncio
+import concurrent.futures
+import queue
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
 from django.db import close_old_connections
-from starlette.concurrency import run_in_threadpool
 
 from chirvir import audience
 from chirvir.accounts.models import Account
@@ -66,17 +69,41 @@ class Stream:
     keys: frozenset[str]  # the bus keys it listens to
 
 
-async def in_thread(work, *args):
-    """Run ORM work in a worker thread, with Django's per-request care for stale connections."""
+# Every piece of the streaming side's database work runs in these threads, and nowhere else: a
+# thread keeps at most one connection (Django's are per thread), so a process holds at most
+# STREAMING_DB_THREADS of them (and its event reader's) whether 10 or 10,000 streams are open,
+# and a burst of streams queues here instead of opening a connection each (past PostgreSQL's
+# max_connections). Daemon threads, unlike concurrent.futures' pool: a server that stops is not
+# held up by work queued for streams that are gone. Started with the first piece of work, so in
+# each of Granian's worker processes.
+_database_work: queue.SimpleQueue = queue.SimpleQueue()
+_database_threads: list[threading.Thread] = []
 
-    def run():
+
+def _do_database_work() -> None:
+    while True:
+        future, work, args = _database_work.get()
+        if not future.set_running_or_notify_cancel():
+            continue  # its stream went meanwhile
         close_old_connections()
         try:
-            return work(*args)
+            future.set_result(work(*args))
+        except BaseException as e:
+            future.set_exception(e)
         finally:
             close_old_connections()
 
-    return await run_in_threadpool(run)
+
+async def in_thread(work, *args):
+    """Run ORM work in one of the streaming side's database threads, with Django's per-request care
+    for stale connections (one past CONN_MAX_AGE, or broken, is closed)."""
+    while len(_database_threads) < settings.STREAMING_DB_THREADS:
+        thread = threading.Thread(target=_do_database_work, name="streaming-db", daemon=True)
+        thread.start()
+        _database_threads.append(thread)
+    future = concurrent.futures.Future()
+    _database_work.put((future, work, args))
+    return await asyncio.wrap_future(future)
 
 
 def authenticate(token: str | None) -> Credentials | None:

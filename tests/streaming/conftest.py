@@ -6,6 +6,7 @@ the `websockets` client."""
 
 import itertools
 import json
+import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -177,6 +178,43 @@ class Socket:
         order, and an unknown stream is answered with an error."""
         self.send(type="subscribe", stream="settle")
         assert self.next_frame() == {"error": "Unknown stream type", "status": 400}
+
+
+def open_stream(base: str, token: str) -> socket.socket:
+    """A user stream, its request sent and its answer not yet read: a burst of them opens at once."""
+    host, port = base.removeprefix("http://").split(":")
+    stream = socket.create_connection((host, int(port)), timeout=WAIT)
+    request = (
+        f"GET /api/v1/streaming/user HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
+        "Accept: text/event-stream\r\n\r\n"
+    )
+    stream.sendall(request.encode())
+    return stream
+
+
+def status_of(stream: socket.socket) -> bytes:
+    """The answer's status line; for a stream that opened, once it says it is subscribed (`:)`):
+    the headers leave before that, and an event published in between would not reach it."""
+    head = b""
+    while b"\r\n\r\n" not in head or (head.startswith(b"HTTP/1.1 200 ") and b":)\n" not in head):
+        chunk = stream.recv(4096)
+        assert chunk, "the server closed the stream"
+        head += chunk
+    return head.split(b"\r\n", 1)[0]
+
+
+def next_update(stream: socket.socket, timeout: float) -> dict:
+    """The status of the next `update` event an open_stream() hears within `timeout` seconds."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while b"event: update" not in seen and time.monotonic() < deadline:
+        try:
+            seen += stream.recv(65536)
+        except TimeoutError:
+            continue  # no heartbeat while the event waits its turn to be rendered: the deadline decides
+    assert b"event: update" in seen, "no update came"
+    event = seen[seen.index(b"event: update"):]
+    return json.loads(event.split(b"\ndata: ", 1)[1].split(b"\n", 1)[0])
 
 
 @contextmanager

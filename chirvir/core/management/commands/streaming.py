@@ -18,5 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args, bind, **options):
         refuse_if_taken(bind)
         host, port = split_bind(bind)
-        serve_with_granian(["--interface", "asgi", "--host", host, "--port", port, *asgi_capacity(),
+        serve_with_granian("streaming", ["--interface", "asgi", "--host", host, "--port", port, *asgi_capacity(),
                             "--respawn-failed-workers", "--log-level", "warning", "chirvir.streaming.app:app"])

@@ -44,8 +44,11 @@ def asgi_capacity() -> list[str]:
     return ["--backlog", "4096", "--backpressure", str(ASGI_CONNECTIONS)]
 
 
-def serve_with_granian(argv: list[str]) -> None:
+def serve_with_granian(name: str, argv: list[str]) -> None:
     """Become Granian (so that signals reach it), after saying where the data lives."""
+    # PostgreSQL names each connection by the program that opened it (libpq reads PGAPPNAME), so
+    # pg_stat_activity shows which of Chirvir's servers hold how many of max_connections.
+    os.environ.setdefault("PGAPPNAME", f"chirvir {name}")
     sys.stdout.write(database.describe() + "\n")
     sys.stdout.flush()
     # Each open stream is a socket: take all the open files the system allows this process.
@@ -81,4 +84,4 @@ class Command(BaseCommand):
         argv += ["--http1-header-read-timeout", str(header_timeout)]
         if interface == "asgi":
             argv += asgi_capacity()
-        serve_with_granian([*argv, "--respawn-failed-workers", "--log-level", "warning", target])
+        serve_with_granian("web", [*argv, "--respawn-failed-workers", "--log-level", "warning", target])
