@@ -22,10 +22,11 @@ run-scale: $(STAMP)
 	$(BIN)/python deploy/run_scale.py
 
 # The suite runs in parallel workers (pytest-xdist), a file to a worker: much of it waits on live
-# servers, browsers and streams. PYTEST_WORKERS=0 runs it in this process alone.
+# servers, browsers and streams. The longest files go first, in the order tests/conftest.py gives
+# (LONGEST_FIRST), not xdist's by test count. PYTEST_WORKERS=0 runs it in this process alone.
 PYTEST_WORKERS ?= 2
 test: $(TEST_STAMP) $(TOOT_SRC)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/chirvir bench $(BENCH_ARGS)

@@ -124,10 +124,29 @@ def pytest_unconfigure(config):
     servers.remove_template()
 
 
-def pytest_collection_modifyitems(items):
+# The files that take longest, longest first, as CI's passes measured them (`--durations=0`, summed
+# by file). They are handed to pytest-xdist's workers first, so that no worker is left with one of
+# them at the end while the other idles (the Makefile turns off xdist's own ordering, by test count).
+# None of them shares a package's server (tests/web/conftest.py `site`), which taking one out of its
+# package's run would start twice.
+LONGEST_FIRST = [
+    "tests/test_privacy_sweep.py", "tests/test_serve.py", "tests/test_audience_property.py", "tests/test_commands.py",
+    "tests/test_bench.py", "tests/test_scale_out.py", "tests/test_embedded_faults.py",
+    "tests/statuses/test_scheduled.py", "tests/api/test_toot_integration.py", "tests/web/test_languages.py",
+    "tests/streaming/test_streaming.py", "tests/trends/test_trends_api.py", "tests/push/test_push_live.py",
+    "tests/auth/test_brute_force.py", "tests/api/test_status_cache.py", "tests/core/test_metrics.py",
+    "tests/api/test_endpoints.py", "tests/api/test_oauth.py", "tests/search/test_search_clients.py",
+    "tests/api/test_ratelimit.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name not in PURE:
             item.add_marker(pytest.mark.django_db(transaction=True))
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    root = Path(str(config.rootpath))
+    items.sort(key=lambda item: rank.get(item.path.relative_to(root).as_posix(), len(rank)))
 
 
 @pytest.fixture(autouse=True)

@@ -150,8 +150,8 @@ QUOTED_THEN_HIDDEN = [
 ]
 
 
-# How many random communities: 500 by default; CI's second pass (PostgreSQL, the same rules in
-# other SQL) asks for fewer to stay inside its time.
+# How many random communities: 500 by default; CI's passes ask for fewer (.ci/run says how many)
+# to stay inside their time.
 EXAMPLES = int(os.environ.get("CHIRVIR_AUDIENCE_EXAMPLES", "500"))
 
 
