@@ -145,23 +145,13 @@ def _server_rss(target: Target) -> int | None:
     """Resident memory of the server and its descendants, in bytes."""
     if target.server_pid is None:
         return None
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int(entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [target.server_pid]
-    while todo:
-        pid = todo.pop()
-        todo += children.get(pid, [])
+    from bench.idle_memory import memory, tree
+
+    total = 0
+    for pid in tree(target.server_pid):
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
+            total += memory(pid)[1]
+        except OSError:  # ended meanwhile
             continue
     return total
 
