@@ -4,6 +4,8 @@ emptied between tests), because delivery jobs start only when a post's transacti
 import email
 import email.policy
 import os
+import resource
+import time
 from pathlib import Path
 
 import pytest
@@ -38,7 +40,7 @@ PURE = {
 
     "test_tags_in_the_browser.py",
 
-    "test_widgets_in_the_browser.py",
+    "test_widgets_in_the_browser.py", "test_ci_passes.py",
 }
 
 
@@ -140,13 +142,47 @@ LONGEST_FIRST = [
 ]
 
 
+# CI's PostgreSQL + Redis pass sets this (.ci/run): a test marked `same_in_every_pass` sets the pass's
+# database and Redis aside (it runs the embedded default, or starts PostgreSQL and Redis of its own),
+# so it does the very same thing in both passes, and the SQLite pass beside it runs it.
+SAME_RAN_BESIDE = pytest.mark.skip(
+    reason="sets this pass's database and Redis aside, so CI's SQLite pass runs the very same test (.ci/run)"
+)
+
+
 def pytest_collection_modifyitems(config, items):
+    skip_alike = bool(os.environ.get("CHIRVIR_SKIP_SAME_IN_EVERY_PASS"))
     for item in items:
         if item.path.name not in PURE:
             item.add_marker(pytest.mark.django_db(transaction=True))
+        if skip_alike and item.get_closest_marker("same_in_every_pass"):
+            item.add_marker(SAME_RAN_BESIDE)
     rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
     root = Path(str(config.rootpath))
     items.sort(key=lambda item: rank.get(item.path.relative_to(root).as_posix(), len(rank)))
+
+
+# `CHIRVIR_TEST_CPU_LOG=file make test`: each test's CPU, with that of the processes it started and
+# waited for (its servers, commands and browsers), and its wall time, one line a test appended to the
+# file; `python -m tests.cpu_by_file file` sums them by file. On two cores the suite is CPU-bound, so
+# this, not the wall time that xdist's workers and the other pass share, says where its time goes.
+CPU_LOG = os.environ.get("CHIRVIR_TEST_CPU_LOG")
+
+
+def _cpu_seconds() -> float:
+    own, waited = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + waited.ru_utime + waited.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if not CPU_LOG:
+        yield
+        return
+    cpu, wall = _cpu_seconds(), time.monotonic()
+    yield
+    with open(CPU_LOG, "a") as log:
+        log.write(f"{_cpu_seconds() - cpu:.3f} {time.monotonic() - wall:.3f} {item.nodeid}\n")
 
 
 @pytest.fixture(autouse=True)

@@ -76,6 +76,7 @@ def one_line(result) -> str:
     return lines[0]
 
 
+@pytest.mark.same_in_every_pass
 def test_version_is_chirvirs_own():
     result = run_chirvir("--version")
     assert result.returncode == 0
@@ -103,6 +104,7 @@ def test_version_is_chirvirs_own():
         ("CHIRVIR_DATABASE_REPLICA_URLS", "postgres://db.internal:5432/", "postgres:// URLs of databases"),
     ],
 )
+@pytest.mark.same_in_every_pass
 def test_an_invalid_setting_stops_with_one_line_naming_it(tmp_path, name, value, must):
     result = run_chirvir("web", CHIRVIR_DATA_DIR=str(tmp_path), **{name: value})
     assert result.returncode == 2
@@ -110,6 +112,7 @@ def test_an_invalid_setting_stops_with_one_line_naming_it(tmp_path, name, value,
     assert line.startswith(f"chirvir: {name} is {value!r}; it must be ") and must in line
 
 
+@pytest.mark.same_in_every_pass
 def test_replicas_of_the_embedded_database_stop_with_one_line_saying_what_they_need(tmp_path):
     result = run_chirvir("web", CHIRVIR_DATA_DIR=str(tmp_path), CHIRVIR_DATABASE_REPLICA_URLS="postgres://db2/chirvir")
     assert result.returncode == 2
@@ -118,6 +121,7 @@ def test_replicas_of_the_embedded_database_stop_with_one_line_saying_what_they_n
     )
 
 
+@pytest.mark.same_in_every_pass
 def test_a_command_on_a_data_directory_without_a_database_says_where_it_looked(tmp_path):
     result = run_chirvir("createuser", "dina", "--password", "a long password 7", cwd=tmp_path)
     line = one_line(result)
@@ -125,12 +129,14 @@ def test_a_command_on_a_data_directory_without_a_database_says_where_it_looked(t
     assert not (tmp_path / "data").exists(), "it left no new, empty data directory behind"
 
 
+@pytest.mark.same_in_every_pass
 def test_a_command_on_a_database_that_is_not_migrated_says_so(tmp_path):
     sqlite3.connect(tmp_path / "chirvir.sqlite3").execute("CREATE TABLE something_else (x)").connection.commit()
     line = one_line(run_chirvir("worker", CHIRVIR_DATA_DIR=str(tmp_path)))
     assert "is not migrated" in line and "chirvir migrate" in line
 
 
+@pytest.mark.same_in_every_pass
 def test_a_relative_data_directory_is_resolved_once_for_every_command(tmp_path):
     assert run_chirvir("migrate", "-v0", cwd=tmp_path, CHIRVIR_DATA_DIR="instance").returncode == 0
     password = "a long password 7"
@@ -149,6 +155,7 @@ def test_a_relative_data_directory_is_resolved_once_for_every_command(tmp_path):
         worker.wait(timeout=20)
 
 
+@pytest.mark.same_in_every_pass
 def test_bench_help_lists_the_benchmarks():
     result = run_chirvir("bench", "--help")
     assert result.returncode == 0 and not result.stderr
@@ -156,17 +163,20 @@ def test_bench_help_lists_the_benchmarks():
     assert "--quick" in result.stdout
 
 
+@pytest.mark.same_in_every_pass
 def test_bench_of_no_such_benchmark_says_which_exist():
     line = one_line(run_chirvir("bench", "nosuch"))
     assert "'nosuch'" in line and "delivery" in line and "api" in line
 
 
+@pytest.mark.same_in_every_pass
 def test_the_api_benchmark_without_wrk_says_what_to_install():
     line = one_line(run_chirvir("bench", "api", PATH="/nonexistent"))
     assert "needs wrk" in line
 
 
 @pytest.mark.parametrize("command", ["web", "streaming", "demo"])
+@pytest.mark.same_in_every_pass
 def test_options_say_their_defaults(command):
     result = run_chirvir(command, "--help")
     assert result.returncode == 0
@@ -175,6 +185,7 @@ def test_options_say_their_defaults(command):
 
 
 @pytest.mark.parametrize(("level", "logged"), [(None, "True"), ("WARNING", "False"), ("debug", "True")])
+@pytest.mark.same_in_every_pass
 def test_chirvir_log_level_sets_whether_the_access_log_is_written(tmp_path, level, logged):
     settings = {"CHIRVIR_LOG_LEVEL": level} if level else {}
     check = "import logging; print(logging.getLogger('chirvir.access').isEnabledFor(logging.INFO))"
@@ -182,6 +193,7 @@ def test_chirvir_log_level_sets_whether_the_access_log_is_written(tmp_path, leve
     assert result.stdout.strip() == logged, result.stderr
 
 
+@pytest.mark.same_in_every_pass
 def test_the_search_benchmark_builds_its_corpus_reuses_it_and_reports(tmp_path):
     """A smoke test of `chirvir bench search` on a small corpus: it runs, reuses what it built,
     and leaves a report of every kind of query (no timing is asserted)."""

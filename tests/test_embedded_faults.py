@@ -17,9 +17,9 @@ import httpx
 import pytest
 from mastodon import Mastodon
 
-from tests.servers import ROOT
+from tests.servers import ROOT, embedded_database
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.same_in_every_pass]
 
 
 def free_port() -> int:
@@ -37,7 +37,7 @@ def start(data: Path) -> tuple[str, subprocess.Popen]:
     process = subprocess.Popen([sys.executable, "-m", "chirvir.cli", "serve"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240  # a first migrate on a loaded two-core machine is slow
+    deadline = time.monotonic() + 240  # a loaded two-core machine is slow to start it
     while True:
         assert process.poll() is None, (data.parent / "serve.log").read_text()
         try:
@@ -86,8 +86,7 @@ def home_ids(client: Mastodon) -> set[int]:
 
 
 def test_kill_9_of_serve_mid_burst_loses_no_accepted_post_and_the_database_is_whole(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
+    data = embedded_database(tmp_path / "data")
     base, process = start(data)
     try:
         alice, bob, carol = (account(base, name) for name in ("alice", "bob", "carol"))
@@ -143,8 +142,7 @@ def test_a_worker_that_starts_delivers_at_once_the_post_whose_job_a_killed_worke
     The next worker to start delivers it at once: well before the sweep could (it waits until a
     post is 30 s old)."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(CHIRVIR_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT))
-    chirvir(env, "migrate", "--no-input", "-v", "0")
+    env.update(CHIRVIR_DATA_DIR=str(embedded_database(tmp_path / "data")), PYTHONPATH=str(ROOT))
     lost = chirvir(env, "shell", "--no-imports", "-c", (
         "from chirvir.accounts import services as accounts; from chirvir.statuses.services import post_status; "
         "from chirvir.jobs import huey; "

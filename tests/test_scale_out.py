@@ -1,6 +1,6 @@
 """`make run-scale` (deploy/run_scale.py) as an operator starts it, and the faults it must survive:
 PostgreSQL of its own, a Redis this module starts and hands it as REDIS_URL (so that a test may stop
-and flush it; both are started here, so this runs in both of CI's passes), two web, one streaming
+and flush it; both are started here, so this does the same in both of CI's passes, and runs in the SQLite one), two web, one streaming
 and two worker processes behind nginx. Apps talk to nginx only: Mastodon.py posts and reads, a
 WebSocket stream comes through it, pages render. Then, on the same running stack: workers killed
 mid-burst, PostgreSQL restarted under load, the streaming process killed, Redis flushed, Redis
@@ -28,7 +28,7 @@ from websockets.sync.client import connect
 from tests.redis_server import RedisServer
 from tests.servers import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.same_in_every_pass]
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 MISSING = [name for name, found in [
     ("nginx", shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")),

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.servers import ROOT, manage, served_process
+from tests.servers import ROOT, embedded_database, manage, served_process
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +46,18 @@ def wait_until(check, seconds: float, what: str):
 
 @pytest.fixture
 def served(tmp_path):
+    """`make run` on a fresh machine: a data directory with nothing in it yet, which `serve` migrates."""
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture
+def served_again(tmp_path):
+    """`make run` on a machine where it has run before: its database already migrated."""
+    embedded_database(tmp_path / "data")
+    yield from _serve(tmp_path)
+
+
+def _serve(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(CHIRVIR_DATA_DIR=str(tmp_path / "data"), CHIRVIR_BIND=f"127.0.0.1:{port}")
@@ -71,6 +83,7 @@ def chirvir(env, *args) -> str:
     return result.stdout
 
 
+@pytest.mark.same_in_every_pass  # the embedded default, whatever the pass
 def test_serve_answers_health_and_the_instance_documents(served):
     base, env, _ = served
     port = base.rsplit(":", 1)[1]
@@ -88,8 +101,9 @@ def test_serve_answers_health_and_the_instance_documents(served):
     assert get(base + "/api/v1/streaming/health") == (200, "OK")
 
 
-def test_the_demo_community_is_delivered_by_the_job_consumer_and_everything_stays_in_the_data_dir(served, tmp_path):
-    base, env, process = served
+@pytest.mark.same_in_every_pass  # the embedded default, whatever the pass
+def test_the_demo_community_is_delivered_by_the_job_consumer_and_everything_stays_in_the_data_dir(served_again, tmp_path):
+    base, env, process = served_again
     out = chirvir(env, "demo")
     assert "Demo community ready: 12 accounts" in out
     count_undelivered = (
@@ -111,8 +125,9 @@ def test_the_demo_community_is_delivered_by_the_job_consumer_and_everything_stay
     assert {"chirvir.sqlite3", "jobs.sqlite3", "secret_key"} <= {p.name for p in data.iterdir()}
 
 
-def test_posting_through_the_served_api_reaches_the_home_timeline(served):
-    base, env, _ = served
+@pytest.mark.same_in_every_pass  # the embedded default, whatever the pass
+def test_posting_through_the_served_api_reaches_the_home_timeline(served_again):
+    base, env, _ = served_again
     token = chirvir(
         env, "shell", "--no-imports", "-c",
         "from chirvir.accounts.services import register; from chirvir.oauth import services as auth; "
@@ -257,10 +272,10 @@ def test_a_backup_taken_while_serving_restores_into_a_server_that_has_the_data(t
             assert json.loads(response.read())["username"] == "keeper"
 
 
+@pytest.mark.same_in_every_pass  # the embedded default, whatever the pass
 def test_a_backup_refuses_a_destination_that_is_not_new(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(CHIRVIR_DATA_DIR=str(tmp_path / "live"), PYTHONPATH=str(ROOT))
-    chirvir(env, "migrate", "-v0")
+    env.update(CHIRVIR_DATA_DIR=str(embedded_database(tmp_path / "live")), PYTHONPATH=str(ROOT))
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "something").write_text("")
     for dest in (tmp_path / "full", tmp_path / "live" / "inside"):
