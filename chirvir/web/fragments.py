@@ -3,15 +3,15 @@ each version of everything it shows and then taken from the fragment cache (chir
 a page of twenty posts costs twenty keys and one lookup, not twenty runs of the engine.
 
 A key names all that the fragment shows: the status and the post it reposts (every column, the
-counts too), their authors' profiles, the account it replies to, its age as written ("5m"), its
-media, its poll as this viewer sees it, the post it quotes as the audience gate lets this viewer
+counts too), their authors' profiles, the account it replies to, its media, its poll as this viewer sees it, the post it quotes as the audience gate lets this viewer
 see it, the viewer's marks on it, the filter it is folded behind, whether the viewer wrote it or
 its links are guarded, the page's language and time zone, and the templates themselves. So a
 change made in any process is a new key in every process, and nothing is ever deleted.
 
-Two things differ on every request and are never cached: the CSRF token and the page's own
-address (the forms' `next`). A fragment is rendered with a marker for each, and they are put in
-at each read; the markers derive from the secret key, so no post's text can hold one."""
+Three things differ from one request to the next and are never cached: the CSRF token, the page's
+own address (the forms' `next`) and how long ago each post was written ("5m", then "6m"). A
+fragment is rendered with a marker for each, and they are put in at each read; the markers derive
+from the secret key, so no post's text can hold one."""
 
 import hashlib
 from functools import cache
@@ -59,8 +59,8 @@ def _marker(name: str) -> str:
 
 
 @cache
-def _markers() -> tuple[str, str]:
-    return _marker("csrf"), _marker("next")
+def _markers() -> tuple[str, str, str]:
+    return _marker("csrf"), _marker("next"), _marker("age")
 
 
 class _MarkedRequest:
@@ -83,14 +83,14 @@ def _digest(parts) -> str:
     return hashlib.blake2b(orjson.dumps(parts, default=str), digest_size=16).hexdigest()
 
 
-def _quote_version(context, status, now) -> list:
+def _quote_version(context, status) -> list:
     quote = quote_of(context, status)
     if quote is None:
         return []
     q = quote.status
     if q is None:
         return [quote.state]
-    return [quote.state, _STATUS(q), _PROFILE(q.account), times.age_shown(q.created_at, now)]
+    return [quote.state, _STATUS(q), _PROFILE(q.account)]
 
 
 def _poll_version(context, status) -> list:
@@ -100,7 +100,7 @@ def _poll_version(context, status) -> list:
     return [_POLL(r.poll), r.poll.expired, r.tallies, r.votes_count, r.voters_count, r.own_votes, r.voted]
 
 
-def _key(context, s, now, release: str) -> str:
+def _key(context, s, release: str) -> str:
     shown = s.reblog if s.reblog_id else s
     user = context.get("user")
     viewer_id = user.pk if user is not None and user.is_authenticated else None
@@ -115,11 +115,10 @@ def _key(context, s, now, release: str) -> str:
         _STATUS(s), _PROFILE(s.account),
         _STATUS(shown) if shown is not s else None, _PROFILE(shown.account) if shown is not s else None,
         _PROFILE(shown.in_reply_to_account) if shown.in_reply_to_account_id else None,
-        times.age_shown(shown.created_at, now),
         stranger(shown, user),
         [_MEDIA(m) for m in shown.media_attachments.all()],
         _poll_version(context, shown),
-        _quote_version(context, shown, now),
+        _quote_version(context, shown),
     ]
     return f"status {s.id} {_digest(parts)}"
 
@@ -130,18 +129,17 @@ def render(context, statuses) -> SafeString:
     if not statuses:
         return mark_safe("")
     engine = context.template.engine
-    now = timezone.now()
     release = _release(engine)
-    keys = [_key(context, s, now, release) for s in statuses]
+    keys = [_key(context, s, release) for s in statuses]
     cache = fragment_cache()
     found = cache.get_many(keys)
     missing = [(k, s) for k, s in zip(keys, statuses) if k not in found]
     if missing:
-        csrf, path = _markers()
+        csrf, _path, age = _markers()
         template = engine.get_template(TEMPLATE)
         made = {}
         for k, s in missing:
-            with context.push(s=s, csrf_token=csrf, request=_MarkedRequest()):
+            with context.push(s=s, csrf_token=csrf, request=_MarkedRequest()), times.ages_marked(age):
                 made[k] = template.render(context).encode()
         cache.set_many(made)
         found.update(made)
@@ -149,12 +147,14 @@ def render(context, statuses) -> SafeString:
 
 
 def _fill(context, html: str) -> SafeString:
-    """The request's own CSRF token and address where the fragments hold their markers."""
-    csrf, path = _markers()
+    """The request's own CSRF token and address, and each post's age as of now, where the
+    fragments hold their markers."""
+    csrf, path, age = _markers()
     token = context.get("csrf_token")
     token = str(token) if token else None
     real = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
     marked = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf)
     request = context.get("request")
     html = html.replace(marked, real if token and token != "NOTPROVIDED" else "")
+    html = times.fill_ages(html, age)
     return mark_safe(html.replace(path, escape(request.get_full_path()) if request is not None else ""))

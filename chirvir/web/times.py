@@ -3,16 +3,24 @@ language and the reader's time zone, with the full local date and time to hover 
 and the order of day and month come from CLDR (babel), so no language shows another's."""
 
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from functools import lru_cache
 
 from babel import Locale, dates
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 # CLDR's plain "en" is the United States' (Dec 1, 12/1/26); world English puts the day first.
 BABEL_LOCALES = {"en": "en_001"}
 UNITS = (("hour", 3600), ("minute", 60), ("second", 1))
 DAY = 24 * 3600
+# While a cached fragment is rendered (chirvir/web/fragments.py): the marker that stands for how long
+# ago a moment was, which the fragment's reader puts in at each read (`fill_ages`).
+_age_marker: ContextVar[str | None] = ContextVar("age_marker", default=None)
 
 
 def _locale() -> Locale:
@@ -22,8 +30,7 @@ def _locale() -> Locale:
 
 def age_shown(moment, now=None) -> tuple[str, int | bool]:
     """What `ago` writes of a moment, before the words: within a day its unit and whole age in
-    seconds ("minute", 300); after, ("day", whether it is this year). A page's cached post is
-    keyed by it, so that "5m" becomes "6m" when it should and not before."""
+    seconds ("minute", 300); after, ("day", whether it is this year)."""
     now = now or timezone.now()
     age = max(0, int((now - moment).total_seconds()))
     if age < DAY:
@@ -35,13 +42,42 @@ def age_shown(moment, now=None) -> tuple[str, int | bool]:
 
 def ago(moment, now=None) -> str:
     """"12s", "5m", "3h" within a day, then the day ("1 Dec"), with the year if it is not this one."""
-    locale = _locale()
     unit, shown = age_shown(moment, now)
     if unit != "day":
-        # An infinite threshold keeps babel from rounding 55 minutes up to "1h".
-        return dates.format_timedelta(shown, granularity=unit, threshold=math.inf, format="narrow", locale=locale)
+        return _within_a_day(translation.get_language() or settings.LANGUAGE_CODE, unit, shown)
     zone = timezone.get_current_timezone()
-    return dates.format_skeleton("MMMd" if shown else "yMMMd", moment, tzinfo=zone, locale=locale)
+    return dates.format_skeleton("MMMd" if shown else "yMMMd", moment, tzinfo=zone, locale=_locale())
+
+
+@lru_cache(maxsize=4096)
+def _within_a_day(language: str, unit: str, shown: int) -> str:
+    # An infinite threshold keeps babel from rounding 55 minutes up to "1h".
+    locale = _locale()
+    return dates.format_timedelta(shown, granularity=unit, threshold=math.inf, format="narrow", locale=locale)
+
+
+@contextmanager
+def ages_marked(marker: str):
+    """Within the block, `time_element` writes `marker`, the moment as a POSIX timestamp and `marker`
+    again where the age goes, for `fill_ages` to write at each read: a cached fragment stays the
+    same while "5m" becomes "6m"."""
+    token = _age_marker.set(marker)
+    try:
+        yield
+    finally:
+        _age_marker.reset(token)
+
+
+def fill_ages(html: str, marker: str, now=None) -> str:
+    """`html` with every marked moment (`ages_marked`) written as `ago` writes it, as of `now`."""
+    if marker not in html:
+        return html
+    now = now or timezone.now()
+    parts = html.split(marker)
+    # marked moments are the odd parts: text, moment, text, moment, text
+    for n in range(1, len(parts), 2):
+        parts[n] = escape(ago(datetime.fromtimestamp(float(parts[n]), tz=UTC), now))
+    return "".join(parts)
 
 
 def full(moment) -> str:
@@ -62,6 +98,6 @@ def month_year(moment) -> str:
 def time_element(moment, now=None) -> str:
     """A <time> with the moment in ISO 8601, how long ago it was, and the full date as its title."""
     local = timezone.localtime(moment)
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>', local.isoformat(timespec="seconds"), full(moment), ago(moment, now)
-    )
+    marker = _age_marker.get()
+    age = mark_safe(f"{marker}{moment.timestamp():.6f}{marker}") if marker else ago(moment, now)
+    return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(timespec="seconds"), full(moment), age)

@@ -411,3 +411,42 @@ def test_times_are_relative_then_a_short_date_with_the_full_local_time_on_hover(
     assert 'title="2025年3月4日火曜日 12:55 GMT+05:30"' in page
     accounts.update_profile(alice, language="", time_zone="")
     assert 'title="Tuesday, 4 March 2025, 7:25\u202fam GMT+00:00"' in text_of(client.get("/@alice"))
+
+
+def test_a_posts_age_moves_on_while_its_html_is_rendered_once(signed_in, alice, bob, monkeypatch):
+    """A post's HTML is kept (chirvir/web/fragments.py) with its age left out: "5m" becomes "7m" as
+    the clock moves on, with no new rendering of the post, and so does the age of the post it quotes."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chirvir.web import fragments
+
+    now = timezone.now()
+    quoted = statuses.post_status(bob, "Three hours ago")
+    _posted_at(quoted, now - timedelta(hours=3, minutes=10))
+    _posted_at(statuses.post_status(alice, "Five minutes ago", quoted_status_id=quoted.id), now - timedelta(minutes=5))
+    rendered = []
+    real_cache = fragments.fragment_cache
+
+    class Counted:
+        def __init__(self):
+            self.cache = real_cache()
+
+        def get_many(self, keys):
+            return self.cache.get_many(keys)
+
+        def set_many(self, values):
+            rendered.extend(values)
+            self.cache.set_many(values)
+
+    monkeypatch.setattr(fragments, "fragment_cache", Counted)
+    client = signed_in(alice)
+    page = text_of(client.get("/@alice"))
+    assert ">5m</time>" in page and ">3h</time>" in page
+    assert len(rendered) == 1
+    later = now + timedelta(minutes=2, seconds=30)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    page = text_of(client.get("/@alice"))
+    assert ">7m</time>" in page and ">5m</time>" not in page and ">3h</time>" in page
+    assert len(rendered) == 1, "the post was rendered again"
