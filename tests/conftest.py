@@ -165,8 +165,8 @@ def pytest_collection_modifyitems(config, items):
 # `CHIRVIR_TEST_CPU_LOG=file make test`: each test's CPU, with that of the processes it started and
 # waited for (its servers, commands and browsers), its wall time and the run's database, one line a
 # test appended to the file (CI's two passes may share one); `python -m tests.cpu_by_file file` sums
-# them by file. On two cores the suite is CPU-bound, so
-# this, not the wall time that xdist's workers and the other pass share, says where its time goes.
+# them by file. On two cores the suite is CPU-bound, so this, not the wall time that xdist's
+# workers and the other pass share, says where its time goes.
 CPU_LOG = os.environ.get("CHIRVIR_TEST_CPU_LOG")
 
 

@@ -3,10 +3,11 @@ each version of everything it shows and then taken from the fragment cache (chir
 a page of twenty posts costs twenty keys and one lookup, not twenty runs of the engine.
 
 A key names all that the fragment shows: the status and the post it reposts (every column, the
-counts too), their authors' profiles, the account it replies to, its media, its poll as this viewer sees it, the post it quotes as the audience gate lets this viewer
-see it, the viewer's marks on it, the filter it is folded behind, whether the viewer wrote it or
-its links are guarded, the page's language and time zone, and the templates themselves. So a
-change made in any process is a new key in every process, and nothing is ever deleted.
+counts too), their authors' profiles, the account it replies to, its media, its poll as this
+viewer sees it, the post it quotes as the audience gate lets this viewer see it, the viewer's
+marks on it, the filter it is folded behind, whether the viewer wrote it or its links are
+guarded, the page's language and time zone, and the templates themselves. So a change made in
+any process is a new key in every process, and nothing is ever deleted.
 
 Three things differ from one request to the next and are never cached: the CSRF token, the page's
 own address (the forms' `next`) and how long ago each post was written ("5m", then "6m"). A
