@@ -75,16 +75,21 @@ def _template() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (where / "migrated").exists():
             env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-            env.update(CHIRVIR_DATA_DIR=str(where / "data"), PYTHONPATH=str(ROOT))
             if url := postgres_url():
                 _on_postgres(url, sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(template_name())))
                 _on_postgres(url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(template_name())))
                 env["DATABASE_URL"] = urlsplit(url)._replace(path=f"/{template_name()}").geturl()
-            command = [sys.executable, "-m", "chirvir.cli", "migrate", "--verbosity", "0"]
-            result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-            assert result.returncode == 0, result.stderr
+            _migrate(where / "data", env)
             (where / "migrated").touch()
     return where / "data"
+
+
+def _migrate(data: Path, env: dict) -> None:
+    """`chirvir migrate` of `data`'s database, in a process with `env` (and `data` as its data directory)."""
+    env.update(CHIRVIR_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "chirvir.cli", "migrate", "--verbosity", "0"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
 
 
 def template_url() -> str:
@@ -121,10 +126,7 @@ def database_of(data: Path) -> str | None:
     the directory (None is returned), on PostgreSQL a database on the run's server (its URL)."""
     if not (url := postgres_url()):
         if not (data / SQLITE_NAME).exists():
-            data.mkdir(parents=True, exist_ok=True)
-            copy = sqlite3.connect(data / SQLITE_NAME)
-            copy_template_to(copy)
-            copy.close()
+            _sqlite_template_into(data)
         return None
     if data not in _databases:
         name = f"chirvir_serve_{secrets.token_hex(6)}"
@@ -138,18 +140,20 @@ def embedded_database(data: Path) -> Path:
     embedded default whatever the run's kind of database: on a SQLite run a copy of the run's
     template (migrating from nothing is 12 s of a core), on a PostgreSQL run, whose template is
     PostgreSQL's, made by `chirvir migrate`. Returns `data`."""
-    data.mkdir(parents=True, exist_ok=True)
     if postgres_url():
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
-        env.update(CHIRVIR_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
-        command = [sys.executable, "-m", "chirvir.cli", "migrate", "--verbosity", "0"]
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stderr
+        data.mkdir(parents=True, exist_ok=True)
+        unset = {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        _migrate(data, {k: v for k, v in os.environ.items() if k not in unset})
     else:
-        copy = sqlite3.connect(data / SQLITE_NAME)
-        copy_template_to(copy)
-        copy.close()
+        _sqlite_template_into(data)
     return data
+
+
+def _sqlite_template_into(data: Path) -> None:
+    data.mkdir(parents=True, exist_ok=True)
+    copy = sqlite3.connect(data / SQLITE_NAME)
+    copy_template_to(copy)
+    copy.close()
 
 
 def drop_database(name: str) -> None:
