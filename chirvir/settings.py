@@ -371,10 +371,33 @@ def _import_huey_without(*modules: str) -> None:
 _import_huey_without("psycopg", *([] if REDIS_URL else ["redis"]))
 
 AUTH_USER_MODEL = "accounts.Account"
+
+
+def _argon2(raw: str) -> dict[str, int]:
+    """`m=<KiB>,t=<passes>,p=<lanes>`, the cost as an Argon2 hash writes it."""
+    cost = dict(part.strip().split("=", 1) for part in raw.split(","))  # a part with no "=": ValueError
+    if set(cost) != {"m", "t", "p"}:
+        raise ValueError
+    memory, passes, lanes = (int(cost[key]) for key in "mtp")
+    if passes < 1 or not 1 <= lanes <= 64 or not 8 * lanes <= memory <= 4 * 1024 * 1024:
+        raise ValueError
+    return {"memory_cost": memory, "time_cost": passes, "parallelism": lanes}
+
+
+# The cost of Argon2id (chirvir.accounts.passwords.Argon2id): Django's by default, about a quarter of
+# a second of a core a hash on the machine in docs/performance.md. A hash made at another cost is
+# made again at the account's next log-in.
+ARGON2 = _setting(
+    "CHIRVIR_ARGON2",
+    {"memory_cost": 102400, "time_cost": 2, "parallelism": 8},
+    _argon2,
+    "m=<KiB of memory>,t=<passes>,p=<lanes>, as an Argon2 hash writes its cost (m=102400,t=2,p=8 by default),"
+    " with t at least 1, p from 1 to 64 and m from 8 times p to 4194304",
+)
 # Argon2id for every new or changed password; a hash made by an older hasher is re-made with it
 # at the account's next log-in (Django does this when the first hasher is not the hash's own).
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "chirvir.accounts.passwords.Argon2id",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",

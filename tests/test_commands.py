@@ -102,6 +102,9 @@ def test_version_is_chirvirs_own():
         ("CHIRVIR_STREAMING_BIND", "127.0.0.1:99999", "host:port"),
         ("CHIRVIR_DATABASE_REPLICA_URLS", "postgres://db.internal/chirvir,mysql://db2/chirvir", "postgres:// URLs"),
         ("CHIRVIR_DATABASE_REPLICA_URLS", "postgres://db.internal:5432/", "postgres:// URLs of databases"),
+        ("CHIRVIR_ARGON2", "m=19456,t=2", "m=<KiB of memory>,t=<passes>,p=<lanes>"),
+        ("CHIRVIR_ARGON2", "m=8,t=1,p=2", "m from 8 times p"),
+        ("CHIRVIR_ARGON2", "19456,2,1", "as an Argon2 hash writes its cost"),
     ],
 )
 @pytest.mark.same_in_every_pass

@@ -1,6 +1,7 @@
 """Chirvir's own password rule, beside Django's four validators (settings.AUTH_PASSWORD_VALIDATORS):
 no password may be one of the words in banned_passwords.txt, or the service's or this instance's
-own name or host, however it is capitalised, spaced, numbered or spelt in leet (P4ssw0rd!, Chelsea1)."""
+own name or host, however it is capitalised, spaced, numbered or spelt in leet (P4ssw0rd!, Chelsea1).
+And the hasher of every new password: Argon2id at the cost the operator sets (CHIRVIR_ARGON2)."""
 
 import functools
 import unicodedata
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import regex
 from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -77,3 +79,21 @@ class BannedWordValidator:
 
     def get_help_text(self) -> str:
         return _("Your password can't be a common word, a name or a keyboard pattern, even with digits added.")
+
+
+class Argon2id(Argon2PasswordHasher):
+    """Django's Argon2id hasher at the cost of settings.ARGON2 (CHIRVIR_ARGON2). A stored hash of
+    another cost is made again at the account's next log-in: Django's `must_update` compares the
+    hash's cost with this one."""
+
+    @property
+    def memory_cost(self) -> int:
+        return settings.ARGON2["memory_cost"]
+
+    @property
+    def time_cost(self) -> int:
+        return settings.ARGON2["time_cost"]
+
+    @property
+    def parallelism(self) -> int:
+        return settings.ARGON2["parallelism"]

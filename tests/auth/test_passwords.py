@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 
+import chirvir.settings
 from chirvir.accounts.models import Account
 from chirvir.accounts.passwords import banned_words, listed_words
 from chirvir.oauth import services as oauth
@@ -79,15 +80,27 @@ def test_the_api_answers_mastodons_422_with_the_reason_in_the_persons_language()
 
 
 ARGON2 = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "chirvir.accounts.passwords.Argon2id",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
 
 def test_new_passwords_are_hashed_with_argon2id(settings):
+    assert chirvir.settings.PASSWORD_HASHERS[0] == ARGON2[0]  # the real settings' first (the tests' is MD5)
     settings.PASSWORD_HASHERS = ARGON2
     assert sign_up(Client(), "emil", PASSWORD).status_code == 302
     assert Account.objects.get(username="emil").password.startswith("argon2$argon2id$")
+
+
+def test_a_hash_is_made_at_the_cost_set_and_again_at_log_in_once_the_cost_changes(settings, make_account):
+    settings.PASSWORD_HASHERS = ARGON2
+    settings.ARGON2 = {"memory_cost": 8192, "time_cost": 1, "parallelism": 1}
+    alice = make_account("alice")
+    assert "$m=8192,t=1,p=1$" in fresh(alice).password
+    settings.ARGON2 = {"memory_cost": 19456, "time_cost": 2, "parallelism": 2}
+    assert Client().post("/login", {"username": "alice", "password": PASSWORD}).status_code == 302
+    assert "$m=19456,t=2,p=2$" in fresh(alice).password
+    assert fresh(alice).check_password(PASSWORD)
 
 
 def test_an_old_hash_becomes_argon2id_at_the_next_log_in(settings, make_account):
