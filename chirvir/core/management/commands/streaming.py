@@ -8,6 +8,7 @@ from chirvir.core.management.commands.web import asgi_capacity, refuse_if_taken,
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # as for `chirvir web`
     help = "Serve the streaming API (WebSocket and SSE) alone."
 
     def add_arguments(self, parser):

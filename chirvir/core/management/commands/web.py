@@ -60,6 +60,10 @@ def serve_with_granian(name: str, argv: list[str]) -> None:
 
 
 class Command(BaseCommand):
+    # `chirvir serve` and `chirvir migrate` have checked the project (as for `chirvir worker`): here
+    # the checks' URL map would cost a start half a second of CPU in a process that then becomes
+    # Granian, whose workers load the URL map themselves.
+    requires_system_checks = []
     help = "Serve Chirvir over HTTP with Granian."
 
     def add_arguments(self, parser):
