@@ -5,6 +5,7 @@ one of the process's few database threads (`in_thread`), off the event loop."""
 
 import asyncio
 import concurrent.futures
+import logging
 import queue
 import threading
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from chirvir.oauth.services import Credentials
 from chirvir.statuses.models import Tag
 from chirvir.statuses.services import get_status, list_conversations
 from chirvir.timelines.reads import not_muted
+
+logger = logging.getLogger(__name__)
 
 # The scope each stream needs, as Mastodon's streaming server asks: `read` covers them all.
 SCOPES = {
@@ -80,18 +83,24 @@ _database_work: queue.SimpleQueue = queue.SimpleQueue()
 _database_threads: list[threading.Thread] = []
 
 
-def _do_database_work() -> None:
+def _do_database_work(work_queue: queue.SimpleQueue = _database_work) -> None:
+    """One database thread's life. Whatever fails, the care for stale connections included, fails
+    that piece of work only: its stream hears the error, and the thread, which nothing would start
+    again, goes on to the next piece."""
     while True:
-        future, work, args = _database_work.get()
+        future, work, args = work_queue.get()
         if not future.set_running_or_notify_cancel():
             continue  # its stream went meanwhile
-        close_old_connections()
         try:
+            close_old_connections()
             future.set_result(work(*args))
         except BaseException as e:
             future.set_exception(e)
         finally:
-            close_old_connections()
+            try:
+                close_old_connections()
+            except Exception:
+                logger.exception("Closing a streaming database thread's stale connection failed")
 
 
 async def in_thread(work, *args):
