@@ -18,8 +18,8 @@ os.environ["CHIRVIR_REDIS_PREFIX"] = f"chirvir-test-{worker or 'main'}-{secrets.
 
 # Argon2id at OWASP's least recommended cost (19 MiB, 2 passes, 1 lane: about 26 ms of a core a hash
 # here) rather than Django's (100 MiB, 2 passes, 8 lanes: about 244 ms), in this process and in every
-# server and command the tests start, which inherit it: signing up and logging in through HTTP is most
-# of what a served test server does for toot's suite and the browsers. The in-process tests hash with
+# server and command the tests start, which inherit it: signing up and logging in through HTTP was most
+# of what the server did for toot's own suite (docs/performance.md). The in-process tests hash with
 # MD5 (below) but where they test the hasher itself (tests/auth/test_passwords.py).
 os.environ.setdefault("CHIRVIR_ARGON2", "m=19456,t=2,p=1")
 
