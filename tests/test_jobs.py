@@ -1,6 +1,9 @@
 """Delivery through the job queue: marked undelivered with the post, delivered after commit,
 re-queued by the sweep when a crash lost the job, and idempotent."""
 
+import threading
+import time
+
 import psycopg
 import pytest
 from django.db import connection, transaction
@@ -72,6 +75,31 @@ def test_one_delivery_job_takes_the_posts_waiting_after_it(alice, bob, monkeypat
     assert len(in_feed(bob)) == 3
 
 
+def test_a_batch_another_worker_delivered_meanwhile_is_not_announced_again(alice, bob, monkeypatch):
+    """Two workers: this one reads its batch (the repost), and before it writes, the other one's
+    batch takes that post too. The streams hear of the post once: a second `update` reached a
+    follower's live home in CI (tests/streaming/test_streaming.py)."""
+    accounts.follow(bob, alice)
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # jobs not yet run
+    first, second = (statuses.post_status(alice, f"post {i}") for i in range(2))
+    monkeypatch.undo()
+    announced = []
+    monkeypatch.setattr(timelines.events, "publish_all", lambda items: announced.extend(list(items)))
+    recipients, other_worker = timelines.home_recipients, {}
+
+    def meanwhile_the_other_worker_delivers(route):
+        if "delivered" not in other_worker:
+            other_worker["delivered"] = None  # its own read of the recipients comes through here
+            other_worker["delivered"] = timelines.deliver_status(first.id)
+        return recipients(route)
+
+    monkeypatch.setattr(timelines, "home_recipients", meanwhile_the_other_worker_delivers)
+    assert timelines.deliver_status(second.id) == 0
+    assert other_worker == {"delivered": 2}
+    assert [payload["status_id"] for _keys, _name, payload in announced] == [first.id, second.id]
+    assert len(in_feed(bob)) == 2
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time")
 def test_on_postgresql_overlapping_batches_deliver_each_post_once(alice, bob, monkeypatch):
     accounts.follow(bob, alice)
@@ -84,9 +112,10 @@ def test_on_postgresql_overlapping_batches_deliver_each_post_once(alice, bob, mo
     with psycopg.connect(
         dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
     ) as other_worker:
-        # Another worker's batch holds the second post while this one delivers; waiting on its
-        # lock would be a failure too (and without a timeout, a hang).
-        other_worker.execute("SELECT id FROM statuses_status WHERE id = %s FOR UPDATE", [second.id])
+        # Another worker's batch holds the second post while this one delivers (its claim,
+        # chirvir/timelines/delivery.py); waiting on it would be a failure too (and without a
+        # timeout, a hang).
+        other_worker.execute("SELECT pg_advisory_xact_lock(%s)", [second.id])
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '2s'")
         try:
@@ -100,3 +129,46 @@ def test_on_postgresql_overlapping_batches_deliver_each_post_once(alice, bob, mo
     assert timelines.deliver_status(second.id) == 0
     assert [payload["status_id"] for _keys, _name, payload in announced] == [first.id, second.id]
     assert len(in_feed(bob)) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time")
+def test_on_postgresql_a_post_whose_row_a_favourite_locks_is_delivered_at_once(alice, bob, monkeypatch):
+    """A favourite (or a reply, or a repost) locks the post's row for its count while the post goes
+    out. Delivery waits the moment it takes, rather than take the lock for another worker's batch
+    and leave the post to the sweep: in CI a public stream missed a post reposted at once."""
+    accounts.follow(bob, alice)
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # the job not yet run
+    post = statuses.post_status(alice, "liked at once")
+    monkeypatch.undo()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (delivering,) = cursor.fetchone()
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
+    ) as favouriting:
+        favouriting.execute("UPDATE statuses_status SET favourites_count = favourites_count + 1 WHERE id = %s", [post.id])
+        waited = []
+
+        def commit_once_delivery_waits():
+            # Commits as soon as the delivery waits on the row's lock, or after 10 s when it never does.
+            with psycopg.connect(
+                dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
+            ) as watcher:
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline and not waited:
+                    found = watcher.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [delivering])
+                    if found.fetchone() == ("Lock",):
+                        waited.append(True)
+                    time.sleep(0.05)
+            favouriting.commit()
+
+        committer = threading.Thread(target=commit_once_delivery_waits)
+        committer.start()
+        try:
+            delivered = timelines.deliver_status(post.id)
+        finally:
+            committer.join()
+    assert delivered == 1 and waited == [True]
+    assert Status.objects.get(id=post.id).delivered_at is not None
+    assert len(in_feed(bob)) == 1

@@ -223,6 +223,17 @@ def _conversation_keys(status: Status) -> list[str]:
     return [events.direct(account_id) for account_id in [status.account_id, *readers]]
 
 
+def _claimed(status_ids: list[int]) -> list[int]:
+    """On PostgreSQL, the statuses this transaction now delivers and no other worker's does: a
+    claim is an advisory lock keyed by the status's ID, taken without waiting and held until
+    commit. Not a row lock: a favourite, a reply or a repost locks the row for its count as the
+    post goes out, and a delivery that took that for another worker's would leave the post to
+    the sweep, half a minute later."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM unnest(%s::bigint[]) AS id WHERE pg_try_advisory_xact_lock(id)", [status_ids])
+        return [id_ for (id_,) in cursor.fetchall()]
+
+
 def deliver_status(status_id: int) -> int:
     """Push a stored status into its recipients' home feeds and mark it delivered, together
     with the statuses waiting after it (up to DELIVERY_BATCH): one write for many posts touches
@@ -253,12 +264,16 @@ def deliver_status(status_id: int) -> int:
     conversations = [(s.id, _conversation_keys(s)) for s in Status.objects.filter(id__in=direct).gated()] if direct else []
     store = feed_store()
     with transaction.atomic():
-        mine = {s.id for s in batch}
-        if connection.features.has_select_for_update:
-            # PostgreSQL lets two workers' batches overlap (SQLite lets one writer in at a time):
-            # each delivers only the posts it locked first and finds still undelivered, so no
-            # post is pushed or announced twice.
-            mine = set(waiting.filter(id__in=mine).select_for_update(skip_locked=True).values_list("id", flat=True))
+        # The batch was read before this transaction, and another worker may have delivered some
+        # of it since: each worker delivers only the posts it finds still undelivered now, so no
+        # post is pushed or announced twice. On SQLite the write lock, taken as this began
+        # (IMMEDIATE), keeps them so until it commits. PostgreSQL lets two workers' batches
+        # overlap: each first claims the posts no other worker holds, then reads which of them
+        # are still undelivered, in a snapshot taken after the claims.
+        ids = [s.id for s in batch]
+        if connection.vendor == "postgresql":
+            ids = _claimed(ids)
+        mine = set(waiting.filter(id__in=ids).values_list("id", flat=True))
         for status, (entry, homes, lists, _) in zip(batch, pushes):
             if status.id in mine:
                 store.push(entry, [*homes, *lists])
