@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from chirvir import audience
 from chirvir.accounts.models import Account, Follow
 from chirvir.core import replicas
-from chirvir.core.paging import Page, in_order, page_of, paginate, read_kept
+from chirvir.core.paging import Page, in_order, page_of, read_kept
 from chirvir.core.queries import Prepared
 from chirvir.lists.models import List
 from chirvir.media.models import MediaAttachment
@@ -42,6 +42,26 @@ _WAITING = Prepared(
 )
 
 
+# The posts of one of those accounts that its follower's home takes (delivery.posts_of): no direct
+# messages, and replies only to the follower or to accounts the follower follows, as delivery
+# would have pushed them. One shape for every reader and account (the follows in a subquery, not
+# a list), so it is compiled once: built anew for each account, it was three quarters of a home
+# read on a community with a dozen such accounts.
+_MERGED = Prepared(
+    lambda author, owner, max_id, since_id, min_id, *, show_reblogs, limit: page_of(
+        posts_of(Follow(account_id=owner, target_account_id=author, show_reblogs=show_reblogs))
+        .exclude(visibility=Visibility.DIRECT)
+        .filter(
+            Q(in_reply_to_account_id__isnull=True)
+            | Q(in_reply_to_account_id=owner)
+            | Q(in_reply_to_account_id__in=Follow.objects.filter(account_id=owner).values("target_account_id"))
+        )
+        .values_list("id", flat=True),
+        Page(max_id, since_id, min_id, limit),
+    )
+)
+
+
 def _hydrate(ids: list[int]) -> list[Status]:
     by_id = {s.id: s for s in with_direct_mentions(_PAGE(list(ids)))}
     return [by_id[i] for i in ids if i in by_id]
@@ -64,9 +84,12 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
     wide = Page(page.max_id, page.since_id, page.min_id, page.limit * OVERFETCH)
     ids = set(store.read(account.id, wide))
     for follow in _LARGE(account.id, fanout_limit=settings.FANOUT_LIMIT):
-        merged = posts_of(follow).exclude(visibility=Visibility.DIRECT)
-        merged = merged.filter(Q(in_reply_to_account_id__isnull=True) | Q(in_reply_to_account_id__in=viewer.following | {account.id}))
-        ids.update(s.id for s in paginate(merged.only("id"), wide))
+        ids.update(
+            _MERGED(
+                follow.target_account_id, account.id, wide.max_id, wide.since_id, wide.min_id,
+                show_reblogs=follow.show_reblogs, limit=wide.limit,
+            )
+        )
     # The reader's own posts still waiting for delivery show at once (a page reloaded right
     # after posting); the partial index on undelivered posts keeps this one short read.
     ids.update(in_order(wide, _WAITING(account.id, wide.max_id, wide.since_id, wide.min_id, limit=wide.limit)))

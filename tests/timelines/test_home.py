@@ -131,6 +131,41 @@ def test_accounts_above_the_fanout_limit_are_merged_when_read(alice, bob, carol,
     assert home_texts(carol) == ["too popular to push"]
 
 
+def test_an_account_merged_when_read_reaches_a_home_by_the_rules_of_delivery(alice, bob, carol, make_account, settings):
+    """The home of an account that follows only accounts merged at read time (the fan-out limit at
+    0, and no feed to hold what delivery pushed) is the home that delivery made: no reposts from an
+    account whose reposts are off, none of one's own posts, no replies to strangers, no direct
+    messages; pages cut alike."""
+    dave = make_account("dave")
+    accounts.follow(alice, bob)
+    accounts.follow(alice, carol, reblogs=False)
+    accounts.follow(dave, bob)
+    timelines.home(alice)  # the feed exists from now on; the posts arrive by delivery
+    asked = statuses.post_status(dave, "dave asks")  # alice does not follow dave
+    statuses.post_status(bob, "@dave bob answers dave", in_reply_to_id=asked.id)
+    mine = statuses.post_status(alice, "alice's own")
+    statuses.post_status(bob, "@alice bob answers alice", in_reply_to_id=mine.id)
+    carols = statuses.post_status(carol, "carol posts")
+    statuses.post_status(bob, "@carol bob answers carol", in_reply_to_id=carols.id)
+    statuses.reblog(bob, mine.id)
+    statuses.reblog(carol, asked.id)
+    statuses.reblog(bob, asked.id)
+    statuses.post_status(bob, "@alice bob whispers", visibility=Visibility.DIRECT)
+    statuses.post_status(bob, "bob posts")
+    delivered = home_texts(alice)
+    assert delivered == [
+        "bob posts", "dave asks", "@carol bob answers carol", "carol posts", "@alice bob answers alice", "alice's own"
+    ]
+    pages = [home_texts(alice, limit=2), home_texts(alice, limit=2, max_id=mine.id + 1), home_texts(alice, min_id=mine.id)]
+    settings.FANOUT_LIMIT = 0
+    lose_every_feed()
+    assert home_texts(alice) == delivered
+    assert [
+        home_texts(alice, limit=2), home_texts(alice, limit=2, max_id=mine.id + 1), home_texts(alice, min_id=mine.id)
+    ] == pages
+    assert in_feed(alice) == {mine.id}  # her own post only, as rebuilt: the rest was merged
+
+
 def test_paging_with_max_since_and_min_id(alice):
     posts = [statuses.post_status(alice, f"post {i}") for i in range(6)]
     ids = [p.id for p in posts]
