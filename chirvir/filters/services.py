@@ -10,12 +10,14 @@ from datetime import timedelta
 
 import regex
 from django.db import transaction
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import parse_id
+from chirvir.core.queries import Prepared
 from chirvir.filters.models import Action, Context, Filter, FilterKeyword, FilterStatus
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import get_status
@@ -245,12 +247,21 @@ class Matcher:
         return any(r.filter.filter_action == Action.HIDE for r in results)
 
 
+# Every read of a timeline asks it, and most viewers have no filter at all: compiled once
+# (chirvir/core/queries.py), the time now an argument. Filter.objects.in_force(), for one viewer.
+_IN_FORCE = Prepared(
+    lambda viewer, now: Filter.objects.filter(account_id=viewer).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+)
+
+
 def matcher(viewer: Account | None, context: str | None) -> Matcher:
     """The viewer's filters for this context (none without a viewer or a context), expired ones left out."""
     if viewer is None or not viewer.is_authenticated or context is None:
         return Matcher()
     compiled = []
-    for flt in Filter.objects.in_force().filter(account=viewer).prefetch_related("keywords", "statuses"):
+    in_force = _IN_FORCE(viewer.id, timezone.now())
+    prefetch_related_objects(in_force, "keywords", "statuses")
+    for flt in in_force:
         if context not in flt.context:
             continue
         keywords = tuple((k.keyword, k.whole_word) for k in flt.keywords.all())
