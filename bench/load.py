@@ -234,9 +234,13 @@ def _bar(label: str, seconds: float, process=None, done=None) -> None:
             time.sleep(0.25)
 
 
+# How far below the newest post a witness has seen it still looks for posts that show late.
+LATE_SECONDS = 5.0
+
+
 class Witnesses:
-    """Threads reading the witnesses' homes through the API (min_id paging, oldest new post
-    first) and noting when each status first shows there."""
+    """Threads reading the witnesses' homes through the API (every post above a floor that follows
+    the newest one seen, see _watch) and noting when each status first shows there."""
 
     def __init__(self, target: Target, interval: float):
         self.target, self.interval = target, interval
@@ -260,27 +264,35 @@ class Witnesses:
     def _watch(self, token: str) -> None:
         url = self.target.url
         connection = None
-        newest = _id_at(time.time())
+        started = newest = _id_at(time.time())
         while not self.stop.is_set():
+            # Every post above a floor some seconds below the newest one seen, newest first, a page
+            # at a time: a post that shows late, below one already seen (its delivery ended after
+            # a later post's, or a large account's post merged at read time went ahead of it), is
+            # still seen, when it shows. Paging on from the newest (min_id) never saw it.
+            floor = max(started, _id_at(_made_at(newest) - LATE_SECONDS))
+            query, found = f"limit=40&since_id={floor}", 0
             try:
                 connection = connection or _connect(url)
-                connection.request("GET", f"/api/v1/timelines/home?limit=40&min_id={newest}",
-                                   headers={"Authorization": f"Bearer {token}"})
-                response = connection.getresponse()
-                body = response.read()
-                at = time.time()
-                page = json.loads(body) if response.status == 200 else []
+                while True:
+                    connection.request("GET", f"/api/v1/timelines/home?{query}",
+                                       headers={"Authorization": f"Bearer {token}"})
+                    response = connection.getresponse()
+                    body = response.read()
+                    at = time.time()
+                    page = json.loads(body) if response.status == 200 else []
+                    with self.lock:
+                        for status in page:
+                            self.seen.setdefault(int(status["id"]), at)
+                    ids = [int(status["id"]) for status in page]
+                    newest = max(newest, *ids) if ids else newest
+                    found += len(ids)
+                    if len(ids) < 40 or found >= 400:
+                        break
+                    query = f"limit=40&since_id={floor}&max_id={min(ids)}"
             except (OSError, http.client.HTTPException, ValueError):
                 connection = None
-                self.stop.wait(self.interval)
-                continue
-            with self.lock:
-                for status in page:
-                    self.seen.setdefault(int(status["id"]), at)
-            if page:
-                newest = max(newest, *(int(s["id"]) for s in page))
-            if len(page) < 40:
-                self.stop.wait(self.interval)
+            self.stop.wait(self.interval)
 
 
 def _connect(url, timeout: float = 30) -> http.client.HTTPConnection:
