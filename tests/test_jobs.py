@@ -16,6 +16,24 @@ from chirvir.timelines import tasks
 from tests.feed_state import holding, in_feed
 
 
+def two_undelivered_posts(alice, bob, monkeypatch):
+    """Two posts of alice's, which bob follows, stored with their delivery jobs not run; and the
+    list that every announcement to the streams goes to from now on."""
+    accounts.follow(bob, alice)
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)
+    first, second = (statuses.post_status(alice, f"post {i}") for i in range(2))
+    monkeypatch.undo()
+    announced = []
+    monkeypatch.setattr(timelines.events, "publish_all", lambda items: announced.extend(list(items)))
+    return first, second, announced
+
+
+def another_connection() -> psycopg.Connection:
+    """A connection of its own to the test's PostgreSQL database: another worker, or another request."""
+    db = connection.settings_dict
+    return psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"])
+
+
 def test_a_post_is_stored_undelivered_and_delivered_after_commit(alice, bob):
     accounts.follow(bob, alice)
     with transaction.atomic():
@@ -76,15 +94,10 @@ def test_one_delivery_job_takes_the_posts_waiting_after_it(alice, bob, monkeypat
 
 
 def test_a_batch_another_worker_delivered_meanwhile_is_not_announced_again(alice, bob, monkeypatch):
-    """Two workers: this one reads its batch (the repost), and before it writes, the other one's
-    batch takes that post too. The streams hear of the post once: a second `update` reached a
+    """Two workers: this one reads its batch (the second post), and before it writes, the other
+    one's batch takes that post too. The streams hear of the post once: a second `update` reached a
     follower's live home in CI (tests/streaming/test_streaming.py)."""
-    accounts.follow(bob, alice)
-    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # jobs not yet run
-    first, second = (statuses.post_status(alice, f"post {i}") for i in range(2))
-    monkeypatch.undo()
-    announced = []
-    monkeypatch.setattr(timelines.events, "publish_all", lambda items: announced.extend(list(items)))
+    first, second, announced = two_undelivered_posts(alice, bob, monkeypatch)
     recipients, other_worker = timelines.home_recipients, {}
 
     def meanwhile_the_other_worker_delivers(route):
@@ -102,16 +115,8 @@ def test_a_batch_another_worker_delivered_meanwhile_is_not_announced_again(alice
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time")
 def test_on_postgresql_overlapping_batches_deliver_each_post_once(alice, bob, monkeypatch):
-    accounts.follow(bob, alice)
-    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kw: None)  # jobs not yet run
-    first, second = (statuses.post_status(alice, f"post {i}") for i in range(2))
-    monkeypatch.undo()
-    announced = []
-    monkeypatch.setattr(timelines.events, "publish_all", lambda items: announced.extend(list(items)))
-    db = connection.settings_dict
-    with psycopg.connect(
-        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
-    ) as other_worker:
+    first, second, announced = two_undelivered_posts(alice, bob, monkeypatch)
+    with another_connection() as other_worker:
         # Another worker's batch holds the second post while this one delivers (its claim,
         # chirvir/timelines/delivery.py); waiting on it would be a failure too (and without a
         # timeout, a hang).
@@ -143,18 +148,13 @@ def test_on_postgresql_a_post_whose_row_a_favourite_locks_is_delivered_at_once(a
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (delivering,) = cursor.fetchone()
-    db = connection.settings_dict
-    with psycopg.connect(
-        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
-    ) as favouriting:
+    with another_connection() as favouriting:
         favouriting.execute("UPDATE statuses_status SET favourites_count = favourites_count + 1 WHERE id = %s", [post.id])
         waited = []
 
         def commit_once_delivery_waits():
             # Commits as soon as the delivery waits on the row's lock, or after 10 s when it never does.
-            with psycopg.connect(
-                dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
-            ) as watcher:
+            with another_connection() as watcher:
                 deadline = time.monotonic() + 10
                 while time.monotonic() < deadline and not waited:
                     found = watcher.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [delivering])
