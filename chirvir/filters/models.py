@@ -25,8 +25,10 @@ class Action(models.TextChoices):
 
 
 class FilterQuerySet(models.QuerySet):
-    def in_force(self):
-        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now()))
+    def in_force(self, now=None):
+        """The filters not expired at `now` (by default, the time now)."""
+        now = timezone.now() if now is None else now
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
 
 
 class Filter(models.Model):

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import regex
 from django.db import transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -248,10 +248,8 @@ class Matcher:
 
 
 # Every read of a timeline asks it, and most viewers have no filter at all: compiled once
-# (chirvir/core/queries.py), the time now an argument. Filter.objects.in_force(), for one viewer.
-_IN_FORCE = Prepared(
-    lambda viewer, now: Filter.objects.filter(account_id=viewer).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-)
+# (chirvir/core/queries.py), the time now an argument.
+_IN_FORCE = Prepared(lambda viewer, now: Filter.objects.filter(account_id=viewer).in_force(now))
 
 
 def matcher(viewer: Account | None, context: str | None) -> Matcher:
