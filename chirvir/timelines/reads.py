@@ -82,6 +82,12 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
         rebuild_home(account)
     viewer = audience.Viewer.of(account)
     wide = Page(page.max_id, page.since_id, page.min_id, page.limit * OVERFETCH)
+    # The reader's own posts still waiting for delivery show at once (a page reloaded right
+    # after posting); the partial index on undelivered posts keeps this one short read. Read
+    # before the feed: delivery pushes into the feed before it marks the post delivered, so a
+    # post this read finds delivered is in the feed read after it; read after the feed, a
+    # delivery between the two reads hid the post from both.
+    waiting = in_order(wide, _WAITING(account.id, wide.max_id, wide.since_id, wide.min_id, limit=wide.limit))
     ids = set(store.read(account.id, wide))
     for follow in _LARGE(account.id, fanout_limit=settings.FANOUT_LIMIT):
         ids.update(
@@ -90,9 +96,7 @@ def home(account: Account, page: Page = Page()) -> list[Status]:
                 show_reblogs=follow.show_reblogs, limit=wide.limit,
             )
         )
-    # The reader's own posts still waiting for delivery show at once (a page reloaded right
-    # after posting); the partial index on undelivered posts keeps this one short read.
-    ids.update(in_order(wide, _WAITING(account.id, wide.max_id, wide.since_id, wide.min_id, limit=wide.limit)))
+    ids.update(waiting)
     return _shown(viewer, ids, page)
 
 

@@ -39,6 +39,26 @@ def test_own_posts_show_in_ones_home_before_delivery(alice, bob):
     assert home_texts(bob) == ["just now"]
 
 
+def test_own_post_delivered_while_the_home_is_read_still_shows(alice, monkeypatch):
+    timelines.home(alice)
+    post = statuses.post_status(alice, "delivered mid-read")
+    delivery.remove_from_homes([post.id])
+    type(post).objects.filter(id=post.id).update(delivered_at=None)
+    store = feed_store()
+
+    class DeliveredJustAfterTheFeedIsRead:
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def read(self, owner_id, page):
+            found = store.read(owner_id, page)
+            delivery.deliver_status(post.id)  # another worker, between this read and the next
+            return found
+
+    monkeypatch.setattr(timelines, "feed_store", DeliveredJustAfterTheFeedIsRead)
+    assert home_texts(alice) == ["delivered mid-read"]
+
+
 def test_strangers_posts_stay_out_of_home(alice, bob):
     statuses.post_status(bob, "not followed")
     assert home_texts(alice) == []
