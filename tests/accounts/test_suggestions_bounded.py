@@ -41,3 +41,19 @@ def test_a_kept_ranking_never_suggests_whom_the_viewer_blocked_muted_or_dismisse
     accounts.mute(alice, erin)
     discovery.dismiss_suggestion(alice, frank)
     assert not {"dave", "erin", "frank"} & set(reasons(alice))
+
+
+@pytest.mark.django_db
+def test_when_the_best_ranked_are_all_left_out_the_next_ones_are_suggested(alice, make_account):
+    friend = make_account("friend")
+    accounts.follow(alice, friend)
+    # Followed by one friend each, so ranked newest account first; the page asks for one.
+    ranked = [make_account(f"person{n}") for n in range(30)][::-1]
+    for person in ranked:
+        accounts.follow(friend, person)
+    window = 4 * 1 + 20
+    for person in ranked[: window + 2]:  # the whole first window of the ranking, and past it
+        discovery.dismiss_suggestion(alice, person)
+    fresh = Account.objects.get(pk=alice.pk)
+    found = discovery.suggestions(fresh, 1)
+    assert [(s.account.username, s.reason) for s in found] == [(ranked[window + 2].username, "friends_of_friends")]
