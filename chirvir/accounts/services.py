@@ -14,7 +14,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from chirvir.core import confusables, text
 from chirvir.core.errors import Invalid, NotAllowed, NotFound
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page, paginate
+from chirvir.core.queries import Prepared
 from chirvir.lists import services as lists
 from chirvir.media import images
 from chirvir.moderation import blocks as moderation_blocks
@@ -591,5 +592,14 @@ def follows(account: Account, target: Account) -> bool:
     return Follow.objects.filter(account=account, target_account=target).exists()
 
 
+# Every page's frame of a signed-in person shows the count: compiled once (chirvir/core/queries.py).
+_REQUESTS = Prepared(
+    lambda account_id: FollowRequest.objects.filter(target_account_id=account_id)
+    .values("target_account_id")
+    .annotate(n=Count("id"))
+    .values_list("n", flat=True)
+)
+
+
 def follow_request_count(account: Account) -> int:
-    return FollowRequest.objects.filter(target_account=account).count()
+    return sum(_REQUESTS(account.pk))  # no row when none

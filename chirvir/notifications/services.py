@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from chirvir.accounts.models import Account, Block, Follow, Mute
 from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import next_id, parse_id
 from chirvir.core.paging import Page, paginate, read_kept
+from chirvir.core.queries import Prepared
 from chirvir.events import bus as events
 from chirvir.notifications.models import (
     Marker,
@@ -201,20 +203,33 @@ def clear(account: Account) -> None:
     Notification.objects.filter(account=account).delete()
 
 
-def unread_count(account: Account, *, types=None, exclude_types=None, limit: int | None = None) -> int:
-    """How many notifications came after the notifications read marker (all, if never marked),
-    of these types, counting up to `limit`; those of blocked or suspended accounts are left out,
-    as the list leaves them out."""
-    viewer = audience.Viewer.of(account)
-    marker = Marker.objects.filter(account=account, timeline=Marker.Timeline.NOTIFICATIONS).first()
-    qs = (
-        _base(account, types, exclude_types)
-        .exclude(from_account_id__in=viewer.blocked)
+def _unread(account_id: int, types=None, exclude_types=None):
+    """The notifications after the notifications read marker (all, if never marked), of these
+    types; those of accounts blocked either way or suspended are left out, as the list leaves them
+    out. The marker and the blocks are subqueries, so that one statement answers."""
+    marker = Marker.objects.filter(account_id=account_id, timeline=Marker.Timeline.NOTIFICATIONS)
+    return (
+        _base(account_id, types, exclude_types)
+        .filter(id__gt=Coalesce(Subquery(marker.values("last_read_id")[:1]), 0))
+        .exclude(from_account_id__in=Block.objects.filter(account_id=account_id).values("target_account_id"))
+        .exclude(from_account_id__in=Block.objects.filter(target_account_id=account_id).values("account_id"))
         .exclude(from_account__is_active=False)
     )
-    if marker:
-        qs = qs.filter(id__gt=marker.last_read_id)
-    return qs[:limit].count() if limit is not None else qs.count()
+
+
+# Every page's frame shows the count: compiled once (chirvir/core/queries.py). No row when none.
+_UNREAD = Prepared(
+    lambda account_id: _unread(account_id).values("account_id").annotate(n=Count("id")).values_list("n", flat=True)
+)
+
+
+def unread_count(account: Account, *, types=None, exclude_types=None, limit: int | None = None) -> int:
+    """How many notifications came after the read marker, of these types, counting up to
+    `limit` (`_unread`)."""
+    if types or exclude_types or limit is not None:
+        qs = _unread(account.pk, types, exclude_types)
+        return qs[:limit].count() if limit is not None else qs.count()
+    return sum(_UNREAD(account.pk))
 
 
 @transaction.atomic
@@ -302,13 +317,8 @@ def dismiss_group(account: Account, group_key: str) -> None:
 
 def unread_group_count(account: Account, *, types=None, exclude_types=None, grouped_types=GROUPED_TYPES, limit=100):
     """How many groups of notifications came after the read marker, counting up to `limit`."""
-    viewer = audience.Viewer.of(account)
-    marker = Marker.objects.filter(account=account, timeline=Marker.Timeline.NOTIFICATIONS).first()
-    qs = _base(account, types, exclude_types).exclude(from_account_id__in=viewer.blocked)
-    qs = qs.exclude(from_account__is_active=False)
-    if marker:
-        qs = qs.filter(id__gt=marker.last_read_id)
     keys = set()
+    qs = _unread(account.pk, types, exclude_types)
     for notification_id, type_, key in qs.order_by("-id").values_list("id", "type", "group_key")[: limit * 10]:
         keys.add(key if type_ in grouped_types and not key.startswith("ungrouped-") else notification_id)
         if len(keys) >= limit:

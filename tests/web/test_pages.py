@@ -236,6 +236,27 @@ def test_notifications_are_read_when_seen(signed_in, alice, bob):
     assert 'class="badge"' not in text_of(client.get("/home"))
 
 
+def test_the_frames_counts_leave_out_blocks_both_ways_and_the_suspended(signed_in, alice, bob, carol, make_account):
+    # The counts beside the navigation are one prepared statement each (the marker and the blocks
+    # as subqueries): they keep the list's rules.
+    dave, erin = make_account("dave"), make_account("erin")
+    for follower in (bob, carol, dave, erin):
+        accounts.follow(follower, alice)
+    client = signed_in(alice)
+    assert 'class="badge">4' in text_of(client.get("/home"))
+    accounts.block(carol, alice)  # blocked by carol: her follow notification is not counted
+    accounts.block(alice, dave)
+    Account.objects.filter(pk=erin.pk).update(is_active=False)  # as a suspension leaves it
+    assert 'class="badge">1' in text_of(client.get("/home"))
+    text_of(client.get("/notifications"))  # read: the marker moves past all
+    assert 'class="badge"' not in text_of(client.get("/home"))
+    accounts.update_profile(alice, locked=True)
+    for asker in (make_account("frank"), make_account("grace")):
+        accounts.follow(asker, alice)
+    home = text_of(client.get("/home"))
+    assert 'class="badge">2</span></a></li>' in home.replace("\n", "")  # the follow requests
+
+
 def _png() -> io.BytesIO:
     image = io.BytesIO()
     Image.new("RGB", (64, 64), "teal").save(image, "PNG")
