@@ -169,13 +169,23 @@ def list_notifications(
     return read_kept(_shown(viewer, qs), page, lambda n: _may_see(viewer, n))
 
 
-def _shown(viewer: audience.Viewer, qs):
-    """The notifications of `qs` whose sender the account may still hear from: not one it blocked,
-    not a suspended one. The one home of the rule, for the lists and for one asked by its ID."""
+def _heard(qs, account_id: int):
+    """The notifications of `qs` whose sender the account may still hear from: neither one that it
+    blocked nor one that blocks it, not a suspended one. The one home of the rule, for the lists,
+    for one asked by its ID and for the unread counts; the blocks are subqueries, so that one
+    statement answers."""
     return (
         qs
-        .exclude(from_account_id__in=viewer.blocked)
+        .exclude(from_account_id__in=Block.objects.filter(account_id=account_id).values("target_account_id"))
+        .exclude(from_account_id__in=Block.objects.filter(target_account_id=account_id).values("account_id"))
         .exclude(from_account__is_active=False)
+    )
+
+
+def _shown(viewer: audience.Viewer, qs):
+    """`_heard`, with what the lists show of each notification."""
+    return (
+        _heard(qs, viewer.id)
         .select_related("from_account", "status__account", "status__reblog__account")
         .prefetch_related("status__mentions", "status__reblog__mentions")
     )
@@ -205,16 +215,10 @@ def clear(account: Account) -> None:
 
 def _unread(account_id: int, types=None, exclude_types=None):
     """The notifications after the notifications read marker (all, if never marked), of these
-    types; those of accounts blocked either way or suspended are left out, as the list leaves them
-    out. The marker and the blocks are subqueries, so that one statement answers."""
+    types, from senders the account still hears from (`_heard`). The marker is a subquery too."""
     marker = Marker.objects.filter(account_id=account_id, timeline=Marker.Timeline.NOTIFICATIONS)
-    return (
-        _base(account_id, types, exclude_types)
-        .filter(id__gt=Coalesce(Subquery(marker.values("last_read_id")[:1]), 0))
-        .exclude(from_account_id__in=Block.objects.filter(account_id=account_id).values("target_account_id"))
-        .exclude(from_account_id__in=Block.objects.filter(target_account_id=account_id).values("account_id"))
-        .exclude(from_account__is_active=False)
-    )
+    qs = _base(account_id, types, exclude_types).filter(id__gt=Coalesce(Subquery(marker.values("last_read_id")[:1]), 0))
+    return _heard(qs, account_id)
 
 
 # Every page's frame shows the count: compiled once (chirvir/core/queries.py). No row when none.
