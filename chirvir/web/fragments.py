@@ -9,6 +9,9 @@ marks on it, the filter it is folded behind, whether the viewer wrote it or its 
 guarded, the page's language and time zone, and the templates themselves. So a change made in
 any process is a new key in every process, and nothing is ever deleted.
 
+The empty compose box of the home page is the same HTML for everyone reading in one language, so
+it is rendered once a process for each language and length limit (`compose`).
+
 Three things differ from one request to the next and are never cached: the CSRF token, the page's
 own address (the forms' `next`) and how long ago each post was written ("5m", then "6m"). A
 fragment is rendered with a marker for each, and they are put in at each read; the markers derive
@@ -32,6 +35,7 @@ from chirvir.polls.models import Poll
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import Marks
 from chirvir.web import times
+from chirvir.web.forms import ComposeForm
 from chirvir.web.templatetags.chirvir_web import quote_of, stranger
 
 TEMPLATE = "web/_status.html"
@@ -145,6 +149,30 @@ def render(context, statuses) -> SafeString:
         cache.set_many(made)
         found.update(made)
     return _fill(context, b"".join(found[k] for k in keys).decode())
+
+
+COMPOSE = "web/_compose.html"
+# The empty compose box by (language, length limit): what it shows comes from the code, the
+# translations and the settings alone, none of which change while a process runs.
+_composes: dict[tuple, str] = {}
+
+
+def compose(context) -> SafeString:
+    """web/_compose.html for the page's form. An empty one (a fresh ComposeForm, unbound, nothing
+    filled in) is rendered once for each language and limit, with markers for the CSRF token and
+    the address, put in at each read; any other (a draft with its errors, a reply's mention) is
+    rendered as it is."""
+    form = context.get("form")
+    template = context.template.engine.get_template(COMPOSE)
+    if type(form) is not ComposeForm or form.is_bound or form.initial:
+        return mark_safe(template.render(context))
+    key = (translation.get_language(), context.get("max_chars"))
+    html = _composes.get(key)
+    if html is None:
+        csrf, _path, _age = _markers()
+        with context.push(csrf_token=csrf, request=_MarkedRequest()):
+            html = _composes[key] = template.render(context)
+    return _fill(context, html)
 
 
 def _fill(context, html: str) -> SafeString:

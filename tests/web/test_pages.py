@@ -471,3 +471,54 @@ def test_a_posts_age_moves_on_while_its_html_is_rendered_once(signed_in, alice, 
     page = text_of(client.get("/@alice"))
     assert ">7m</time>" in page and ">5m</time>" not in page and ">3h</time>" in page
     assert len(rendered) == 1, "the post was rendered again"
+
+
+def test_the_empty_compose_box_is_rendered_once_a_language_and_carries_each_requests_token(alice, monkeypatch):
+    """Home's empty compose box is kept once rendered (chirvir/web/fragments.py): it is what the
+    template engine makes of web/_compose.html, in the reader's language, with this request's own
+    CSRF token (a post with it goes through) and address in it, and it is not rendered again."""
+    from django.template.base import Template
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from chirvir.statuses.services import text_config
+    from chirvir.web import fragments
+    from chirvir.web.forms import ComposeForm
+
+    monkeypatch.setattr(fragments, "_composes", {})
+    rendered = []
+    real_render = Template.render
+
+    def counted(self, context):
+        if self.origin and self.origin.template_name == fragments.COMPOSE and not context.get("expected"):
+            rendered.append(translation.get_language())
+        return real_render(self, context)
+
+    monkeypatch.setattr(Template, "render", counted)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    token = r'name="csrfmiddlewaretoken" value="[^"]+"'
+
+    def box(path):
+        page = text_of(client.get(path))
+        return re.search(r'<form method="post" action="/compose" class="compose" id="compose".*?</form>', page, re.S)[0]
+
+    for language in ("en", "fr", "en", "fr"):
+        accounts.update_profile(alice, language=language)
+        shown = box("/home?max_id=12345")
+        request = RequestFactory().get("/home?max_id=12345")
+        with translation.override(language):
+            expected = render_to_string(
+                fragments.COMPOSE,
+                {"form": ComposeForm(), "max_chars": text_config().max_weighted_length, "csrf_token": "x", "request": request,
+                 "expected": True},
+            )
+        assert re.sub(token, "T", shown) == re.sub(token, "T", expected).rstrip("\n")
+        assert '<input type="hidden" name="next" value="/home?max_id=12345">' in shown
+    assert rendered == ["en", "fr"], "the empty box was rendered again"
+    french = box("/home")
+    assert "Qui peut la voir" in french and "Who can see it" not in french
+    posted = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', french)[1]
+    assert client.post("/compose", {"status": "Through the kept box", "csrfmiddlewaretoken": posted}).status_code == 302
+    assert Status.objects.filter(text="Through the kept box").exists()

@@ -1,4 +1,5 @@
-"""The tag that puts a page's posts in from the fragment cache (chirvir/web/fragments.py)."""
+"""The tags that put a page's posts and its empty compose box in from what chirvir/web/fragments.py
+kept of them."""
 
 from django import template
 
@@ -11,3 +12,9 @@ register = template.Library()
 def statuses_html(context, statuses):
     """These statuses as web/_status.html shows each, in this page's context."""
     return fragments.render(context, statuses)
+
+
+@register.simple_tag(takes_context=True)
+def compose_box(context):
+    """The compose box for the page's form (web/_compose.html)."""
+    return fragments.compose(context)
