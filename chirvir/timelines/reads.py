@@ -22,7 +22,9 @@ TAGS_PER_MODE = 4
 
 
 # Every timeline page asks it: compiled once (chirvir/core/queries.py), read afresh each time.
-_PAGE = Prepared(lambda ids: Status.objects.filter(id__in=ids).gated().select_related("in_reply_to_account"))
+# Only what the gate reads comes with it: the page shows the account a post answers, and loads
+# those of its replies alone (web/fragments.py); the API shows its ID, which the row holds.
+_PAGE = Prepared(lambda ids: Status.objects.filter(id__in=ids).gated())
 
 
 # Followed accounts too large to fan out, but for those read in an exclusive list.
@@ -133,9 +135,7 @@ def _read(viewer: audience.Viewer, qs, page: Page, key=lambda row: row) -> list:
 
 
 def _statuses(viewer: audience.Viewer):
-    return (
-        Status.objects.filter(audience.visible_q(viewer)).gated().select_related("in_reply_to_account")
-    )
+    return Status.objects.filter(audience.visible_q(viewer)).gated()
 
 
 def _with_media(qs, only_media: bool):

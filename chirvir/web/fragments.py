@@ -23,6 +23,7 @@ from operator import attrgetter
 
 import orjson
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
@@ -135,6 +136,8 @@ def render(context, statuses) -> SafeString:
         return mark_safe("")
     engine = context.template.engine
     release = _release(engine)
+    # The account each reply answers (a repost's: its original's), in one query for them all.
+    prefetch_related_objects([s.reblog if s.reblog_id else s for s in statuses], "in_reply_to_account")
     keys = [_key(context, s, release) for s in statuses]
     cache = fragment_cache()
     found = cache.get_many(keys)

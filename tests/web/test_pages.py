@@ -522,3 +522,40 @@ def test_the_empty_compose_box_is_rendered_once_a_language_and_carries_each_requ
     posted = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', french)[1]
     assert client.post("/compose", {"status": "Through the kept box", "csrfmiddlewaretoken": posted}).status_code == 302
     assert Status.objects.filter(text="Through the kept box").exists()
+
+
+def test_replies_name_whom_they_answer_with_one_query_for_the_page(signed_in, alice, bob, make_account):
+    """A page of posts says whom each reply answers, a repost's original too, and loads those
+    accounts in one query for the page, not one for each reply."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    accounts.follow(alice, bob)
+    client = signed_in(alice)
+    client.get("/home")  # its feed is made at the first read
+
+    def home_queries() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as captured:
+            page = text_of(client.get("/home"))
+        return page, len(captured)
+
+    # A reply reaches a home whose owner follows both ends of it.
+    others = [make_account(f"someone{n}") for n in range(6)]
+    for other in others:
+        accounts.follow(alice, other)
+    first = statuses.post_status(others[0], "A question")
+    statuses.post_status(bob, "@someone0 an answer", in_reply_to_id=first.id)
+    page, few = home_queries()
+    assert 'in reply to <a href="/@someone0" dir="ltr">@someone0</a>' in page
+    for other in others[1:]:
+        asked = statuses.post_status(other, f"Asked by {other.username}")
+        statuses.post_status(bob, f"@{other.username} answered", in_reply_to_id=asked.id)
+    carol = make_account("carol")
+    accounts.follow(alice, carol)
+    asked = statuses.post_status(bob, "Asked by bob")
+    statuses.reblog(bob, statuses.post_status(carol, "@bob answered by carol", in_reply_to_id=asked.id).id)
+    page, many = home_queries()
+    for other in others:
+        assert f'in reply to <a href="/@{other.username}" dir="ltr">@{other.username}</a>' in page
+    assert 'in reply to <a href="/@bob" dir="ltr">@bob</a>' in page
+    assert many == few, "a query for each reply"
