@@ -24,7 +24,11 @@ _age_marker: ContextVar[str | None] = ContextVar("age_marker", default=None)
 
 
 def _locale() -> Locale:
-    code = translation.get_language() or settings.LANGUAGE_CODE
+    return _locale_of(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=64)
+def _locale_of(code: str) -> Locale:
     return Locale.parse(BABEL_LOCALES.get(code, code).replace("-", "_"))
 
 
@@ -43,10 +47,22 @@ def age_shown(moment, now=None) -> tuple[str, int | bool]:
 def ago(moment, now=None) -> str:
     """"12s", "5m", "3h" within a day, then the day ("1 Dec"), with the year if it is not this one."""
     unit, shown = age_shown(moment, now)
+    language = translation.get_language() or settings.LANGUAGE_CODE
     if unit != "day":
-        return _within_a_day(translation.get_language() or settings.LANGUAGE_CODE, unit, shown)
+        return _within_a_day(language, unit, shown)
     zone = timezone.get_current_timezone()
-    return dates.format_skeleton("MMMd" if shown else "yMMMd", moment, tzinfo=zone, locale=_locale())
+    # The same words for every moment of one local day: written once for each.
+    key = (language, str(zone), moment.astimezone(zone).date(), shown)
+    day = _days.get(key)
+    if day is None:
+        if len(_days) >= 4096:
+            _days.clear()
+        day = _days[key] = dates.format_skeleton("MMMd" if shown else "yMMMd", moment, tzinfo=zone, locale=_locale())
+    return day
+
+
+# What `ago` wrote for a day: (language, time zone, local day, whether this year) to its words.
+_days: dict[tuple, str] = {}
 
 
 @lru_cache(maxsize=4096)
