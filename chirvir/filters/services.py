@@ -309,14 +309,18 @@ def delete_filter_v1(account: Account, keyword_id) -> None:
         flt.delete()
 
 
-def read(viewer: Account | None, statuses, context: str) -> tuple[list[Status], dict[int, list[Result]]]:
+def read(
+    viewer: Account | None, statuses, context: str, media: dict | None = None
+) -> tuple[list[Status], dict[int, list[Result]]]:
     """The statuses the viewer reads in `context` (those a filter hides left out), and what each
-    of the rest meets; for pages, which have the statuses' media loaded."""
+    of the rest meets; for pages, which have the statuses' media loaded (or give them in `media`,
+    by the ID of the post that carries them)."""
     found = matcher(viewer, context)
     results = {}
     for s in statuses:
         proper = s.reblog if s.reblog_id else s
-        texts = [proper.text, proper.spoiler_text, *(m.description for m in proper.media_attachments.all())]
+        carried = media[proper.id] if media is not None else proper.media_attachments.all()
+        texts = [proper.text, proper.spoiler_text, *(m.description for m in carried)]
         results[s.id] = found.results(s, texts)
     return [s for s in statuses if not Matcher.hides(results[s.id])], results
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from chirvir.accounts.models import Account
 from chirvir.core.errors import Invalid, NotFound
 from chirvir.core.ids import parse_id
+from chirvir.core.queries import Prepared
 from chirvir.media import images, video
 from chirvir.media.models import EditedMedia, MediaAttachment, MediaType
 from chirvir.statuses.models import Status, StatusEdit
@@ -216,6 +217,18 @@ def keep_for_history(version: StatusEdit, media_ids) -> None:
     EditedMedia.objects.bulk_create(
         [EditedMedia(edit=version, media_id=media_id, position=at) for at, media_id in enumerate(media_ids)]
     )
+
+
+# Every page of posts asks it: compiled once (chirvir/core/queries.py), read afresh each time.
+_OF_STATUSES = Prepared(lambda ids: MediaAttachment.objects.filter(status_id__in=ids).order_by("status_id", "position", "id"))
+
+
+def attachments_of(status_ids) -> dict[int, list[MediaAttachment]]:
+    """The media each of these posts carries, in order, by the post's ID (none: an empty list)."""
+    held: dict[int, list[MediaAttachment]] = {i: [] for i in status_ids}
+    for m in _OF_STATUSES(sorted(held)):
+        held[m.status_id].append(m)
+    return held
 
 
 def media_of_versions(versions: list[StatusEdit]) -> dict[int, list[MediaAttachment]]:

@@ -23,7 +23,6 @@ from operator import attrgetter
 
 import orjson
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
@@ -37,7 +36,7 @@ from chirvir.statuses.models import Status
 from chirvir.statuses.services import Marks
 from chirvir.web import times
 from chirvir.web.forms import ComposeForm
-from chirvir.web.templatetags.chirvir_web import quote_of, stranger
+from chirvir.web.templatetags.chirvir_web import media_of, quote_of, stranger
 
 TEMPLATE = "web/_status.html"
 # Every template web/_status.html includes: a change to any of them (a new release) is a new key.
@@ -122,11 +121,23 @@ def _key(context, s, release: str) -> str:
         _STATUS(shown) if shown is not s else None, _PROFILE(shown.account) if shown is not s else None,
         _PROFILE(shown.in_reply_to_account) if shown.in_reply_to_account_id else None,
         stranger(shown, user),
-        [_MEDIA(m) for m in shown.media_attachments.all()],
+        [_MEDIA(m) for m in media_of(context, shown)],
         _poll_version(context, shown),
         _quote_version(context, shown),
     ]
     return f"status {s.id} {_digest(parts)}"
+
+
+def _with_answered(statuses) -> None:
+    """Load the account each reply answers (a repost's: its original's), in one query for all."""
+    replies = [s for s in (s.reblog if s.reblog_id else s for s in statuses) if s.in_reply_to_account_id]
+    wanted = {s.in_reply_to_account_id for s in replies if not Status.in_reply_to_account.is_cached(s)}
+    if not wanted:
+        return
+    found = Account.objects.in_bulk(wanted)
+    for s in replies:
+        if s.in_reply_to_account_id in found:
+            s.in_reply_to_account = found[s.in_reply_to_account_id]
 
 
 def render(context, statuses) -> SafeString:
@@ -136,8 +147,7 @@ def render(context, statuses) -> SafeString:
         return mark_safe("")
     engine = context.template.engine
     release = _release(engine)
-    # The account each reply answers (a repost's: its original's), in one query for them all.
-    prefetch_related_objects([s.reblog if s.reblog_id else s for s in statuses], "in_reply_to_account")
+    _with_answered(statuses)
     keys = [_key(context, s, release) for s in statuses]
     cache = fragment_cache()
     found = cache.get_many(keys)

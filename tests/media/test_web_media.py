@@ -80,3 +80,25 @@ def test_the_compose_box_says_why_in_the_accounts_language(alice):
     page = refused.content.decode()
     assert "Сурет немесе бейне" in page and "Көре алмайтындар үшін сипаттаңыз" in page
     assert "Сурет: PNG, JPEG, GIF немесе WebP пішіміндегі сурет болуы керек." in page
+
+
+def test_a_pages_pictures_come_in_order_and_its_filters_read_their_descriptions(alice, bob):
+    """Home shows each post's pictures in their order (read in one query for the page), and a
+    filter whose word is only in a picture's description hides that post there."""
+    accounts.follow(bob, alice)
+    author = signed_in(alice)
+    for text, described in (("Lunch", "A bowl of broccoli soup"), ("The sea", "Waves")):
+        upload = SimpleUploadedFile("p.png", png())
+        assert author.post("/compose", {"status": text, "media": upload, "description": described}).status_code == 302
+    reader = signed_in(bob)
+    home = reader.get("/home").content.decode()
+    assert 'alt="A bowl of broccoli soup"' in home and 'alt="Waves"' in home
+    assert home.index('alt="Waves"') < home.index('alt="A bowl of broccoli soup"')  # newest first
+    made = reader.post("/settings/filters", {
+        "new-title": "Vegetables", "new-keywords": "broccoli", "new-whole_word": "on",
+        "new-context": ["home"], "new-filter_action": "hide", "new-expires_in": "",
+    })
+    assert made.status_code == 302
+    home = reader.get("/home").content.decode()
+    assert "Lunch" not in home and "broccoli" not in home
+    assert "The sea" in home and 'alt="Waves"' in home

@@ -49,6 +49,16 @@ def quote_of(context, status):
     return shown.get(status.id)
 
 
+@register.simple_tag(takes_context=True)
+def media_of(context, status) -> list:
+    """The media a status carries, in order: from the page's (`page_media`, by status ID, which
+    timeline_context reads in one query), else from the database."""
+    media = context.get("page_media")
+    if media is not None and status.id in media:
+        return media[status.id]
+    return list(status.media_attachments.all())
+
+
 @register.filter
 def poll_in(status, polls):
     """The results of the status's poll among a page's (chirvir.polls.results), or None."""

@@ -6,7 +6,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +16,7 @@ from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
 from chirvir.core.paging import Page
 from chirvir.filters import services as filters
+from chirvir.media.services import attachments_of
 from chirvir.polls import services as polls
 from chirvir.quotes.services import shown_quotes
 from chirvir.statuses.services import viewer_marks
@@ -42,18 +42,19 @@ def timeline_context(request, statuses, filter_context: str | None = None) -> di
     in `filter_context`, the reader's filters there leave out what they hide and name what they
     warn of (`warned`: the filter's title by status ID)."""
     # Each post's media (a repost's are its original's), in one query for the page.
-    prefetch_related_objects([s.reblog if s.reblog_id else s for s in statuses], "media_attachments")
+    media = attachments_of({s.reblog_id or s.id for s in statuses})
     older = statuses[-1].id if len(statuses) >= PAGE_SIZE else None  # paging goes on past hidden ones
-    shown, warned = filtered(request.user, statuses, filter_context)
-    return {"statuses": shown, **shown_marks(request.user, shown), "older": older, "warned": warned}
+    shown, warned = filtered(request.user, statuses, filter_context, media)
+    return {"statuses": shown, **shown_marks(request.user, shown), "older": older, "warned": warned, "page_media": media}
 
 
-def filtered(viewer, statuses, filter_context: str | None) -> tuple[list, dict]:
+def filtered(viewer, statuses, filter_context: str | None, media: dict | None = None) -> tuple[list, dict]:
     """The statuses the reader's filters for `filter_context` leave on a page (none: every one),
-    and `warned`, the title of the filter each warned one is collapsed behind, by status ID."""
+    and `warned`, the title of the filter each warned one is collapsed behind, by status ID
+    (`media`: what each post carries, as filters.read takes it)."""
     if not filter_context:
         return statuses, {}
-    shown, results = filters.read(viewer, statuses, filter_context)
+    shown, results = filters.read(viewer, statuses, filter_context, media)
     return shown, {i: found[0].filter.title for i, found in results.items() if found}
 
 
