@@ -19,6 +19,7 @@ from chirvir.audience import ANONYMOUS, Viewer, visible, visible_q
 from chirvir.core import replicas
 from chirvir.core.errors import NotFound
 from chirvir.core.ids import id_at, parse_id
+from chirvir.core.queries import Prepared
 from chirvir.core.text import extract_urls
 from chirvir.statuses.models import Favourite, Status, StatusTag, Tag, Visibility
 from chirvir.trends.models import HiddenTrend, Trend, TrendKind
@@ -192,13 +193,21 @@ def refresh_trends(now: datetime | None = None) -> int:
     return len(rows)
 
 
+# Every home and public page asks it: compiled once (chirvir/core/queries.py), read afresh each time.
+_SHOWN = Prepared(
+    lambda kind, language, *, start, stop: Trend.objects.filter(kind=kind, language=language)
+    .exclude(key__in=HiddenTrend.objects.filter(kind=kind).values("key"))
+    .order_by("rank")[start:stop]
+)
+
+
 def trends(kind: str, language: str = "", offset: int = 0, limit: int = 10) -> list[Trend]:
     """One stored list (every language together when `language` is empty), best first, without
     what an operator has hidden."""
-    hidden = HiddenTrend.objects.filter(kind=kind).values("key")
-    found = Trend.objects.filter(kind=kind, language=language or "").exclude(key__in=hidden).order_by("rank")
     start = min(max(offset, 0), KEPT)  # no list is longer, and a huge offset must not reach the database
-    return list(found[start : start + max(limit, 0)])
+    if limit <= 0:
+        return []
+    return _SHOWN(str(kind), language or "", start=start, stop=start + limit)
 
 
 @replicas.may_lag
