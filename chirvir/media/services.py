@@ -220,7 +220,9 @@ def keep_for_history(version: StatusEdit, media_ids) -> None:
 
 
 # Every page of posts asks it: compiled once (chirvir/core/queries.py), read afresh each time.
-_OF_STATUSES = Prepared(lambda ids: MediaAttachment.objects.filter(status_id__in=ids).order_by("status_id", "position", "id"))
+_OF_STATUSES = Prepared(
+    lambda ids: MediaAttachment.objects.filter(status_id__in=ids).order_by("status_id", "position", "id")
+)
 
 
 def attachments_of(status_ids) -> dict[int, list[MediaAttachment]]:

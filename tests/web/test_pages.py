@@ -511,8 +511,10 @@ def test_the_empty_compose_box_is_rendered_once_a_language_and_carries_each_requ
         with translation.override(language):
             expected = render_to_string(
                 fragments.COMPOSE,
-                {"form": ComposeForm(), "max_chars": text_config().max_weighted_length, "csrf_token": "x", "request": request,
-                 "expected": True},
+                {
+                    "form": ComposeForm(), "max_chars": text_config().max_weighted_length, "csrf_token": "x",
+                    "request": request, "expected": True,
+                },
             )
         assert re.sub(token, "T", shown) == re.sub(token, "T", expected).rstrip("\n")
         assert '<input type="hidden" name="next" value="/home?max_id=12345">' in shown

@@ -45,7 +45,9 @@ def timeline_context(request, statuses, filter_context: str | None = None) -> di
     media = attachments_of({s.reblog_id or s.id for s in statuses})
     older = statuses[-1].id if len(statuses) >= PAGE_SIZE else None  # paging goes on past hidden ones
     shown, warned = filtered(request.user, statuses, filter_context, media)
-    return {"statuses": shown, **shown_marks(request.user, shown), "older": older, "warned": warned, "page_media": media}
+    return {
+        "statuses": shown, **shown_marks(request.user, shown), "older": older, "warned": warned, "page_media": media,
+    }
 
 
 def filtered(viewer, statuses, filter_context: str | None, media: dict | None = None) -> tuple[list, dict]:
