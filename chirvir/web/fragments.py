@@ -9,7 +9,8 @@ marks on it, the filter it is folded behind, whether the viewer wrote it or its 
 guarded, the page's language and time zone, and the templates themselves. So a change made in
 any process is a new key in every process, and nothing is ever deleted.
 
-The empty compose box of the home page is the same HTML for everyone reading in one language, so
+Whom to follow is kept the same way, each person's entry under a key of their profile. The
+empty compose box of the home page is the same HTML for everyone reading in one language, so
 it is rendered once a process for each language and length limit (`compose`).
 
 Three things differ from one request to the next and are never cached: the CSRF token, the page's
@@ -77,9 +78,9 @@ class _MarkedRequest:
 
 
 @cache
-def _release(engine) -> str:
+def _release(engine, templates: tuple[str, ...] = TEMPLATES) -> str:
     """The templates and the static files' addresses this process renders with."""
-    sources = [engine.get_template(name).source for name in TEMPLATES]
+    sources = [engine.get_template(name).source for name in templates]
     return _digest([*sources, static("web/lock.svg"), static("chirvir/missing.png")])
 
 
@@ -158,6 +159,44 @@ def render(context, statuses) -> SafeString:
         made = {}
         for k, s in missing:
             with context.push(s=s, csrf_token=csrf, request=_MarkedRequest()), times.ages_marked(age):
+                made[k] = template.render(context).encode()
+        cache.set_many(made)
+        found.update(made)
+    return _fill(context, b"".join(found[k] for k in keys).decode())
+
+
+SUGGESTED = "web/_suggested_person.html"
+# Every template a suggested person's entry includes.
+SUGGESTED_TEMPLATES = (SUGGESTED, "web/_person.html", "web/_follow_button.html", "web/_lock.html")
+
+
+def suggested(context, people) -> SafeString:
+    """The entries of whom to follow (web/_suggested_person.html, each with its follow button),
+    from the fragment cache: an entry shows the person's profile as this page's language writes
+    it, and a follow button, so its key is the profile (every column it may show), the language
+    and the templates; the CSRF token and the address are put in at each read."""
+    if not people:
+        return mark_safe("")
+    engine = context.template.engine
+    release = _release(engine, SUGGESTED_TEMPLATES)
+    template = engine.get_template(SUGGESTED)
+    user = context.get("user")
+    if user is None or not user.is_authenticated:  # a log-in link, which names the page: not kept
+        html = []
+        for p in people:
+            with context.push(person=p):
+                html.append(template.render(context))
+        return mark_safe("".join(html))
+    page = [release, settings.SITE_URL, translation.get_language()]
+    keys = [f"suggested {p.id} {_digest([*page, p.id == user.pk, _PROFILE(p)])}" for p in people]
+    cache = fragment_cache()
+    found = cache.get_many(keys)
+    missing = [(k, p) for k, p in zip(keys, people) if k not in found]
+    if missing:
+        csrf, _path, _age = _markers()
+        made = {}
+        for k, p in missing:
+            with context.push(person=p, csrf_token=csrf, request=_MarkedRequest()):
                 made[k] = template.render(context).encode()
         cache.set_many(made)
         found.update(made)

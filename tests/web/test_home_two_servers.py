@@ -149,3 +149,36 @@ def test_each_page_carries_its_own_csrf_token_and_address(servers):
         form = {"csrfmiddlewaretoken": csrf_of(like), "next": "/home"}
         response = reader.post(f"{first}/statuses/{post.id}/like", data=form)
         assert response.status_code == 200 and f"/statuses/{post.id}/unlike" in post_of(response.text, post.id)
+
+
+def test_whom_to_follow_shows_the_profile_as_it_is_now_on_either_server(servers):
+    """Whom to follow comes from the cache too (chirvir/web/fragments.py, `suggested`): a new
+    display name or a protected account made through one server shows in the other's next page,
+    and the follow button posts with this page's own token."""
+    first, second = servers
+    client_id, client_secret = Mastodon.create_app("Suggestions", api_base_url=first)
+    join(first, client_id, client_secret, "hana")
+    join(first, client_id, client_secret, "ivan")
+    jack = join(first, client_id, client_secret, "jack")
+    hana, ivan = signed_in(first, "hana"), signed_in(first, "ivan")
+    act(ivan, first, "/@jack/follow")
+    act(hana, first, "/@ivan/follow")  # jack is now a friend of a friend of hana's
+
+    def entry(base) -> str:
+        page = home(hana, base)
+        found = re.search(r'<li class="person">(?:(?!</li>).)*?href="/@jack".*?</li>', page, re.S)
+        assert found, "jack is not suggested"
+        return found.group(0)
+
+    for base in (first, second, first, second):  # each process keeps the entry it rendered
+        assert "@jack" in entry(base) and ">Follow<" in entry(base)
+    jack.account_update_credentials(display_name="Jack of Almaty", locked=True)
+    shown = entry(second)
+    assert "Jack of Almaty" in shown and ">Ask to follow<" in shown and 'class="lock"' in shown
+    shown = entry(first)
+    assert "Jack of Almaty" in shown and ">Ask to follow<" in shown
+    form = re.search(r'<form method="post" action="/@jack/follow".*?</form>', shown, re.S).group(0)
+    assert 'name="next" value="/home"' in form
+    response = hana.post(f"{second}/@jack/follow", data={"csrfmiddlewaretoken": csrf_of(form), "next": "/home"})
+    assert response.status_code == 200 and response.url.path == "/home"
+    assert "Requested" in hana.get(f"{second}/@jack").text

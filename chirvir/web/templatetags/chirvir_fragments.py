@@ -1,5 +1,5 @@
-"""The tags that put a page's posts and its empty compose box in from what chirvir/web/fragments.py
-kept of them."""
+"""The tags that put a page's posts, whom to follow and the empty compose box in from what
+chirvir/web/fragments.py kept of them."""
 
 from django import template
 
@@ -18,3 +18,9 @@ def statuses_html(context, statuses):
 def compose_box(context):
     """The compose box for the page's form (web/_compose.html)."""
     return fragments.compose(context)
+
+
+@register.simple_tag(takes_context=True)
+def suggested_people(context, people):
+    """Whom to follow, each as web/_suggested_person.html shows them."""
+    return fragments.suggested(context, people)
