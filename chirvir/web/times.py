@@ -44,6 +44,10 @@ def age_shown(moment, now=None) -> tuple[str, int | bool]:
     return "day", timezone.localtime(moment).year == timezone.localtime(now).year
 
 
+# What `ago` wrote for a day: (language, time zone, local day, whether this year) to its words.
+_days: dict[tuple, str] = {}
+
+
 def ago(moment, now=None) -> str:
     """"12s", "5m", "3h" within a day, then the day ("1 Dec"), with the year if it is not this one."""
     unit, shown = age_shown(moment, now)
@@ -59,10 +63,6 @@ def ago(moment, now=None) -> str:
             _days.clear()
         day = _days[key] = dates.format_skeleton("MMMd" if shown else "yMMMd", moment, tzinfo=zone, locale=_locale())
     return day
-
-
-# What `ago` wrote for a day: (language, time zone, local day, whether this year) to its words.
-_days: dict[tuple, str] = {}
 
 
 @lru_cache(maxsize=4096)
