@@ -150,19 +150,8 @@ def render(context, statuses) -> SafeString:
     release = _release(engine)
     _with_answered(statuses)
     keys = [_key(context, s, release) for s in statuses]
-    cache = fragment_cache()
-    found = cache.get_many(keys)
-    missing = [(k, s) for k, s in zip(keys, statuses) if k not in found]
-    if missing:
-        csrf, _path, age = _markers()
-        template = engine.get_template(TEMPLATE)
-        made = {}
-        for k, s in missing:
-            with context.push(s=s, csrf_token=csrf, request=_MarkedRequest()), times.ages_marked(age):
-                made[k] = template.render(context).encode()
-        cache.set_many(made)
-        found.update(made)
-    return _fill(context, b"".join(found[k] for k in keys).decode())
+    _csrf, _path, age = _markers()
+    return _kept(context, engine.get_template(TEMPLATE), keys, [{"s": s} for s in statuses], age)
 
 
 SUGGESTED = "web/_suggested_person.html"
@@ -189,14 +178,21 @@ def suggested(context, people) -> SafeString:
         return mark_safe("".join(html))
     page = [release, settings.SITE_URL, translation.get_language()]
     keys = [f"suggested {p.id} {_digest([*page, p.id == user.pk, _PROFILE(p)])}" for p in people]
+    return _kept(context, template, keys, [{"person": p} for p in people])
+
+
+def _kept(context, template, keys: list[str], each: list[dict], age: str | None = None) -> SafeString:
+    """The fragments under these keys, one after the other, from the fragment cache: those it does
+    not hold are rendered from the template, each in the context with its own values pushed (and
+    the markers for the CSRF token, the address and, given `age`, the posts' ages), and kept."""
     cache = fragment_cache()
     found = cache.get_many(keys)
-    missing = [(k, p) for k, p in zip(keys, people) if k not in found]
+    missing = [(k, values) for k, values in zip(keys, each) if k not in found]
     if missing:
         csrf, _path, _age = _markers()
         made = {}
-        for k, p in missing:
-            with context.push(person=p, csrf_token=csrf, request=_MarkedRequest()):
+        for k, values in missing:
+            with context.push(values, csrf_token=csrf, request=_MarkedRequest()), times.ages_marked(age):
                 made[k] = template.render(context).encode()
         cache.set_many(made)
         found.update(made)
