@@ -58,14 +58,16 @@ def suggestions(viewer: Account, limit: int = 40) -> list[Suggestion]:
     ranked = [i for i in _friends_of_friends(viewer) if i != viewer.id and i not in gate.following]
     ranked = [i for i in ranked if i not in gate.blocked and i not in gate.muting]
     # Checked a window of the best at a time, as many as a page will most likely need: the web's
-    # three suggestions read a few dozen accounts, not the whole ranking.
-    shown: dict[int, Account] = {}
+    # three suggestions check a few dozen IDs, not the whole ranking, and load three accounts.
+    suggestible: set[int] = set()
     window = 4 * limit + 20
     for start in range(0, len(ranked), window):
-        shown.update((a.id, a) for a in _SUGGESTIBLE(viewer.id, ranked[start : start + window]))
-        if len(shown) >= limit:
+        suggestible.update(_SUGGESTIBLE(viewer.id, ranked[start : start + window]))
+        if len(suggestible) >= limit:
             break
-    found = [Suggestion(shown[i], "friends_of_friends") for i in ranked if i in shown][:limit]
+    best = [i for i in ranked if i in suggestible][:limit]
+    shown = {a.id: a for a in _LISTED(best)}
+    found = [Suggestion(shown[i], "friends_of_friends") for i in best if i in shown]
     if len(found) < limit:
         skipped = {viewer.id, *gate.following, *(s.account.id for s in found)}
         found += [Suggestion(a, "most_followed") for a in _most_followed(viewer, skipped, limit - len(found))]
@@ -105,14 +107,17 @@ def _friends_of_friends(viewer: Account) -> list[int]:
     return ranked
 
 
-# Those of some ranked accounts (the viewer's blocks and mutes already taken out) that may be
-# suggested: listed in the directory, neither asked to follow nor dismissed by the viewer. One
-# query, compiled once for each number of IDs (chirvir/core/queries.py).
+# The IDs of those of some ranked accounts (the viewer's blocks and mutes already taken out) that
+# may be suggested: listed in the directory, neither asked to follow nor dismissed by the viewer.
+# Then the accounts of the best of them, still listed. Each compiled once for each number of IDs
+# (chirvir/core/queries.py); only the accounts shown are built as models.
 _SUGGESTIBLE = Prepared(
     lambda viewer, ids: Account.objects.filter(is_active=True, discoverable=True, id__in=ids)
     .exclude(id__in=FollowRequest.objects.filter(account_id=viewer).values("target_account_id"))
     .exclude(id__in=SuggestionDismissal.objects.filter(account_id=viewer).values("target_account_id"))
+    .values_list("id", flat=True)
 )
+_LISTED = Prepared(lambda ids: Account.objects.filter(is_active=True, discoverable=True, id__in=ids))
 
 
 def _asked_or_dismissed(viewer: Account, ids: list[int]) -> set[int]:

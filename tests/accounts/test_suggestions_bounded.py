@@ -3,6 +3,7 @@ of those the viewer followed last, within a budget of rows, never the whole grap
 leave out is read afresh even while its ranking is kept."""
 
 import pytest
+from django.db.models.signals import post_init
 
 from chirvir.accounts import discovery
 from chirvir.accounts import services as accounts
@@ -57,3 +58,27 @@ def test_when_the_best_ranked_are_all_left_out_the_next_ones_are_suggested(alice
     fresh = Account.objects.get(pk=alice.pk)
     found = discovery.suggestions(fresh, 1)
     assert [(s.account.username, s.reason) for s in found] == [(ranked[window + 2].username, "friends_of_friends")]
+
+
+@pytest.mark.django_db
+def test_only_the_accounts_suggested_are_loaded(alice, make_account):
+    """The window of the ranking is checked by ID: of thirty people a friend follows, a page
+    that asks for three builds those three accounts, the best ranked, and no others."""
+    friend = make_account("friend")
+    accounts.follow(alice, friend)
+    ranked = [make_account(f"person{n}") for n in range(30)][::-1]  # newest first, as ranked
+    for person in ranked:
+        accounts.follow(friend, person)
+    fresh = Account.objects.get(pk=alice.pk)
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance.username)
+
+    post_init.connect(count, sender=Account)
+    try:
+        found = discovery.suggestions(fresh, 3)
+    finally:
+        post_init.disconnect(count, sender=Account)
+    assert [s.account.username for s in found] == [p.username for p in ranked[:3]]
+    assert sorted(built) == sorted(p.username for p in ranked[:3])
