@@ -16,10 +16,10 @@ from chirvir.core.queries import Prepared
 MAX_SUGGESTIONS = 80
 
 
-def _discoverable(viewer: Account | None):
+def _discoverable(viewer: Account | None, gate: audience.Viewer | None = None):
     found = Account.objects.filter(is_active=True, discoverable=True)
     if viewer is not None:
-        gate = audience.Viewer.of(viewer)
+        gate = gate or audience.Viewer.of(viewer)
         found = found.exclude(id__in=gate.blocked | gate.muting)
     return found
 
@@ -46,15 +46,16 @@ class Suggestion:
         return "past_interactions" if self.reason == "friends_of_friends" else "global"
 
 
-def suggestions(viewer: Account, limit: int = 40) -> list[Suggestion]:
+def suggestions(viewer: Account, limit: int = 40, gate: audience.Viewer | None = None) -> list[Suggestion]:
     """Whom the viewer might follow: first the accounts most followed by those it follows
     (friends of friends), then the most followed accounts; never itself, an account it follows or
     asked to follow, one it dismissed, blocks, is blocked by or mutes, nor one that is not
     discoverable. Every read is bounded, whatever the size of the graph: the friends of friends
     are counted among a sample of the follows of those the viewer followed last
-    (`_friends_of_friends`, kept for a few minutes), and what it leaves out is read afresh."""
+    (`_friends_of_friends`, kept for a few minutes), and what it leaves out is read afresh (`gate`:
+    the viewer's graph, when the caller has read it already)."""
     limit = max(1, min(limit, MAX_SUGGESTIONS))
-    gate = audience.Viewer.of(viewer)
+    gate = gate or audience.Viewer.of(viewer)
     ranked = [i for i in _friends_of_friends(viewer) if i != viewer.id and i not in gate.following]
     ranked = [i for i in ranked if i not in gate.blocked and i not in gate.muting]
     # Checked a window of the best at a time, as many as a page will most likely need: the web's
@@ -70,7 +71,7 @@ def suggestions(viewer: Account, limit: int = 40) -> list[Suggestion]:
     found = [Suggestion(shown[i], "friends_of_friends") for i in best if i in shown]
     if len(found) < limit:
         skipped = {viewer.id, *gate.following, *(s.account.id for s in found)}
-        found += [Suggestion(a, "most_followed") for a in _most_followed(viewer, skipped, limit - len(found))]
+        found += [Suggestion(a, "most_followed") for a in _most_followed(viewer, gate, skipped, limit - len(found))]
     return found
 
 
@@ -129,11 +130,11 @@ def _asked_or_dismissed(viewer: Account, ids: list[int]) -> set[int]:
     return {i for (i,) in asked.union(dismissed)}
 
 
-def _most_followed(viewer: Account, skipped: set[int], limit: int) -> list[Account]:
+def _most_followed(viewer: Account, gate: audience.Viewer, skipped: set[int], limit: int) -> list[Account]:
     """The most followed discoverable accounts but these, read down the index of follower
     counts a page at a time, so that a viewer who follows the most followed reads a few pages."""
     found: list[Account] = []
-    popular = _discoverable(viewer).filter(followers_count__gt=0).order_by("-followers_count", "-id")
+    popular = _discoverable(viewer, gate).filter(followers_count__gt=0).order_by("-followers_count", "-id")
     start = 0
     while len(found) < limit:
         page = list(popular[start : start + 4 * limit + 20])

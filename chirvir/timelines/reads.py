@@ -76,13 +76,14 @@ def not_muted(viewer: audience.Viewer, status: Status) -> bool:
     )
 
 
-def home(account: Account, page: Page = Page()) -> list[Status]:
+def home(account: Account, page: Page = Page(), viewer: audience.Viewer | None = None) -> list[Status]:
     """The account's home timeline: its feed, with the posts of followed accounts too large to
-    fan out merged in, through the audience gate, without muted accounts."""
+    fan out merged in, through the audience gate (`viewer`: the account's, when the caller has
+    read it already), without muted accounts."""
     store = feed_store()
     if not store.exists(account.id):
         rebuild_home(account)
-    viewer = audience.Viewer.of(account)
+    viewer = viewer or audience.Viewer.of(account)
     wide = Page(page.max_id, page.since_id, page.min_id, page.limit * OVERFETCH)
     # The reader's own posts still waiting for delivery show at once (a page reloaded right
     # after posting); the partial index on undelivered posts keeps this one short read. Read

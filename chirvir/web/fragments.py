@@ -206,19 +206,19 @@ _composes: dict[tuple, str] = {}
 
 
 def compose(context) -> SafeString:
-    """web/_compose.html for the page's form. An empty one (a fresh ComposeForm, unbound, nothing
-    filled in) is rendered once for each language and limit, with markers for the CSRF token and
-    the address, put in at each read; any other (a draft with its errors, a reply's mention) is
-    rendered as it is."""
+    """web/_compose.html for the page's form. Without one, or with an empty one (a fresh
+    ComposeForm, unbound, nothing filled in), the empty box is rendered once for each language
+    and limit, with markers for the CSRF token and the address, put in at each read; any other
+    form (a draft with its errors, a reply's mention) is rendered as it is."""
     form = context.get("form")
     template = context.template.engine.get_template(COMPOSE)
-    if type(form) is not ComposeForm or form.is_bound or form.initial:
+    if form is not None and (type(form) is not ComposeForm or form.is_bound or form.initial):
         return mark_safe(template.render(context))
     key = (translation.get_language(), context.get("max_chars"))
     html = _composes.get(key)
     if html is None:
         csrf, _path, _age = _markers()
-        with context.push(csrf_token=csrf, request=_MarkedRequest()):
+        with context.push(form=ComposeForm(), csrf_token=csrf, request=_MarkedRequest()):
             html = _composes[key] = template.render(context)
     return _fill(context, html)
 

@@ -561,3 +561,27 @@ def test_replies_name_whom_they_answer_with_one_query_for_the_page(signed_in, al
         assert f'in reply to <a href="/@{other.username}" dir="ltr">@{other.username}</a>' in page
     assert 'in reply to <a href="/@bob" dir="ltr">@bob</a>' in page
     assert many == few, "a query for each reply"
+
+
+def test_home_reads_the_viewers_graph_once_for_the_timeline_and_whom_to_follow(signed_in, alice, bob, make_account):
+    """The home page reads whom the viewer follows, blocks and mutes once (chirvir.audience.Viewer),
+    and both its timeline and whom to follow go by it: a blocked account is in neither."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chirvir.accounts.models import Block
+
+    carol, dave = make_account("carol"), make_account("dave")
+    accounts.follow(alice, bob)
+    accounts.follow(bob, carol)
+    accounts.follow(bob, dave)  # friends of alice's friend: whom to follow
+    statuses.post_status(bob, "Bob's post")
+    accounts.block(alice, dave)
+    client = signed_in(alice)
+    client.get("/home")  # its feed is made at the first read
+    with CaptureQueriesContext(connection) as captured:
+        page = text_of(client.get("/home"))
+    graph = [q["sql"] for q in captured if Block._meta.db_table in q["sql"] and "UNION ALL" in q["sql"]]
+    assert len(graph) == 1, graph
+    assert "Bob&#x27;s post" in page or "Bob's post" in page
+    assert 'href="/@carol"' in page and 'href="/@dave"' not in page

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from chirvir import audience
 from chirvir.accounts import discovery
 from chirvir.core.errors import DomainError
 from chirvir.core.ids import parse_id
@@ -14,7 +15,6 @@ from chirvir.tags import services as tags
 from chirvir.timelines import reads as timelines
 from chirvir.trends import services as trends
 from chirvir.trends.models import TrendKind
-from chirvir.web.forms import ComposeForm
 from chirvir.web.views.common import action, back, is_htmx, page_of, timeline_context
 
 NEWER_LIMIT = 40
@@ -30,11 +30,13 @@ def front(request):
 
 @login_required
 def home(request):
-    statuses = timelines.home(request.user, page_of(request))
+    # The page's one read of the viewer's graph, for the timeline and for whom to follow.
+    gate = audience.Viewer.of(request.user)
+    statuses = timelines.home(request.user, page_of(request), gate)
     context = timeline_context(request, statuses, "home")
-    context["form"] = ComposeForm()
+    # No form: the compose box is the empty one (fragments.compose).
     context["trending_tags"] = _trending_tags()
-    context["who_to_follow"] = [s.account for s in discovery.suggestions(request.user, WHO_TO_FOLLOW)]
+    context["who_to_follow"] = [s.account for s in discovery.suggestions(request.user, WHO_TO_FOLLOW, gate)]
     return render(request, "web/home.html", context)
 
 
