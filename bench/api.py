@@ -76,12 +76,13 @@ def seed(data_dir: Path, accounts: int, posts: int, readers: int, seed_: int) ->
 
 def _session(account) -> str:
     """A signed-in browser's session, as logging in on the web leaves it."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(account.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = account.get_session_auth_hash()
     session.save()
     return session.session_key

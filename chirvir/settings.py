@@ -371,6 +371,9 @@ def _import_huey_without(*modules: str) -> None:
 _import_huey_without("psycopg", *([] if REDIS_URL else ["redis"]))
 
 AUTH_USER_MODEL = "accounts.Account"
+# Django's ModelBackend, with the account of a session read by a compiled query. A session keeps
+# this name; accounts/migrations/0012 moved the sessions kept under ModelBackend's to it.
+AUTHENTICATION_BACKENDS = ["chirvir.accounts.backends.AccountBackend"]
 
 
 def _argon2(raw: str) -> dict[str, int]:
@@ -430,7 +433,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Pages: the session lives in the database; over https its cookies are marked secure.
+# Pages: the session lives in the database (Django's, its read compiled once: chirvir/core/sessions.py);
+# over https its cookies are marked secure.
+SESSION_ENGINE = "chirvir.core.sessions"
 SECURE_COOKIES = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_AGE = 30 * 24 * 3600
