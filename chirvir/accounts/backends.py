@@ -8,9 +8,6 @@ from django.core.exceptions import ValidationError
 from chirvir.accounts.models import Account
 from chirvir.core.queries import Prepared
 
-# The name a session keeps of the backend that logged it in (settings.AUTHENTICATION_BACKENDS).
-PATH = "chirvir.accounts.backends.AccountBackend"
-
 _ACCOUNT = Prepared(lambda pk: Account.objects.filter(pk=pk))
 
 

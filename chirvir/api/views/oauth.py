@@ -24,7 +24,6 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauthlib.oauth2 import InvalidRequestError
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
-from chirvir.accounts import backends
 from chirvir.api.base import ApiError, Params, error_response, json_response
 from chirvir.oauth import services
 from chirvir.oauth.provider import GRANT_TYPES, TWO_FACTOR
@@ -103,7 +102,7 @@ def _authorize(request):
                 code_form.add_error(None, str(e))
             else:
                 if account is not None:
-                    login(request, account, backend=backends.PATH)
+                    login(request, account)
                     return HttpResponseRedirect(request.get_full_path(), status=303)
                 code_form.add_error("code", _("That code is not right. Enter the six digits your app shows now."))
     core = get_oauthlib_core()

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chirvir.accounts import backends, confirmation
+from chirvir.accounts import confirmation
 from chirvir.accounts import services as accounts
 from chirvir.core.addresses import client_address
 from chirvir.core.errors import DomainError
@@ -46,7 +46,7 @@ def signup(request):
         else:
             if not account.is_active:
                 return render(request, "web/signup_waiting.html", {"account": account})
-            login(request, account, backend=backends.PATH)
+            login(request, account)
             messages.success(request, _("Welcome to %(site)s! Follow a few people to fill your home.") % {"site": settings.INSTANCE_TITLE})
             return redirect("web:home")
     return render(request, "web/signup.html", {"form": form}, status=422 if form.errors else 200)
@@ -77,7 +77,7 @@ def login_code(request):
             form.add_error(None, str(e))
         else:
             if account is not None:
-                login(request, account, backend=backends.PATH)
+                login(request, account)
                 target = request.GET.get("next", "")
                 if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                     target = reverse("web:home")
