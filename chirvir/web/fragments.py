@@ -206,13 +206,11 @@ _composes: dict[tuple, str] = {}
 
 
 def compose(context) -> SafeString:
-    """web/_compose.html for the page's form. Without one, or with an empty one (a fresh
-    ComposeForm, unbound, nothing filled in), the empty box is rendered once for each language
-    and limit, with markers for the CSRF token and the address, put in at each read; any other
-    form (a draft with its errors, a reply's mention) is rendered as it is."""
-    form = context.get("form")
+    """web/_compose.html for the page's form. Without one, the empty box is rendered once for
+    each language and limit, with markers for the CSRF token and the address, put in at each
+    read; a page's own form (a draft with its errors, a reply's mention) is rendered as it is."""
     template = context.template.engine.get_template(COMPOSE)
-    if form is not None and (type(form) is not ComposeForm or form.is_bound or form.initial):
+    if context.get("form") is not None:
         return mark_safe(template.render(context))
     key = (translation.get_language(), context.get("max_chars"))
     html = _composes.get(key)
