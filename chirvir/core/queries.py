@@ -49,16 +49,24 @@ class _Compiled:
             self.init_list = [f[0].target.attname for f in compiler.select[start:end]]
             self.populators = get_related_populators(info, compiler.select, alias)
 
-    def run(self, args: tuple) -> list:
-        if self.sql is None:
-            return []
+    def params(self, args: tuple) -> list:
         # A time goes in as Django would write it for a DateTimeField (text in UTC on SQLite).
         ops = connections[self.alias].ops
         args = tuple(ops.adapt_datetimefield_value(a) if isinstance(a, datetime) else a for a in args)
-        params = [_value(args, *t) for t in self.template]
+        return [_value(args, *t) for t in self.template]
+
+    def run(self, args: tuple) -> list:
+        if self.sql is None:
+            return []
+        return self.built(self.execute(self.sql, self.params(args)))
+
+    def execute(self, sql: str, params: list) -> list:
         with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def built(self, rows: list) -> list:
+        """The rows as iterating the queryset gives them: converted, and models built."""
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         if issubclass(self.iterable, FlatValuesListIterable):
@@ -96,12 +104,36 @@ class Prepared:
         """`args` are parameters of the SQL (None is passed as it is, and makes a shape of its
         own); `fixed` are keywords that change the SQL itself (a LIMIT, a setting), each value a
         shape of its own."""
+        return self._compiled(args, fixed).run(args)
+
+    def union(self, calls: list[tuple[tuple, dict]]) -> list:
+        """The rows of a call for each `(args, fixed)` of `calls` together, in no order, read by
+        one statement: each call's query a subquery of its own, so that it keeps its own ORDER BY
+        and LIMIT (and its index), joined by UNION ALL. For queries of one column (values_list)."""
+        members = sorted(((self._compiled(a, f), a) for a, f in calls), key=lambda m: id(m[0]))
+        members = [(compiled, args) for compiled, args in members if compiled.sql is not None]
+        if not members:
+            return []
+        if any(compiled.compiler.col_count != 1 for compiled, _args in members):
+            raise ValueError("Prepared.union: for queries of one column")
+        shape = tuple(id(compiled) for compiled, _args in members)
+        joined = self._local.__dict__.setdefault("unions", {})
+        sql = joined.get(shape)
+        if sql is None:
+            sql = joined[shape] = " UNION ALL ".join(
+                f"SELECT * FROM ({compiled.sql}) AS member{n}" for n, (compiled, _args) in enumerate(members)
+            )
+        params = [p for compiled, args in members for p in compiled.params(args)]
+        first = members[0][0]
+        return first.built(first.execute(sql, params))
+
+    def _compiled(self, args: tuple, fixed: dict) -> _Compiled:
         shape = (tuple(len(a) if isinstance(a, (list, tuple)) else type(a) for a in args), *sorted(fixed.items()))
         cache = self._local.__dict__.setdefault("compiled", {})
         compiled = cache.get(shape)
         if compiled is None:
             compiled = cache[shape] = self._compile(args, fixed)
-        return compiled.run(args)
+        return compiled
 
     def _compile(self, args: tuple, fixed: dict) -> _Compiled:
         slots, standins, n = {}, [], 0

@@ -79,3 +79,30 @@ def test_a_list_of_text_is_an_argument_like_a_list_of_ids(alice):
     assert TAGGED(["cats"]) == [cats.id]
     assert sorted(TAGGED(["cats", "dogs"])) == [cats.id, dogs.id]
     assert TAGGED(["birds"]) == []
+
+
+def test_a_union_reads_what_each_call_would_in_one_statement(alice, bob, carol):
+    """Each call keeps its own arguments, ORDER BY and LIMIT (a page of each account's newest
+    posts, not the newest of all); the rows of every call come back together, from one query."""
+    posts = {a.id: [statuses.post_status(a, f"{a.username} {i}").id for i in range(4)] for a in (alice, bob, carol)}
+    calls = [
+        ((alice.id, None, None, None), {"limit": 2}),
+        ((bob.id, posts[bob.id][3], None, None), {"limit": 2}),
+        ((carol.id, None, None, posts[carol.id][1]), {"limit": 20}),
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        together = OF_AUTHOR.union(calls)
+    assert len(captured) == 1
+    assert sorted(together) == sorted(i for args, fixed in calls for i in OF_AUTHOR(*args, **fixed))
+    assert sorted(together) == sorted([*posts[alice.id][2:], *posts[bob.id][1:3], *posts[carol.id][2:]])
+    assert sorted(OF_AUTHOR.union(calls[1:] + calls[:1])) == sorted(together)  # in any order
+    assert OF_AUTHOR.union([]) == []
+    statuses.delete_status(alice, posts[alice.id][3])
+    assert posts[alice.id][3] not in OF_AUTHOR.union(calls)  # read afresh
+
+
+def test_a_union_is_for_queries_of_one_column(alice):
+    statuses.post_status(alice, "post")
+    with pytest.raises(ValueError):
+        BY_IDS.union([(([1],), {})])
+    assert BY_IDS.union([(([],), {})]) == []  # a query Django answers without the database

@@ -151,6 +151,33 @@ def test_accounts_above_the_fanout_limit_are_merged_when_read(alice, bob, carol,
     assert home_texts(carol) == ["too popular to push"]
 
 
+def test_the_posts_of_every_account_merged_when_read_come_in_one_query(alice, make_account, settings):
+    """However many of the followed accounts are too large to fan out, their posts are read by one
+    statement, each account's newest page read on its own, and the home's page is the newest of them all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.FANOUT_LIMIT = 0
+    large = [make_account(f"large{i}") for i in range(4)]
+    accounts.follow(alice, large[0])
+    timelines.home(alice)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            timelines.home(alice, Page(limit=5))
+        return len(captured)
+
+    statuses.post_status(large[1], "quiet one")
+    for i in range(12):
+        statuses.post_status(large[0], f"chatty {i}")
+    alone = queries()
+    for account in large[1:]:
+        accounts.follow(alice, account)
+    assert queries() == alone
+    assert home_texts(alice, limit=5) == [f"chatty {i}" for i in range(11, 6, -1)]
+    assert home_texts(alice, limit=20) == [*(f"chatty {i}" for i in range(11, -1, -1)), "quiet one"]
+
+
 def test_an_account_merged_when_read_reaches_a_home_by_the_rules_of_delivery(alice, bob, carol, make_account, settings):
     """The home of an account that follows only accounts merged at read time (the fan-out limit at
     0, and no feed to hold what delivery pushed) is the home that delivery made: no reposts from an
