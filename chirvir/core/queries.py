@@ -110,6 +110,8 @@ class Prepared:
         """The rows of a call for each `(args, fixed)` of `calls` together, in no order, read by
         one statement: each call's query a subquery of its own, so that it keeps its own ORDER BY
         and LIMIT (and its index), joined by UNION ALL. For queries of one column (values_list)."""
+        # The calls of one shape side by side (by their compiled query), so that one text of the
+        # joined SQL serves the calls in whatever order they come.
         members = sorted(((self._compiled(a, f), a) for a, f in calls), key=lambda m: id(m[0]))
         members = [(compiled, args) for compiled, args in members if compiled.sql is not None]
         if not members:
