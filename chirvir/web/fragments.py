@@ -11,7 +11,9 @@ any process is a new key in every process, and nothing is ever deleted.
 
 Whom to follow is kept the same way, each person's entry under a key of their profile. The
 empty compose box of the home page is the same HTML for everyone reading in one language, so
-it is rendered once a process for each language and length limit (`compose`).
+it is rendered once a process for each language and length limit (`compose`); so are the frame's
+header and footer (`header`, `footer`), for each language, page entry and shape of the menu, with
+markers for the reader's profile address and counts and the words searched for.
 
 Three things differ from one request to the next and are never cached: the CSRF token, the page's
 own address (the forms' `next`) and how long ago each post was written ("5m", then "6m"). A
@@ -24,7 +26,10 @@ from operator import attrgetter
 
 import orjson
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template import Context
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -233,3 +238,67 @@ def _fill(context, html: str) -> SafeString:
     html = html.replace(marked, real if token and token != "NOTPROVIDED" else "")
     html = times.fill_ages(html, age)
     return mark_safe(html.replace(path, escape(request.get_full_path()) if request is not None else ""))
+
+
+HEADER, FOOTER = "web/_header.html", "web/_footer.html"
+# The navigation's entries that mark themselves as the page shown, by the pages that are theirs.
+_CURRENT = {"home": "home", "notifications": "notifications", "conversations": "conversations",
+            "follow_requests": "follow_requests", "public": "public", "lists": "lists", "list": "lists",
+            "settings": "settings"}
+# The frame's header and footer by what they show that is the same for many readers (the
+# language, the site's name, the entry of the page shown, the shape of the reader's menu): the
+# code, the translations and those alone make them, so each is rendered once a process.
+_frames: dict[tuple, str] = {}
+
+
+@cache
+def _frame_markers() -> tuple[str, str, str, str]:
+    return _marker("profile"), _marker("unread"), _marker("pending"), _marker("q")
+
+
+def header(context) -> SafeString:
+    """The frame's header (web/_header.html): the navigation, with the reader's profile address
+    and unread counts and the words searched for put in at each read, where the kept header holds
+    their markers."""
+    user = context.get("user")
+    signed_in = user is not None and user.is_authenticated
+    unread = (context.get("unread_notifications") or 0) if signed_in else 0
+    pending = (context.get("pending_requests") or 0) if signed_in else 0
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None) if signed_in else None
+    current = _CURRENT.get(match.url_name) if match is not None else None
+    menu = (bool(unread), bool(pending), bool(pending or user.locked)) if signed_in else None
+    key = (HEADER, translation.get_language(), context.get("site_title"), signed_in, current, menu)
+    profile, unread_marker, pending_marker, q = _frame_markers()
+    html = _frames.get(key)
+    if html is None:
+        values = {"signed_in": signed_in, "current": current, "site_title": context.get("site_title"),
+                  "profile_url": profile, "q": q}
+        if signed_in:
+            values.update(unread_notifications=unread and unread_marker, pending_requests=pending and pending_marker,
+                          follow_requests=menu[2])
+        html = _frames[key] = _frame(context, HEADER, values)
+    if signed_in:
+        html = html.replace(profile, escape(reverse("web:profile", args=[user.username])))
+        html = html.replace(unread_marker, escape(intcomma(unread))).replace(pending_marker, escape(intcomma(pending)))
+    return _fill(context, html.replace(q, escape(context.get("q") or "")))
+
+
+def footer(context) -> SafeString:
+    """The frame's footer (web/_footer.html): the language picker, with the CSRF token and the
+    page's address put in at each read."""
+    languages = tuple(context.get("languages") or ())
+    key = (FOOTER, translation.get_language(), languages)
+    html = _frames.get(key)
+    if html is None:
+        values = {"languages": languages, "LANGUAGE_CODE": translation.get_language()}
+        html = _frames[key] = _frame(context, FOOTER, values)
+    return _fill(context, html)
+
+
+def _frame(context, name: str, values: dict) -> str:
+    """The template rendered with these values alone, but for the markers of the CSRF token and
+    the address: nothing of the page's context or its reader is in what is kept."""
+    csrf, _path, _age = _markers()
+    template = context.template.engine.get_template(name)
+    return template.render(Context({**values, "csrf_token": csrf, "request": _MarkedRequest()})).rstrip("\n")

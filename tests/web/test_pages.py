@@ -527,6 +527,80 @@ def test_the_empty_compose_box_is_rendered_once_a_language_and_carries_each_requ
     assert Status.objects.filter(text="Through the kept box").exists()
 
 
+def test_the_frame_is_kept_once_rendered_and_holds_each_readers_own_parts(alice, bob, carol, make_account, monkeypatch):
+    """The frame's header and footer are kept once rendered (fragments.header and .footer): each
+    reader still gets their own profile link, counts, search words, CSRF token and address, in
+    their language, and the engine renders them again only for another language, page entry or
+    shape of the menu."""
+    from urllib.parse import quote
+
+    from django.template.base import Template
+
+    from chirvir.web import fragments
+
+    monkeypatch.setattr(fragments, "_frames", {})
+    rendered = []
+    real_render = Template.render
+
+    def counted(self, context):
+        if self.origin and self.origin.template_name in (fragments.HEADER, fragments.FOOTER):
+            rendered.append(self.origin.template_name)
+        return real_render(self, context)
+
+    monkeypatch.setattr(Template, "render", counted)
+    accounts.update_profile(bob, locked=True)
+    accounts.follow(carol, bob)  # a request: bob's menu has its entry, with a count of one
+    accounts.follow(carol, alice)  # a notification alice has not read
+    dave = make_account("dave")
+    accounts.follow(carol, dave)  # dave's menu has the same shape as alice's
+    as_alice, as_bob, as_dave = (Client(enforce_csrf_checks=True) for _ in range(3))
+    as_alice.force_login(alice)
+    as_bob.force_login(bob)
+    as_dave.force_login(dave)
+
+    def frame(client, path, part="header"):
+        page = text_of(client.get(path))
+        return re.search(rf'<{part} class="(top|bottom)">.*?</{part}>', page, re.S)[0]
+
+    alice_home, bob_home = frame(as_alice, "/home"), frame(as_bob, "/home")
+    assert '<a href="/@alice">' in alice_home and "/@bob" not in alice_home
+    assert '<a href="/@bob">' in bob_home and "/@alice" not in bob_home
+    dave_home = frame(as_dave, "/home")
+    assert '<a href="/@dave">' in dave_home and "/@alice" not in dave_home
+    assert 'class="badge">1<span class="visually-hidden"> unread' in alice_home
+    assert "/follow_requests" not in alice_home
+    assert re.search(r'href="/follow_requests">Follow requests <span class="badge">1</span>', bob_home)
+    assert '<a href="/home" aria-current="page">' in alice_home
+    assert '<a href="/lists" aria-current="page">' in frame(as_alice, "/lists")
+
+    # Whatever is searched for is the reader's own, and written as text.
+    shown = frame(as_alice, "/search?q=" + quote('"><script>alert(1)</script>'))
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in shown and "<script>" not in shown
+    assert 'name="q" value=""' in frame(as_dave, "/search")
+
+    # The same page again renders nothing; another language renders its own.
+    before = len(rendered)
+    token = r'name="csrfmiddlewaretoken" value="[^"]+"'
+    assert re.sub(token, "T", frame(as_alice, "/home")) == re.sub(token, "T", alice_home)
+    assert len(rendered) == before, "the frame was rendered again"
+    accounts.update_profile(alice, language="fr")
+    french = frame(as_alice, "/home")
+    assert "Se déconnecter" in french and "Log out" not in french and '<a href="/@alice">' in french
+    assert rendered[before:] == [fragments.HEADER, fragments.FOOTER]  # the French frame, once
+
+    # The footer's form carries this request's address and token: the language change goes through.
+    footer = frame(as_alice, "/home?max_id=5", "footer")
+    assert '<input type="hidden" name="next" value="/home?max_id=5">' in footer
+    assert re.search(r'<option value="fr" lang="fr" selected>', footer)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', footer)[1]
+    changed = as_alice.post("/language", {"language": "en", "next": "/home", "csrfmiddlewaretoken": token})
+    assert changed.status_code == 302 and fresh(alice).language == "en"
+    # And the header's log-out form carries bob's own token.
+    token = re.search(r'action="/logout"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', bob_home)[1]
+    assert as_bob.post("/logout", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert as_bob.get("/home").status_code == 302  # signed out: sent to log in
+
+
 def test_replies_name_whom_they_answer_with_one_query_for_the_page(signed_in, alice, bob, make_account):
     """A page of posts says whom each reply answers, a repost's original too, and loads those
     accounts in one query for the page, not one for each reply."""

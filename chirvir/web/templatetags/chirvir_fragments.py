@@ -24,3 +24,15 @@ def compose_box(context):
 def suggested_people(context, people):
     """Whom to follow, each as web/_suggested_person.html shows them."""
     return fragments.suggested(context, people)
+
+
+@register.simple_tag(takes_context=True)
+def frame_header(context):
+    """The frame's header and navigation (web/_header.html)."""
+    return fragments.header(context)
+
+
+@register.simple_tag(takes_context=True)
+def frame_footer(context):
+    """The frame's footer and language picker (web/_footer.html)."""
+    return fragments.footer(context)
