@@ -16,6 +16,8 @@ from chirvir.media import views as media
 # SimpleAdminConfig): only a process that serves pages needs them.
 admin.autodiscover()
 
+# How every address of the Mastodon API and OAuth starts.
+API_STARTS = r"api/|oauth/|\.well-known/"
 MISSING = settings.BASE_DIR / "core" / "static" / "chirvir" / "missing.png"
 
 urlpatterns = [
@@ -23,7 +25,9 @@ urlpatterns = [
     path("metrics", metrics.view),  # Prometheus, from the addresses CHIRVIR_METRICS_ALLOW names
     # Widgets and oEmbed (chirvir/widgets): before the pages, whose @username routes would take theirs.
     path("", include(("chirvir.widgets.urls", "widgets"))),
-    path("", include("chirvir.api.urls")),
+    # The API's routes all start with one of these (tests/api/test_routes.py), and are looked at
+    # only for such an address: a page's was tried against each of them before reaching its own.
+    re_path(rf"^(?={API_STARTS})", include("chirvir.api.urls")),
     re_path(r"^media/(?P<path>.+)$", media.serve),
     # The picture of an account that has none, at the address Mastodon apps expect.
     re_path(r"^(avatars|headers)/original/missing\.png$", lambda request, kind: FileResponse(MISSING.open("rb"))),

@@ -2121,7 +2121,10 @@ def _scopes_description() -> str:
 def _routes(patterns, prefix: str = ""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            # A group that only looks at the path's start (`^(?=api/...)`, the API's runs of routes)
+            # takes none of it: its routes hold the whole path.
+            own = str(pattern.pattern)
+            yield from _routes(pattern.url_patterns, prefix if own.startswith("^(?=") else prefix + own)
         else:
             yield prefix + str(pattern.pattern), pattern.callback
 
