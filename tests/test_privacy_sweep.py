@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from chirvir.accounts import services as accounts
+from chirvir.core.routes import prefix_of
 from chirvir.filters import services as filters
 from chirvir.lists import services as lists
 from chirvir.moderation import services as moderation
@@ -402,7 +403,7 @@ def _routes(resolver=None, prefix=""):
             if pattern == "admin/":
                 yield pattern
             else:
-                yield from _routes(entry, prefix + pattern)
+                yield from _routes(entry, prefix + prefix_of(entry).removeprefix("^"))
         elif isinstance(entry, URLPattern):
             yield prefix + pattern
 
@@ -415,7 +416,7 @@ def _empty_lists(resolver=None, prefix=""):
     for entry in (resolver or get_resolver()).url_patterns:
         pattern = str(entry.pattern).removeprefix("^").removesuffix("$").removesuffix("/?")
         if isinstance(entry, URLResolver) and pattern != "admin/":
-            yield from _empty_lists(entry, prefix + pattern)
+            yield from _empty_lists(entry, prefix + prefix_of(entry).removeprefix("^"))
         elif isinstance(entry, URLPattern) and entry.callback is instance.empty_list:
             yield prefix + pattern
 

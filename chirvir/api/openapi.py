@@ -14,6 +14,7 @@ from chirvir.api.views import accounts, apps, bookmarks, conversations, follow_r
 from chirvir.api.views import admin, directory, emails, endorsements, filters, lists, media, oauth, profile, push
 from chirvir.api.views import polls, registration, reports, scheduled_statuses, search, statuses, suggestions, tags
 from chirvir.api.views import timelines, trends
+from chirvir.core.routes import prefix_of
 from chirvir.filters import services as filters_rules
 from chirvir.filters.models import Action as FilterAction
 from chirvir.filters.models import Context as FilterContext
@@ -2121,10 +2122,7 @@ def _scopes_description() -> str:
 def _routes(patterns, prefix: str = ""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            # A group that only looks at the path's start (`^(?=api/...)`, the API's runs of routes)
-            # takes none of it: its routes hold the whole path.
-            own = str(pattern.pattern)
-            yield from _routes(pattern.url_patterns, prefix if own.startswith("^(?=") else prefix + own)
+            yield from _routes(pattern.url_patterns, prefix + prefix_of(pattern))
         else:
             yield prefix + str(pattern.pattern), pattern.callback
 
