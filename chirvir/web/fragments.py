@@ -41,7 +41,7 @@ from chirvir.polls.models import Poll
 from chirvir.statuses.models import Status
 from chirvir.statuses.services import Marks
 from chirvir.web import times
-from chirvir.web.forms import ComposeForm
+from chirvir.web.forms import ComposeForm, language_choices
 from chirvir.web.templatetags.chirvir_web import media_of, quote_of, stranger
 
 TEMPLATE = "web/_status.html"
@@ -205,9 +205,10 @@ def _kept(context, template, keys: list[str], each: list[dict], age: str | None 
 
 
 COMPOSE = "web/_compose.html"
-# The empty compose box by (language, length limit): what it shows comes from the code, the
-# translations and the settings alone, none of which change while a process runs.
-_composes: dict[tuple, str] = {}
+# What is rendered once a process and kept (the empty compose box, the frame's header and footer),
+# by its template and what it shows that many readers share: the code, the translations and the
+# settings alone make it, and none of them changes while a process runs.
+_kept_once: dict[tuple, str] = {}
 
 
 def compose(context) -> SafeString:
@@ -217,12 +218,12 @@ def compose(context) -> SafeString:
     template = context.template.engine.get_template(COMPOSE)
     if context.get("form") is not None:
         return mark_safe(template.render(context))
-    key = (translation.get_language(), context.get("max_chars"))
-    html = _composes.get(key)
+    key = (COMPOSE, translation.get_language(), context.get("max_chars"))
+    html = _kept_once.get(key)
     if html is None:
         csrf, _path, _age = _markers()
         with context.push(form=ComposeForm(), csrf_token=csrf, request=_MarkedRequest()):
-            html = _composes[key] = template.render(context)
+            html = _kept_once[key] = template.render(context)
     return _fill(context, html)
 
 
@@ -245,10 +246,6 @@ HEADER, FOOTER = "web/_header.html", "web/_footer.html"
 _CURRENT = {"home": "home", "notifications": "notifications", "conversations": "conversations",
             "follow_requests": "follow_requests", "public": "public", "lists": "lists", "list": "lists",
             "settings": "settings"}
-# The frame's header and footer by what they show that is the same for many readers (the
-# language, the site's name, the entry of the page shown, the shape of the reader's menu): the
-# code, the translations and those alone make them, so each is rendered once a process.
-_frames: dict[tuple, str] = {}
 
 
 @cache
@@ -270,14 +267,14 @@ def header(context) -> SafeString:
     menu = (bool(unread), bool(pending), bool(pending or user.locked)) if signed_in else None
     key = (HEADER, translation.get_language(), context.get("site_title"), signed_in, current, menu)
     profile, unread_marker, pending_marker, q = _frame_markers()
-    html = _frames.get(key)
+    html = _kept_once.get(key)
     if html is None:
         values = {"signed_in": signed_in, "current": current, "site_title": context.get("site_title"),
                   "profile_url": profile, "q": q}
         if signed_in:
             values.update(unread_notifications=unread and unread_marker, pending_requests=pending and pending_marker,
                           follow_requests=menu[2])
-        html = _frames[key] = _frame(context, HEADER, values)
+        html = _kept_once[key] = _frame(context, HEADER, values)
     if signed_in:
         html = html.replace(profile, escape(reverse("web:profile", args=[user.username])))
         html = html.replace(unread_marker, escape(intcomma(unread))).replace(pending_marker, escape(intcomma(pending)))
@@ -287,12 +284,11 @@ def header(context) -> SafeString:
 def footer(context) -> SafeString:
     """The frame's footer (web/_footer.html): the language picker, with the CSRF token and the
     page's address put in at each read."""
-    languages = tuple(context.get("languages") or ())
-    key = (FOOTER, translation.get_language(), languages)
-    html = _frames.get(key)
+    key = (FOOTER, translation.get_language(), tuple(settings.LANGUAGES))
+    html = _kept_once.get(key)
     if html is None:
-        values = {"languages": languages, "LANGUAGE_CODE": translation.get_language()}
-        html = _frames[key] = _frame(context, FOOTER, values)
+        values = {"languages": language_choices(), "LANGUAGE_CODE": translation.get_language()}
+        html = _kept_once[key] = _frame(context, FOOTER, values)
     return _fill(context, html)
 
 

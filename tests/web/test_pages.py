@@ -487,7 +487,7 @@ def test_the_empty_compose_box_is_rendered_once_a_language_and_carries_each_requ
     from chirvir.web import fragments
     from chirvir.web.forms import ComposeForm
 
-    monkeypatch.setattr(fragments, "_composes", {})
+    monkeypatch.setattr(fragments, "_kept_once", {})
     rendered = []
     real_render = Template.render
 
@@ -538,7 +538,7 @@ def test_the_frame_is_kept_once_rendered_and_holds_each_readers_own_parts(alice,
 
     from chirvir.web import fragments
 
-    monkeypatch.setattr(fragments, "_frames", {})
+    monkeypatch.setattr(fragments, "_kept_once", {})
     rendered = []
     real_render = Template.render
 
